@@ -1,0 +1,63 @@
+# Jiuye: `make demo` serves the demo city, `make test` runs every check. Nothing else is needed
+# on a machine with Python 3.11+ and Node.js.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo test lint typecheck migrations-check pytest messages bench lock clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+
+setup: $(VENV)/.installed static/vendor/.installed messages
+
+demo: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_regions data/regions-610900.csv
+	$(MANAGE) setup_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy config jiuye
+
+migrations-check: setup
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+test: lint typecheck migrations-check pytest
+
+bench: setup
+	$(PY) bench/run.py
+
+lock:
+	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock
+	/tmp/jiuye-lock/bin/pip install --quiet -r requirements.in
+	( echo "# Pinned from requirements.in with \`make lock\`. Install with: pip install -r requirements.lock"; \
+	  /tmp/jiuye-lock/bin/pip freeze ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

@@ -1,0 +1,26 @@
+"""The API at /api/v1: one NinjaAPI composed from each app's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from jiuye.accounts.api import TokenAuth
+from jiuye.accounts.api import router as accounts_router
+from jiuye.core.access import staff_view
+from jiuye.core.api import audit_router, install_error_handlers
+from jiuye.regions.api import router as regions_router
+
+# Browser: the session cookie, with CSRF checked on unsafe methods. Machines: Bearer tokens.
+api = NinjaAPI(
+    title="Jiuye API",
+    version="1.0.0",
+    description="就业服务信息平台接口。所有数据按用户的管辖区划过滤；范围之外的对象返回 404。",
+    auth=[SessionAuth(csrf=True), TokenAuth()],
+    docs_url="/docs",
+    docs_decorator=staff_view(),
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", audit_router)

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+from jiuye.accounts import views as account_views
+from jiuye.core.access import public_view
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("jiuye.accounts.urls")),
+    path("regions/", include("jiuye.regions.urls")),
+    path("audit/", include("jiuye.core.urls")),
+    path("i18n/setlang/", public_view(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "jiuye.core.views.permission_denied"
+handler404 = "jiuye.core.views.page_not_found"
+handler500 = "jiuye.core.views.server_error"

@@ -1,0 +1,277 @@
+"""Writes on accounts: users, logins, second factors, API tokens. Each one is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, cast
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jiuye.accounts.models import ApiToken, LoginFailure, LoginLock, TOTPDevice, User
+from jiuye.core.audit import audit_record
+from jiuye.core.models import AuditOutcome
+from jiuye.core.permissions import requires_mfa
+from jiuye.regions.models import Region
+
+_USER_FIELDS = ("username", "full_name", "role", "region_id", "write_region_id", "is_active")
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in _USER_FIELDS}
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    region: Region,
+    password: str,
+    full_name: str = "",
+    write_region: Region | None = None,
+) -> User:
+    user = User(username=username, full_name=full_name, role=role, region=region, write_region=write_region)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    audit_record(action="user.create", actor=actor, obj=user, after=_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    region: Region,
+    full_name: str,
+    is_active: bool,
+    write_region: Region | None = None,
+) -> User:
+    before = _snapshot(user)
+    user.role, user.region, user.write_region = role, region, write_region
+    user.full_name, user.is_active = full_name, is_active
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = _snapshot(user)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit_record(
+            action="user.update",
+            actor=actor,
+            obj=user,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    action = "auth.password_change" if actor is not None and actor.pk == user.pk else "user.password_reset"
+    audit_record(action=action, actor=actor, obj=user)
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, user: User) -> bool:
+    deleted, _ = LoginLock.objects.filter(username=user.username).delete()
+    LoginFailure.objects.filter(username=user.username).delete()
+    if deleted:
+        audit_record(action="auth.unlock", actor=actor, obj=user)
+    return bool(deleted)
+
+
+def user_is_locked(*, username: str) -> bool:
+    return LoginLock.objects.filter(username=username, locked_until__gt=timezone.now()).exists()
+
+
+# --- logins -----------------------------------------------------------------------------------
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    MFA_REQUIRED = "mfa_required"
+    MFA_SETUP_REQUIRED = "mfa_setup_required"
+    INVALID = "invalid"
+    LOCKED = "locked"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def login_check(*, request: HttpRequest, username: str, password: str, ip: str | None) -> LoginResult:
+    """Check a username and password under the lockout rules; does not log in."""
+    now = timezone.now()
+    username = username.strip()[:150]
+    if ip:
+        recent = LoginFailure.objects.filter(ip=ip, at__gte=now - timedelta(seconds=settings.JIUYE_IP_WINDOW))
+        if recent.count() >= settings.JIUYE_IP_FAILURES:
+            audit_record(action="auth.login_throttled", username=username, outcome=AuditOutcome.DENIED)
+            return LoginResult(LoginOutcome.THROTTLED)
+    if LoginLock.objects.filter(username=username, locked_until__gt=now).exists():
+        audit_record(action="auth.login_locked", username=username, outcome=AuditOutcome.DENIED)
+        return LoginResult(LoginOutcome.LOCKED)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        return _login_failed(username=username, ip=ip, now=now)
+    user = cast(User, user)
+    LoginFailure.objects.filter(username=username).delete()
+    if requires_mfa(user.role):
+        device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+        return LoginResult(LoginOutcome.MFA_REQUIRED if device else LoginOutcome.MFA_SETUP_REQUIRED, user)
+    return LoginResult(LoginOutcome.OK, user)
+
+
+@transaction.atomic
+def _login_failed(*, username: str, ip: str | None, now: datetime) -> LoginResult:
+    LoginFailure.objects.create(username=username, ip=ip, at=now)
+    audit_record(action="auth.login_failed", username=username, outcome=AuditOutcome.FAILURE)
+    window = now - timedelta(seconds=settings.JIUYE_LOCKOUT_WINDOW)
+    failures = LoginFailure.objects.filter(username=username, at__gte=window).count()
+    if failures >= settings.JIUYE_LOCKOUT_FAILURES:
+        until = now + timedelta(seconds=settings.JIUYE_LOCKOUT_DURATION)
+        LoginLock.objects.update_or_create(username=username, defaults={"locked_until": until})
+        LoginFailure.objects.filter(username=username).delete()
+        user = User.objects.filter(username=username).first()
+        audit_record(
+            action="auth.lockout",
+            username=username,
+            obj=user,
+            outcome=AuditOutcome.DENIED,
+            after={"locked_until": until.isoformat()},
+        )
+        return LoginResult(LoginOutcome.LOCKED)
+    return LoginResult(LoginOutcome.INVALID)
+
+
+@transaction.atomic
+def login_complete(*, request: HttpRequest, user: User) -> None:
+    """Log the user in: a new session id, the session clocks started, the event audited."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    stamp = timezone.now().timestamp()
+    request.session["jy_login_at"] = stamp
+    request.session["jy_seen_at"] = stamp
+    audit_record(action="auth.login", actor=user, obj=user)
+
+
+@transaction.atomic
+def logout_complete(*, request: HttpRequest, reason: str = "auth.logout") -> None:
+    user: Any = request.user
+    if user.is_authenticated:
+        audit_record(action=reason, actor=user, obj=user)
+    logout(request)
+
+
+# --- second factor (TOTP, RFC 6238) ----------------------------------------------------------
+
+
+def totp_setup_begin(*, user: User) -> TOTPDevice:
+    """A fresh secret for an account that has no confirmed device yet."""
+    TOTPDevice.objects.filter(user=user, confirmed_at__isnull=True).delete()
+    return TOTPDevice.objects.create(user=user, secret=pyotp.random_base32())
+
+
+def totp_uri(*, device: TOTPDevice) -> str:
+    return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.username, issuer_name="Jiuye")
+
+
+@transaction.atomic
+def totp_check(*, device: TOTPDevice, code: str) -> bool:
+    """Accept a code of the current step ±1, each step once only (no replay)."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != 6:
+        return False
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    totp = pyotp.TOTP(device.secret)
+    now_step = totp.timecode(timezone.now())
+    for step in (now_step - 1, now_step, now_step + 1):
+        if step > device.last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            device.last_step = step
+            fields = ["last_step"]
+            if device.confirmed_at is None:
+                device.confirmed_at = timezone.now()
+                fields.append("confirmed_at")
+                audit_record(action="auth.mfa_enroll", actor=device.user, obj=device.user)
+            device.save(update_fields=fields)
+            return True
+    audit_record(
+        action="auth.mfa_failed",
+        actor=None,
+        username=device.user.username,
+        obj=device.user,
+        outcome=AuditOutcome.FAILURE,
+    )
+    return False
+
+
+@transaction.atomic
+def totp_reset(*, actor: Any, user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(action="auth.mfa_reset", actor=actor, obj=user)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "jy_"  # noqa: S105 (a marker, not a secret)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100] or "token", prefix=raw[:10], key_hash=_token_hash(raw), expires_at=expires_at
+    )
+    audit_record(action="token.create", actor=user, obj=user, after={"token": token.prefix, "name": token.name})
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token.revoke", actor=user, obj=user, after={"name": token.name})
+
+
+def token_authenticate(*, raw: str) -> User | None:
+    """The active owner of an active token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(key_hash=_token_hash(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,93 @@
+"""Shared fixtures: the real regions, the personas of every level, and logged-in clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from jiuye.accounts.models import User
+from jiuye.core.permissions import Role
+from jiuye.regions.loader import load_regions_file
+from jiuye.regions.models import Region
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS_CSV = ROOT / "data" / "regions-610900.csv"
+
+CITY = "610900000000"  # 安康市
+COUNTY_A = "610924000000"  # 紫阳县
+COUNTY_B = "610902000000"  # 汉滨区
+TOWN_A = "610924100000"  # 紫阳县城关镇
+VILLAGE_A = "610924100001"  # 城关镇东城门社区居委会
+TOWN_B = "610902001000"  # 汉滨区老城街道
+PASSWORD = "Correct-Horse-9-Battery"
+
+
+@dataclass(frozen=True)
+class PersonaSpec:
+    key: str
+    role: str
+    region: str
+
+
+PERSONAS = [
+    PersonaSpec("city_admin", Role.CITY_ADMIN, CITY),
+    PersonaSpec("county_a", Role.COUNTY_OFFICER, COUNTY_A),
+    PersonaSpec("county_b", Role.COUNTY_OFFICER, COUNTY_B),
+    PersonaSpec("town_a", Role.TOWN_OFFICER, TOWN_A),
+    PersonaSpec("village_a", Role.VILLAGE_CLERK, VILLAGE_A),
+    PersonaSpec("leader", Role.LEADER, CITY),
+    PersonaSpec("system_admin", Role.SYSTEM_ADMIN, CITY),
+    PersonaSpec("security_admin", Role.SECURITY_ADMIN, CITY),
+    PersonaSpec("audit_admin", Role.AUDIT_ADMIN, CITY),
+    PersonaSpec("security_admin_a", Role.SECURITY_ADMIN, COUNTY_A),
+    PersonaSpec("audit_admin_a", Role.AUDIT_ADMIN, COUNTY_A),
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database holds the real regions of 安康市 for the whole session."""
+    with django_db_blocker.unblock():
+        load_regions_file(REGIONS_CSV)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    # Argon2 is the configured hasher (see test_settings); tests need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:
+    user = User(username=username, role=role, region=Region.objects.get(code=region), **extra)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def personas(db: Any) -> dict[str, User]:
+    return {p.key: make_user(p.key, p.role, p.region) for p in PERSONAS}
+
+
+def login(client: Client, user: User) -> Client:
+    """Log a user in as the login page would (session clocks included)."""
+    client.force_login(user)
+    session = client.session
+    now = timezone.now().timestamp()
+    session["jy_login_at"] = now
+    session["jy_seen_at"] = now
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(personas: dict[str, User]) -> Any:
+    def make(key: str) -> Client:
+        return login(Client(), personas[key])
+
+    return make

@@ -1,0 +1,100 @@
+"""API helpers shared by every app's router: permission checks and the error handlers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from jiuye.core import selectors
+from jiuye.core.errors import api_error_body
+from jiuye.core.permissions import Perm, ScopedUser, has_perm
+
+log = logging.getLogger(__name__)
+
+
+def require_perm(user: ScopedUser, perm: Perm) -> None:
+    if not has_perm(user, perm):
+        raise PermissionDenied
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, message: str | None = None, details: Any = None) -> HttpResponse:
+        body = api_error_body(status, message=message, details=details, request_id=getattr(request, "request_id", ""))
+        return api.create_response(request, body, status=status)
+
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        details = [
+            {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+            for e in exc.errors
+        ]
+        return respond(request, 422, details=details)
+
+    def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            details = [{"loc": [k], "msg": str(m)} for k, msgs in exc.message_dict.items() for m in msgs]
+        else:
+            details = [{"loc": [], "msg": str(m)} for m in exc.messages]
+        return respond(request, 422, message=str(details[0]["msg"]) if details else None, details=details)
+
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, exc.status_code, message=str(exc.message) if exc.status_code != 500 else None)
+
+    def on_auth(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 401)
+
+    def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 404)
+
+    def on_403(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, 403)
+
+    def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        log.exception("API error (request %s)", getattr(request, "request_id", ""))
+        return respond(request, 500)
+
+    api.add_exception_handler(NinjaValidationError, on_validation)
+    api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(AuthenticationError, on_auth)
+    api.add_exception_handler(Http404, on_404)
+    api.add_exception_handler(PermissionDenied, on_403)
+    api.add_exception_handler(Exception, on_error)
+
+
+# --- the audit log, for the audit admin -------------------------------------------------------
+
+audit_router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    seq: int
+    at: datetime
+    actor_username: str
+    role: str
+    scope_code: str
+    region_code: str
+    ip: str | None
+    request_id: str
+    action: str
+    object_type: str
+    object_id: str
+    outcome: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@audit_router.get("/audit/events", response=list[AuditEventOut], summary="Audit events in scope")
+@paginate(LimitOffsetPagination)
+def audit_event_list(request: HttpRequest, action: str = "", username: str = "") -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.READ_AUDIT)
+    return selectors.audit_event_list(user=user, action=action, username=username)

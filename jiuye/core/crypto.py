@@ -1,0 +1,75 @@
+"""Field encryption (AES-256-GCM) and keyed hashes (blind indexes) for personal data.
+
+The key comes from settings (JIUYE_FIELD_KEY, kept outside the database). Ciphertext is
+``v1:`` + base64(nonce ‖ ciphertext ‖ tag); the version prefix lets keys rotate later.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import models
+
+_PREFIX = "v1:"
+
+
+@lru_cache(maxsize=16)
+def _derived(purpose: str, key: bytes) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose.encode()).derive(key)
+
+
+def encrypt(plaintext: str, *, purpose: str) -> str:
+    key = _derived("enc:" + purpose, settings.JIUYE_FIELD_KEY)
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), purpose.encode())
+    return _PREFIX + base64.b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str, *, purpose: str) -> str:
+    if not token.startswith(_PREFIX):
+        raise ValueError("unknown ciphertext version")
+    raw = base64.b64decode(token[len(_PREFIX) :])
+    key = _derived("enc:" + purpose, settings.JIUYE_FIELD_KEY)
+    return AESGCM(key).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed hash for exact lookup and de-duplication without storing the value."""
+    key = _derived("idx:" + purpose, settings.JIUYE_FIELD_KEY)
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """A text column stored encrypted; Python code sees plaintext."""
+
+    def __init__(self, *args: object, purpose: str = "", **kwargs: object) -> None:
+        self.purpose = purpose
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["purpose"] = self.purpose
+        return name, path, args, kwargs
+
+    def _purpose(self) -> str:
+        return self.purpose or f"{self.model._meta.label_lower}.{self.name}"
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+        if value is None or value == "":
+            return value
+        return decrypt(value, purpose=self._purpose())
+
+    def get_prep_value(self, value: object) -> object:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value), purpose=self._purpose())

@@ -1,0 +1,69 @@
+"""Models every app relies on: the tamper-evident audit log."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失败")
+    DENIED = "denied", _("拒绝")
+
+
+class AuditEvent(ScopedModel):
+    """One recorded action; append-only, each row HMAC-chained to the one before it."""
+
+    scope_field: ClassVar[str] = "region_code"
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor_id = models.BigIntegerField(_("用户ID"), null=True, blank=True)
+    actor_username = models.CharField(_("用户名"), max_length=150, blank=True)
+    role = models.CharField(_("角色"), max_length=32, blank=True)
+    scope_code = models.CharField(_("用户管辖区划"), max_length=12, blank=True)
+    region_code = models.CharField(_("所属区划"), max_length=12, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求ID"), max_length=32, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    outcome = models.CharField(_("结果"), max_length=16, choices=AuditOutcome.choices)
+    before = models.JSONField(_("变更前"), default=dict, blank=True)
+    after = models.JSONField(_("变更后"), default=dict, blank=True)
+    prev_hmac = models.CharField(_("前一条校验值"), max_length=64, blank=True)
+    hmac = models.CharField(_("校验值"), max_length=64)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.actor_username}"
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the chain's last sequence number and HMAC.
+
+    Writers lock it (SELECT … FOR UPDATE) so chain order equals commit order; the verifier
+    compares it with the last row, which reveals rows cut off the end of the log.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hmac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

@@ -1,0 +1,81 @@
+"""Regions in the API: /api/v1/regions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from jiuye.core.api import require_perm
+from jiuye.core.permissions import Level, Perm
+from jiuye.regions import selectors, services
+from jiuye.regions.models import Region
+
+router = Router(tags=["regions"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    urban: bool | None
+    is_zone: bool
+    longitude: Decimal | None
+    latitude: Decimal | None
+    population: int | None
+
+    @staticmethod
+    def resolve_parent_code(obj: Region) -> str | None:
+        return obj.parent_id
+
+
+class RegionWithCounts(RegionOut):
+    towns: int
+    villages: int
+    urban_villages: int
+
+
+class ZoneIn(Schema):
+    name: str
+
+
+@router.get("/regions", response=list[RegionOut], summary="List regions in scope")
+def region_list(request: HttpRequest, parent: str | None = None, level: str | None = None, q: str = "") -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_REGIONS)
+    if parent:
+        region = selectors.region_get(user=user, code=parent)
+        return [child for child, _ in selectors.region_children(user=user, region=region)]
+    levels = [level] if level in Level.values else None
+    return selectors.region_search(user=user, query=q, levels=levels, limit=500)
+
+
+@router.get("/regions/{code}", response=RegionOut, summary="One region")
+def region_detail(request: HttpRequest, code: str) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_REGIONS)
+    return selectors.region_get(user=user, code=code)
+
+
+@router.get("/regions/{code}/children", response=list[RegionWithCounts], summary="Children with counts")
+def region_children(request: HttpRequest, code: str) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_REGIONS)
+    region = selectors.region_get(user=user, code=code)
+    out = []
+    for child, counts in selectors.region_children(user=user, region=region):
+        data = RegionOut.from_orm(child).dict()
+        data.update(towns=counts.towns, villages=counts.villages, urban_villages=counts.urban)
+        out.append(data)
+    return out
+
+
+@router.post("/regions/{code}/zones", response={201: RegionOut}, summary="Add a zone under a city or county")
+def zone_create(request: HttpRequest, code: str, payload: ZoneIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.MANAGE_ZONES)
+    parent = selectors.region_get(user=user, code=code)
+    return 201, services.zone_create(parent=parent, name=payload.name, actor=user)

@@ -1,0 +1,23 @@
+// Small behaviours of the app shell; everything else is HTMX attributes in the templates.
+document.addEventListener("click", (event) => {
+  const navButton = event.target.closest("[data-toggle-nav]");
+  if (navButton) {
+    const nav = document.getElementById(navButton.getAttribute("aria-controls"));
+    const open = nav.classList.toggle("open");
+    navButton.setAttribute("aria-expanded", String(open));
+    return;
+  }
+  const rowButton = event.target.closest("[data-toggle-row]");
+  if (rowButton) {
+    const target = document.getElementById(rowButton.dataset.toggleRow);
+    if (target && target.childElementCount > 0) {
+      // Already loaded: collapse instead of fetching again.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      target.replaceChildren();
+      rowButton.textContent = "▸";
+    } else {
+      rowButton.textContent = "▾";
+    }
+  }
+}, true);
