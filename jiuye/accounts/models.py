@@ -26,7 +26,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 class User(AbstractBaseUser, ScopedModel):
     """A staff account: one role, one scope region (and an optional narrower write region)."""
 
-    scope_field: ClassVar[str] = "region_id"
+    scope_field: ClassVar[str] = "region__code"
 
     username = models.CharField(_("用户名"), max_length=150, unique=True)
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)

@@ -87,7 +87,8 @@ class UserSimilarityValidator(django_validation.UserAttributeSimilarityValidator
         lowered = password.lower()
         for attribute in ("username", "full_name"):
             value = (getattr(user, attribute, "") or "").lower()
-            if len(value) >= 3 and value in lowered:
+            shortest = 2 if not value.isascii() else 3  # two-character Chinese names are common
+            if len(value) >= shortest and value in lowered:
                 raise ValidationError(_("密码不能包含用户名或姓名。"), code="password_too_similar")
         try:
             super().validate(password, user)

@@ -103,9 +103,7 @@ def audit_record(
 
 
 def _region_of(obj: Any) -> str:
-    field = getattr(type(obj), "scope_field", "")
-    value = getattr(obj, field, "") if field else ""
-    return str(value or "")
+    return str(getattr(obj, "scope_code", "") or "")
 
 
 def _locked_head() -> AuditChainHead:

@@ -88,11 +88,19 @@ class ScopedQuerySet(models.QuerySet[_M]):
 class ScopedModel(models.Model):
     """Abstract base declaring the scoping contract; subclasses set ``scope_field``."""
 
-    scope_field: ClassVar[str] = "region_id"
+    scope_field: ClassVar[str] = "region__code"
     personal_data: ClassVar[bool] = False
 
     class Meta:
         abstract = True
+
+    @property
+    def scope_code(self) -> str:
+        """The region code this row is scoped by (follows ``scope_field``)."""
+        value: Any = self
+        for part in self.scope_field.split("__"):
+            value = getattr(value, part, None)
+        return str(value or "")
 
 
 def get_visible_or_404(queryset: ScopedQuerySet[_M], user: ScopedUser, **lookup: Any) -> _M:

@@ -6,12 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from jiuye.core.api import require_perm
 from jiuye.core.permissions import Level, Perm
 from jiuye.regions import selectors, services
-from jiuye.regions.models import Region
 
 router = Router(tags=["regions"])
 
@@ -20,16 +19,15 @@ class RegionOut(Schema):
     code: str
     name: str
     level: str
-    parent_code: str | None
+    parent_code: str | None = Field(None, alias="parent_id")
     urban: bool | None
     is_zone: bool
     longitude: Decimal | None
     latitude: Decimal | None
     population: int | None
 
-    @staticmethod
-    def resolve_parent_code(obj: Region) -> str | None:
-        return obj.parent_id
+
+_REGION_ATTRS = ("code", "name", "level", "parent_id", "urban", "is_zone", "longitude", "latitude", "population")
 
 
 class RegionWithCounts(RegionOut):
@@ -65,12 +63,15 @@ def region_children(request: HttpRequest, code: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_REGIONS)
     region = selectors.region_get(user=user, code=code)
-    out = []
-    for child, counts in selectors.region_children(user=user, region=region):
-        data = RegionOut.from_orm(child).dict()
-        data.update(towns=counts.towns, villages=counts.villages, urban_villages=counts.urban)
-        out.append(data)
-    return out
+    return [
+        {
+            **{name: getattr(child, name) for name in _REGION_ATTRS},
+            "towns": counts.towns,
+            "villages": counts.villages,
+            "urban_villages": counts.urban,
+        }
+        for child, counts in selectors.region_children(user=user, region=region)
+    ]
 
 
 @router.post("/regions/{code}/zones", response={201: RegionOut}, summary="Add a zone under a city or county")
