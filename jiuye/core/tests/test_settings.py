@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from jiuye.conftest import ROOT
 from jiuye.core.crypto import blind_index, decrypt, encrypt
@@ -73,8 +72,6 @@ def test_development_generates_keys_once_into_var(tmp_path: Path) -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("this database is PostgreSQL; WAL is a SQLite setting")
     env = {"JIUYE_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     script = (
         "from django.db import connection; c = connection.cursor(); "
