@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
@@ -134,7 +135,7 @@ def _region(actor: Any, code: str | None, field: str) -> Region | None:
         return None
     region = Region.objects.visible_to(actor).filter(code=code).first()
     if region is None:
-        raise ValidationError({field: ["区划代码不存在或不在您的管辖范围内。"]})
+        raise ValidationError({field: [_("区划代码不存在或不在您的管辖范围内。")]})
     return region
 
 
@@ -158,10 +159,10 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
     require_perm(actor, Perm.MANAGE_USERS)
     if User.objects.filter(username=payload.username).exists():
-        raise ValidationError({"username": ["用户名已存在。"]})
+        raise ValidationError({"username": [_("用户名已存在。")]})
     region = _region(actor, payload.region_code, "region_code")
     if region is None:
-        raise ValidationError({"region_code": ["管辖区划不能为空。"]})
+        raise ValidationError({"region_code": [_("管辖区划不能为空。")]})
     user = services.user_create(
         actor=actor,
         username=payload.username,
@@ -180,7 +181,7 @@ def user_update(request: HttpRequest, pk: int, payload: UserPatch) -> Any:
     require_perm(actor, Perm.MANAGE_USERS)
     target = selectors.user_get(user=actor, pk=pk)
     if target.pk == actor.pk:
-        raise ValidationError("不能修改自己的角色、区划或状态。")
+        raise ValidationError(_("不能修改自己的角色、区划或状态。"))
     fields = payload.dict(exclude_unset=True)
     region = _region(actor, fields["region_code"], "region_code") if "region_code" in fields else target.region
     if "write_region_code" in fields:

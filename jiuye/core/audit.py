@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.core.context import current
 from jiuye.core.masking import mask_mapping
@@ -153,14 +154,14 @@ def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
         problems = []
         if prev is None:
             if event.seq != 1 or event.prev_hmac:
-                problems.append("链首缺失：首条记录不是第1条（记录被删除或插入）")
+                problems.append(_("链首缺失：首条记录不是第1条（记录被删除或插入）"))
         else:
             if event.seq != prev.seq + 1:
-                problems.append(f"序号不连续：前一条为第{prev.seq}条（记录被删除或插入）")
+                problems.append(_("序号不连续：前一条为第%(seq)d条（记录被删除或插入）") % {"seq": prev.seq})
             if event.prev_hmac != prev.hmac:
-                problems.append("与前一条记录的链接不符（记录被删除、插入或调换顺序）")
+                problems.append(_("与前一条记录的链接不符（记录被删除、插入或调换顺序）"))
         if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
-            problems.append("内容校验值不符（记录被篡改）")
+            problems.append(_("内容校验值不符（记录被篡改）"))
         for reason in problems:
             breaks.append(ChainBreak(seq=event.seq, reason=reason))
         if breaks and stop_at_first:
@@ -173,7 +174,8 @@ def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
         breaks.append(
             ChainBreak(
                 seq=last_seq + 1,
-                reason=f"链尾不符：链头记录到第{head_seq}条，日志止于第{last_seq}条（末尾记录被删除）",
+                reason=_("链尾不符：链头记录到第%(head)d条，日志止于第%(last)d条（末尾记录被删除）")
+                % {"head": head_seq, "last": last_seq},
             )
         )
     return ChainReport(checked=checked, breaks=breaks[:1] if stop_at_first else breaks)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import LEVEL_DEPTH, Level
@@ -67,7 +68,7 @@ def decode_text(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileError("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV。")
+    raise FileError(_("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV。"))
 
 
 def is_urban_name(name: str) -> bool:
@@ -97,7 +98,7 @@ def load_regions_text(text: str, *, actor: Any = None) -> LoadReport:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise FileError(f"缺少必需的列：{'、'.join(missing)}（第1行应为表头）。")
+        raise FileError(_("缺少必需的列：%(columns)s（第1行应为表头）。") % {"columns": "、".join(missing)})
     report = LoadReport()
     rows = _parse_rows(reader, report)
     if not report.errors:
@@ -122,36 +123,36 @@ def _parse_rows(reader: csv.DictReader[str], report: LoadReport) -> list[_Row]:
         code = values.get("code", "")
         shape = code_level(code)
         if shape is None:
-            bad("code", "区划代码格式错误：应为12位数字，且各级代码段有效。")
+            bad("code", _("区划代码格式错误：应为12位数字，且各级代码段有效。"))
         elif code in seen:
-            bad("code", f"区划代码重复：与第{seen[code]}行相同。")
+            bad("code", _("区划代码重复：与第%(row)d行相同。") % {"row": seen[code]})
         else:
             seen[code] = number
         name = values.get("name", "")
         if not name:
-            bad("name", "名称不能为空。")
+            bad("name", _("名称不能为空。"))
         elif len(name) > 100:
-            bad("name", "名称过长（最多100个字）。")
+            bad("name", _("名称过长（最多100个字）。"))
         level = values.get("level", "") or (shape or "")
         if level not in Level.values:
-            bad("level", "层级应为 city、county、town 或 village。")
+            bad("level", _("层级应为 city、county、town 或 village。"))
         elif shape is not None and level != shape:
-            bad("level", f"层级与代码不符：代码 {code} 表示 {shape} 级。")
+            bad("level", _("层级与代码不符：代码 %(code)s 表示 %(level)s 级。") % {"code": code, "level": shape})
         parent_code = values.get("parent_code", "")
         if parent_code and code_level(parent_code) is None:
-            bad("parent_code", "上级区划代码格式错误。")
+            bad("parent_code", _("上级区划代码格式错误。"))
         urban = _parse_bool(values.get("urban", ""))
         if urban == "bad":
-            bad("urban", "城乡属性应为 是/否、urban/rural 或 1/0。")
+            bad("urban", _("城乡属性应为 是/否、urban/rural 或 1/0。"))
         lon = _parse_decimal(values.get("longitude", ""), Decimal(73), Decimal(136))
         if lon == "bad":
-            bad("longitude", "经度应为 73 到 136 之间的数。")
+            bad("longitude", _("经度应为 73 到 136 之间的数。"))
         lat = _parse_decimal(values.get("latitude", ""), Decimal(3), Decimal(54))
         if lat == "bad":
-            bad("latitude", "纬度应为 3 到 54 之间的数。")
+            bad("latitude", _("纬度应为 3 到 54 之间的数。"))
         population = values.get("population", "")
         if population and not population.isdigit():
-            bad("population", "人口应为非负整数。")
+            bad("population", _("人口应为非负整数。"))
         if len(report.errors) > errors_before:
             continue
         if urban is None and level == Level.VILLAGE:
@@ -214,7 +215,12 @@ def _check_structure(rows: list[_Row], report: LoadReport) -> None:
         row = in_file[code]
         others = sorted(in_file[c].number for c in in_cycle if c != code)
         report.errors.append(
-            RowError(row.number, "parent_code", row.parent_code, f"上级关系形成循环（涉及第{_rows(others)}行）。")
+            RowError(
+                row.number,
+                "parent_code",
+                row.parent_code,
+                _("上级关系形成循环（涉及第%(rows)s行）。") % {"rows": _rows(others)},
+            )
         )
 
     for row in rows:
@@ -222,23 +228,27 @@ def _check_structure(rows: list[_Row], report: LoadReport) -> None:
             continue
         if not row.parent_code:
             if row.level != Level.CITY:
-                report.errors.append(RowError(row.number, "parent_code", "", "只有市级区划可以没有上级。"))
+                report.errors.append(RowError(row.number, "parent_code", "", _("只有市级区划可以没有上级。")))
             continue
         parent_level = in_file[row.parent_code].level if row.parent_code in in_file else existing.get(row.parent_code)
         if parent_level is None:
             report.errors.append(
-                RowError(row.number, "parent_code", row.parent_code, "上级区划不存在（文件和系统中都没有）。")
+                RowError(row.number, "parent_code", row.parent_code, _("上级区划不存在（文件和系统中都没有）。"))
             )
             continue
         if not row.code.startswith(code_prefix(row.parent_code)):
             report.errors.append(
                 RowError(
-                    row.number, "code", row.code, f"代码 {row.code} 不以上级代码 {code_prefix(row.parent_code)} 开头。"
+                    row.number,
+                    "code",
+                    row.code,
+                    _("代码 %(code)s 不以上级代码 %(prefix)s 开头。")
+                    % {"code": row.code, "prefix": code_prefix(row.parent_code)},
                 )
             )
         if LEVEL_DEPTH[Level(row.level)] != LEVEL_DEPTH[Level(parent_level)] + 1:
             report.errors.append(
-                RowError(row.number, "parent_code", row.parent_code, "上级区划的层级不是本级的上一级。")
+                RowError(row.number, "parent_code", row.parent_code, _("上级区划的层级不是本级的上一级。"))
             )
 
 

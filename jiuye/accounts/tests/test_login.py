@@ -42,7 +42,12 @@ def test_a_good_login_gets_a_new_session_id_and_is_audited(officer: User, client
     assert client.cookies["sessionid"].value != before
     assert client.get("/").status_code == 200
     event = AuditEvent.objects.filter(action="auth.login").latest("seq")
-    assert (event.actor_username, event.role, event.scope_code, event.ip) == ("officer", "county_officer", COUNTY_A, "10.0.0.1")
+    assert (event.actor_username, event.role, event.scope_code, event.ip) == (
+        "officer",
+        "county_officer",
+        COUNTY_A,
+        "10.0.0.1",
+    )
     assert event.request_id
 
 
@@ -253,5 +258,8 @@ def test_the_pending_second_factor_expires(auditor: User) -> None:
 
 def test_login_redirects_only_to_this_site(officer: User) -> None:
     client = Client()
-    response = client.post(LOGIN + "?next=https://evil.example/", {"username": "officer", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"username": "officer", "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"

@@ -61,7 +61,9 @@ def test_role_and_region_level_must_agree(personas: dict[str, User]) -> None:
 
 def test_write_scope_must_lie_inside_read_scope(personas: dict[str, User]) -> None:
     client = login(Client(), personas["security_admin"])
-    bad = client.post("/accounts/users/new/", _form(role="county_officer", region=COUNTY_A, write_region="610902001000"))
+    bad = client.post(
+        "/accounts/users/new/", _form(role="county_officer", region=COUNTY_A, write_region="610902001000")
+    )
     assert "可编辑区划必须在管辖区划之内" in str(bad.context["form"].errors)
     good = client.post("/accounts/users/new/", _form(role="county_officer", region=COUNTY_A, write_region=TOWN_A))
     assert good.status_code == 302
@@ -124,7 +126,10 @@ def test_create_user_command(db: Any, capsys: pytest.CaptureFixture[str]) -> Non
     assert user.check_password("Command-Line-42") and user.region_id == VILLAGE_A
     with mock.patch.dict(os.environ, {"JIUYE_PASSWORD": "weak"}), pytest.raises(CommandError, match="密码"):
         call_command("create_user", "cli_weak", "--role", "village_clerk", "--region", VILLAGE_A)
-    with mock.patch.dict(os.environ, {"JIUYE_PASSWORD": "Command-Line-42"}), pytest.raises(CommandError, match="不存在"):
+    with (
+        mock.patch.dict(os.environ, {"JIUYE_PASSWORD": "Command-Line-42"}),
+        pytest.raises(CommandError, match="不存在"),
+    ):
         call_command("create_user", "cli_nowhere", "--role", "village_clerk", "--region", "610999999999")
 
 
@@ -132,7 +137,16 @@ def test_create_user_help_lists_the_roles(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         call_command("create_user", "--help")
     out = capsys.readouterr().out
-    for role in ("city_admin", "county_officer", "town_officer", "village_clerk", "leader", "system_admin", "security_admin", "audit_admin"):
+    for role in (
+        "city_admin",
+        "county_officer",
+        "town_officer",
+        "village_clerk",
+        "leader",
+        "system_admin",
+        "security_admin",
+        "audit_admin",
+    ):
         assert role in out
 
 

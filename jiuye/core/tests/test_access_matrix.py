@@ -71,14 +71,27 @@ ROUTES = [
         "POST",
         perm=Perm.MANAGE_USERS,
         api=True,
-        data={"username": "new_clerk", "role": "village_clerk", "region_code": "610924100001", "password": "Xy9!fresh-Clerk"},
+        data={
+            "username": "new_clerk",
+            "role": "village_clerk",
+            "region_code": "610924100001",
+            "password": "Xy9!fresh-Clerk",
+        },
         ok=(201, 422),  # 422 when 610924100001 is outside the admin's scope: a validation error, not data
     ),
     Route("api-1.0.0:user_update", "PATCH", perm=Perm.MANAGE_USERS, api=True, target="user", data={"full_name": "改"}),
     Route("api-1.0.0:region_list", perm=Perm.VIEW_REGIONS, api=True),
     Route("api-1.0.0:region_detail", perm=Perm.VIEW_REGIONS, api=True, target="region"),
     Route("api-1.0.0:region_children", perm=Perm.VIEW_REGIONS, api=True, target="region"),
-    Route("api-1.0.0:zone_create", "POST", perm=Perm.MANAGE_ZONES, api=True, target="parent", data={"name": "高新区"}, ok=(201,)),
+    Route(
+        "api-1.0.0:zone_create",
+        "POST",
+        perm=Perm.MANAGE_ZONES,
+        api=True,
+        target="parent",
+        data={"name": "高新区"},
+        ok=(201,),
+    ),
     Route("api-1.0.0:audit_event_list", perm=Perm.READ_AUDIT, api=True),
 ]
 
@@ -112,7 +125,12 @@ def _objects(user: User, *, own: bool, others: dict[str, User]) -> dict[str, Any
     parent = region if own else COUNTY_B
     if own and user.region.level not in ("city", "county"):
         parent = user.region_id[:6] + "000000"  # a zone parent must be a city or county
-    return {"region": {"code": region}, "parent": {"code": parent}, "user": {"pk": owner_user.pk}, "token": {"pk": token.pk}}
+    return {
+        "region": {"code": region},
+        "parent": {"code": parent},
+        "user": {"pk": owner_user.pk},
+        "token": {"pk": token.pk},
+    }
 
 
 def _request(client: Client, route: Route, kwargs: dict[str, Any], **extra: Any) -> Any:
@@ -132,7 +150,9 @@ def world(personas: dict[str, User]) -> Callable[[User], dict[str, User]]:
     neighbour = make_user("neighbour_b", "county_officer", COUNTY_B)
 
     def for_user(user: User) -> dict[str, Any]:
-        owned = make_user(f"owned_{user.pk}", "village_clerk", user.region_id) if user.region.level == "village" else None
+        owned = (
+            make_user(f"owned_{user.pk}", "village_clerk", user.region_id) if user.region.level == "village" else None
+        )
         if owned is None:
             village = (
                 __import__("jiuye.regions.models", fromlist=["Region"])
@@ -163,7 +183,9 @@ def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_anonymous_visitor_gets_login_page_or_401(route: Route, client: Client, personas: dict[str, User], world: Any) -> None:
+def test_anonymous_visitor_gets_login_page_or_401(
+    route: Route, client: Client, personas: dict[str, User], world: Any
+) -> None:
     objects = _objects(personas["county_a"], own=True, others=world(personas["county_a"]))
     response = _request(client, route, objects.get(route.target or "", {}))
     assert response.status_code == _expected_status(route, None, own=True)[0]
@@ -183,7 +205,12 @@ def test_owner_neighbour_and_lower_role(route: Route, persona: str, personas: di
         objects = _objects(user, own=own, others=others)
         response = _request(client, route, objects.get(route.target or "", {}))
         expected = _expected_status(route, user, own=own)
-        assert response.status_code in expected, (persona, route.name, "own" if own else "neighbour", response.content[:300])
+        assert response.status_code in expected, (
+            persona,
+            route.name,
+            "own" if own else "neighbour",
+            response.content[:300],
+        )
         if response.status_code == 404 and route.api:
             assert response.json()["error"]["code"] == "not_found"
 

@@ -141,7 +141,10 @@ def test_random_tampering_is_always_detected() -> None:
 def test_a_failed_audit_write_rolls_the_change_back(personas: dict[str, User]) -> None:
     officer = personas["county_a"]
     count = AuditEvent.objects.count()
-    with mock.patch.object(AuditEvent, "save", side_effect=RuntimeError("audit store down")), pytest.raises(RuntimeError):
+    with (
+        mock.patch.object(AuditEvent, "save", side_effect=RuntimeError("audit store down")),
+        pytest.raises(RuntimeError),
+    ):
         user_update(
             actor=personas["security_admin"],
             user=officer,
@@ -160,7 +163,9 @@ def test_a_failed_audit_write_over_http_is_a_clean_error(personas: dict[str, Use
     target = personas["village_a"]
     client.raise_request_exception = False
     with mock.patch.object(AuditEvent, "save", side_effect=RuntimeError("audit store down")):
-        response = client.patch(f"/api/v1/users/{target.pk}", json.dumps({"full_name": "改名"}), content_type="application/json")
+        response = client.patch(
+            f"/api/v1/users/{target.pk}", json.dumps({"full_name": "改名"}), content_type="application/json"
+        )
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "server_error" and "audit store" not in response.content.decode()
     target.refresh_from_db()
@@ -168,7 +173,9 @@ def test_a_failed_audit_write_over_http_is_a_clean_error(personas: dict[str, Use
 
 
 def test_personal_values_are_masked_in_the_log() -> None:
-    event = audit_record(action="test.mask", after={"id_number": "61092419900101123X", "phone": "13812345678", "password": "s"})
+    event = audit_record(
+        action="test.mask", after={"id_number": "61092419900101123X", "phone": "13812345678", "password": "s"}
+    )
     assert event.after == {"id_number": "610924********123X", "phone": "138****5678", "password": "******"}
 
 

@@ -25,7 +25,9 @@ def test_code_levels_and_prefixes(code: str, level: str, prefix: str) -> None:
     assert code_level(code) == level and code_prefix(code) == prefix
 
 
-@pytest.mark.parametrize("code", ["61092410000", "6109241000011", "61092410000A", "000000000000", "610900000001", "610900100000"])
+@pytest.mark.parametrize(
+    "code", ["61092410000", "6109241000011", "61092410000A", "000000000000", "610900000001", "610900100000"]
+)
 def test_malformed_codes(code: str) -> None:
     assert code_level(code) is None
 

@@ -80,7 +80,9 @@ def test_optional_columns_are_validated_and_kept() -> None:
         ("610924100996,甲村委会,village,610924000000\n", 2, "parent_code", "不是本级的上一级"),
     ],
 )
-def test_each_broken_row_is_reported_with_row_column_and_reason(body: str, row: int, column: str, fragment: str) -> None:
+def test_each_broken_row_is_reported_with_row_column_and_reason(
+    body: str, row: int, column: str, fragment: str
+) -> None:
     good = "610924100990,好村委会,village,610924100000\n"
     count = Region.objects.count()
     report = load_regions_text(HEADER + good + body.replace("\n", "") + "\n")

@@ -90,7 +90,9 @@ def test_a_county_officer_gets_403_on_zone_creation(personas: dict[str, User]) -
     assert client.post(f"/regions/{COUNTY_A}/zones/new/", {"name": "x"}).status_code == 403
 
 
-def test_region_page_query_count_does_not_grow_with_children(personas: dict[str, User], django_assert_max_num_queries: Any) -> None:
+def test_region_page_query_count_does_not_grow_with_children(
+    personas: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
     client = login(Client(), personas["city_admin"])
     client.get("/regions/610900000000/")  # warm the session
     with django_assert_max_num_queries(12):

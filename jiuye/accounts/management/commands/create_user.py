@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from jiuye.accounts import services
 from jiuye.accounts.models import User
@@ -29,15 +30,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"用户 {username} 已存在。")
+            raise CommandError(_("用户 %(name)s 已存在。") % {"name": username})
         region = Region.objects.filter(code=options["region"]).first()
         if region is None:
-            raise CommandError(f"区划 {options['region']} 不存在（先运行 load_regions）。")
+            raise CommandError(_("区划 %(code)s 不存在（先运行 load_regions）。") % {"code": options["region"]})
         write_region = None
         if options["write_region"]:
             write_region = Region.objects.filter(code=options["write_region"]).first()
             if write_region is None:
-                raise CommandError(f"区划 {options['write_region']} 不存在。")
+                raise CommandError(_("区划 %(code)s 不存在。") % {"code": options["write_region"]})
         password = os.environ.get("JIUYE_PASSWORD") or self._prompt()
         try:
             user = services.user_create(
@@ -56,5 +57,5 @@ class Command(BaseCommand):
     def _prompt(self) -> str:
         first = getpass.getpass("Password: ")
         if first != getpass.getpass("Password (again): "):
-            raise CommandError("两次输入的密码不一致。")
+            raise CommandError(_("两次输入的密码不一致。"))
         return first

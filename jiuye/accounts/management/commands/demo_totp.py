@@ -7,6 +7,7 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import TOTPDevice
 
@@ -22,5 +23,5 @@ class Command(BaseCommand):
             raise CommandError("demo_totp is refused in production.")
         device = TOTPDevice.objects.filter(user__username=options["username"]).first()
         if device is None:
-            raise CommandError("该用户没有动态口令设备。")
+            raise CommandError(_("该用户没有动态口令设备。"))
         self.stdout.write(pyotp.TOTP(device.secret).now())

@@ -15,6 +15,7 @@ import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.accounts import services
 from jiuye.accounts.models import TOTPDevice, User
@@ -77,5 +78,5 @@ class Command(BaseCommand):
         else:
             region = Region.objects.filter(code=code).first()
         if region is None:
-            raise CommandError("区划数据缺失：先运行 load_regions data/regions-610900.csv。")
+            raise CommandError(_("区划数据缺失：先运行 load_regions data/regions-610900.csv。"))
         return region
