@@ -61,10 +61,11 @@ def region_children(*, user: Any, region: Region) -> list[tuple[Region, RegionCo
 
 
 def region_counts(*, user: Any, region: Region) -> dict[str, int]:
-    """How many regions of each level lie in ``region``'s subtree (itself included)."""
+    """How many regions of each level lie below ``region`` (itself not counted)."""
     rows = (
         Region.objects.visible_to(user)
         .filter(code__startswith=region.prefix)
+        .exclude(code=region.code)
         .values("level")
         .annotate(n=Count("code"), urban_n=Count("code", filter=Q(urban=True)))
     )

@@ -1,0 +1,163 @@
+"""End to end in Debian's chromium: a fresh database, the real regions, a county officer logs in.
+
+The server runs as a subprocess (``manage.py runserver``) on its own SQLite file, as ``make demo``
+does. Screenshots go to var/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from jiuye.conftest import ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "var" / "screenshots"
+PASSWORD = "Browser-Test-2026"
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI (.ci/run installs it)")
+        pytest.skip("Debian's chromium is not installed here")
+    var = tmp_path_factory.mktemp("e2e-var")
+    env = {
+        **os.environ,
+        "JIUYE_VAR_DIR": str(var),
+        "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
+        "JIUYE_PASSWORD": PASSWORD,
+    }
+
+    def manage(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    manage("migrate", "--noinput", "-v", "0")
+    manage("load_regions", "data/regions-610900.csv")
+    manage("create_user", "ziyang", "--role", "county_officer", "--region", "610924000000", "--full-name", "紫阳县经办员")
+    manage("create_user", "auditor", "--role", "audit_admin", "--region", "610900000000")
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def _shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def _login(page: object, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit].primary")  # type: ignore[attr-defined]
+
+
+def test_county_officer_sees_only_ziyang(server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + "/")
+    assert "/accounts/login/" in page.url
+    _shot(page, "01-login")
+    _login(page, server, "ziyang")
+    page.wait_for_url(server + "/")
+    assert "紫阳县" in page.inner_text("body")
+    _shot(page, "02-home-county-officer")
+    page.click("nav.mainnav >> text=行政区划")
+    page.wait_for_url("**/regions/610924000000/")
+    body = page.inner_text("body")
+    assert "城关镇" in body and "汉滨区" not in body and "汉阴县" not in body
+    towns = page.locator("table.tree > tbody > tr[id^=r-]").count()
+    assert towns > 0
+    codes = page.locator("table.tree code").all_inner_texts()
+    assert codes and all(c.startswith("610924") for c in codes)
+    page.click("#r-610924100000 button.toggle")  # HTMX: expand 城关镇 inline
+    page.wait_for_selector("#sub-610924100000 table")
+    assert "东城门社区居委会" in page.inner_text("#sub-610924100000")
+    _shot(page, "03-regions-ziyang")
+    response = page.goto(server + "/regions/610902000000/")
+    assert response is not None and response.status == 404
+    _shot(page, "04-neighbour-404")
+    page.goto(server + "/regions/610924000000/")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert "Log out" in page.inner_text("body")
+    _shot(page, "05-regions-english")
+    context.close()
+
+
+def test_phone_layout_and_admin_second_factor(server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, server, "auditor")
+    page.wait_for_url("**/login/totp/setup/")
+    _shot(page, "06-totp-setup-phone")
+    secret = page.inner_text(".secret code").strip()
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.click("button[type=submit].primary")
+    page.wait_for_url(server + "/")
+    page.click("[data-toggle-nav]")
+    page.click("nav.mainnav >> text=审计日志")
+    page.wait_for_url("**/audit/")
+    assert "auth.mfa_enroll" in page.inner_text("body")
+    _shot(page, "07-audit-phone")
+    context.close()
