@@ -67,7 +67,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     manage("migrate", "--noinput", "-v", "0")
     manage("load_regions", "data/regions-610900.csv")
-    manage("create_user", "ziyang", "--role", "county_officer", "--region", "610924000000", "--full-name", "紫阳县经办员")
+    manage(
+        "create_user", "ziyang", "--role", "county_officer", "--region", "610924000000", "--full-name", "紫阳县经办员"
+    )
     manage("create_user", "auditor", "--role", "audit_admin", "--region", "610900000000")
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
