@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jiuye.accounts.models import User
 from jiuye.core.permissions import Role
@@ -54,6 +55,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """The test database holds the real regions of 安康市 for the whole session."""
     with django_db_blocker.unblock():
         load_regions_file(REGIONS_CSV)
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in Simplified Chinese; a request in English must not leak into the next."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
