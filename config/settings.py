@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "jiuye.core",
     "jiuye.regions",
     "jiuye.accounts",
+    "jiuye.registry",
 ]
 
 MIDDLEWARE = [

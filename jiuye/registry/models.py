@@ -1,0 +1,270 @@
+"""The real-name labour-force registry: households, persons, employment spells, registrations,
+and zero-employment households with their cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.core.crypto import EncryptedTextField
+from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+from jiuye.registry.choices import (
+    CaseStatus,
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    Gender,
+    KeyGroup,
+    LaborAbility,
+    MeasureKind,
+    PersonState,
+    Place,
+    RegistrationKind,
+    Relation,
+    Source,
+    UnemploymentEnd,
+    UnemploymentReason,
+)
+
+
+class Household(ScopedModel):
+    """A household (户) in a village, numbered uniquely within it."""
+
+    personal_data: ClassVar[bool] = True
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="households"
+    )
+    number = models.CharField(_("户编号"), max_length=40)
+    relocation_site = models.CharField(_("易地搬迁安置点"), max_length=100, blank=True)
+    zero_employment = models.BooleanField(_("零就业家庭"), default=False, db_index=True)
+    has_labor = models.BooleanField(_("有劳动力"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭户")
+        verbose_name_plural = _("家庭户")
+        constraints = [models.UniqueConstraint(fields=["region", "number"], name="household_number_in_village")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}-{self.number}"
+
+
+class Person(ScopedModel):
+    """A resident in the registry. The ID number and phone are stored encrypted."""
+
+    personal_data: ClassVar[bool] = True
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members")
+    # The household's village, kept with the row so that scoping is one indexed predicate.
+    region = models.ForeignKey("regions.Region", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
+    name = models.CharField(_("姓名"), max_length=30)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=300, blank=True, db_index=True)
+    id_number = EncryptedTextField(_("公民身份号码"), purpose="registry.person.id_number")
+    id_hash = models.CharField(_("身份号码索引"), max_length=64, unique=True)
+    id_masked = models.CharField(_("公民身份号码（脱敏）"), max_length=18)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone = EncryptedTextField(_("联系电话"), purpose="registry.person.phone", blank=True)
+    phone_hash = models.CharField(_("电话索引"), max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("联系电话（脱敏）"), max_length=20, blank=True)
+    education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
+    labor_ability = models.CharField(_("劳动能力"), max_length=16, choices=LaborAbility.choices)
+    willing = models.BooleanField(_("就业意愿"))
+    status = models.CharField(_("当前就业状态"), max_length=20, choices=EmploymentStatus.choices)
+    status_since = models.DateField(_("状态起始日期"))
+    state = models.CharField(_("在册状态"), max_length=12, choices=PersonState.choices, default=PersonState.ACTIVE)
+    state_date = models.DateField(_("在册状态日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [
+            models.Index(fields=["region", "status"], name="person_region_status"),
+            models.Index(fields=["household"], name="person_household"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class PersonGroup(models.Model):
+    """Membership of a person in a key group (重点群体)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="groups")
+    group = models.CharField(_("人员类别"), max_length=24, choices=KeyGroup.choices)
+
+    class Meta:
+        verbose_name = _("重点群体身份")
+        verbose_name_plural = _("重点群体身份")
+        constraints = [models.UniqueConstraint(fields=["person", "group"], name="person_group_once")]
+        indexes = [models.Index(fields=["group", "person"], name="group_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.group}"
+
+
+class EmploymentSpell(models.Model):
+    """One stretch of one employment status; the open spell (no end) is the current one."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="spells")
+    status = models.CharField(_("就业状态"), max_length=20, choices=EmploymentStatus.choices)
+    place = models.CharField(_("就业地点类别"), max_length=16, choices=Place.choices, blank=True)
+    location = models.CharField(_("就业地点"), max_length=100, blank=True)
+    employer_name = models.CharField(_("就业单位"), max_length=200, blank=True)
+    employer_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    monthly_income = models.BigIntegerField(_("月收入（分）"), null=True, blank=True)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    verified_at = models.DateField(_("核实日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("就业状态记录")
+        verbose_name_plural = _("就业状态记录")
+        ordering = ["person", "start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(end__isnull=True), name="one_open_spell"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="spell_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "start"], name="spell_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.status} {self.start}–{self.end or ''}"
+
+
+class Registration(models.Model):
+    """A formal act the statistics count: 就业登记 or 失业登记 (ended by 注销)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="registrations")
+    region = models.ForeignKey("regions.Region", verbose_name=_("登记地"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("登记类型"), max_length=16, choices=RegistrationKind.choices)
+    date = models.DateField(_("登记日期"))
+    urban = models.BooleanField(_("城镇"))
+    form = models.CharField(_("就业形式"), max_length=16, choices=EmploymentForm.choices, blank=True)
+    employer_name = models.CharField(_("就业单位"), max_length=200, blank=True)
+    employer_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    reason = models.CharField(_("失业原因"), max_length=20, choices=UnemploymentReason.choices, blank=True)
+    ended_on = models.DateField(_("注销日期"), null=True, blank=True)
+    end_reason = models.CharField(_("注销原因"), max_length=12, choices=UnemploymentEnd.choices, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("就业失业登记")
+        verbose_name_plural = _("就业失业登记")
+        ordering = ["person", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind="unemployment", ended_on__isnull=True),
+                name="one_open_unemployment_registration",
+            ),
+            models.UniqueConstraint(fields=["person", "kind", "date"], name="registration_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.date}"
+
+
+class ZeroEmploymentRule(models.Model):
+    """The parameters of the 零就业家庭 rule, as data (one row)."""
+
+    min_age = models.PositiveSmallIntegerField(_("劳动年龄下限"), default=16)
+    max_age = models.PositiveSmallIntegerField(_("劳动年龄上限"), default=60)
+    employed_statuses = models.JSONField(_("计为就业的状态"), default=list)
+    clear_days = models.PositiveSmallIntegerField(_("清零期限（天）"), default=30)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("零就业家庭认定参数")
+        verbose_name_plural = _("零就业家庭认定参数")
+
+    def __str__(self) -> str:
+        return f"{self.min_age}–{self.max_age}, {self.clear_days}d"
+
+
+class ZeroEmploymentCase(ScopedModel):
+    """A household found with nobody employed: open until a member is employed."""
+
+    personal_data: ClassVar[bool] = True
+    scope_field: ClassVar[str] = "household__region__code"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("状态"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_on = models.DateField(_("认定日期"))
+    deadline = models.DateField(_("清零期限"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zero_employment_cases",
+    )
+    closed_on = models.DateField(_("清零日期"), null=True, blank=True)
+    close_note = models.CharField(_("清零说明"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("零就业家庭")
+        verbose_name_plural = _("零就业家庭")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="open"), name="one_open_case_per_household"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="case_status_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.opened_on}"
+
+
+class CaseMeasure(models.Model):
+    """A measure taken for a zero-employment household (帮扶措施)."""
+
+    case = models.ForeignKey(
+        ZeroEmploymentCase, verbose_name=_("零就业家庭"), on_delete=models.CASCADE, related_name="measures"
+    )
+    kind = models.CharField(_("措施类型"), max_length=24, choices=MeasureKind.choices)
+    date = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        ordering = ["case", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.date}"

@@ -1,0 +1,526 @@
+"""Writes on the registry. Each is atomic and audited, and keeps the derived state in step:
+the person's current status (from the spells) and the household's zero-employment verdict and case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.core.audit import audit_record
+from jiuye.core.crypto import blind_index
+from jiuye.core.masking import mask_id_number, mask_phone
+from jiuye.core.scoping import write_prefix
+from jiuye.regions.models import Region
+from jiuye.registry import idcard, rules
+from jiuye.registry.choices import (
+    STATUS_PLACE,
+    CaseStatus,
+    PersonState,
+    RegistrationKind,
+    Relation,
+    Source,
+    UnemploymentEnd,
+)
+from jiuye.registry.models import (
+    CaseMeasure,
+    EmploymentSpell,
+    Household,
+    Person,
+    PersonGroup,
+    Registration,
+    ZeroEmploymentCase,
+    ZeroEmploymentRule,
+)
+from jiuye.registry.pinyin import name_pinyin
+
+ID_PURPOSE = "registry.person.id_number"
+PHONE_PURPOSE = "registry.person.phone"
+
+
+def id_hash(number: str) -> str:
+    return blind_index(idcard.normalize(number), purpose=ID_PURPOSE)
+
+
+def phone_hash(phone: str) -> str:
+    return blind_index(phone.strip(), purpose=PHONE_PURPOSE)
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record since it was read; carries what changed."""
+
+    def __init__(self, current: Person, changed: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__("stale edit")
+        self.current = current
+        self.changed = changed
+
+
+def _require_writable(actor: Any, region_code: str) -> None:
+    prefix = write_prefix(actor)
+    if prefix is None or not region_code.startswith(prefix):
+        # The same answer as for a record that does not exist (no oracle).
+        raise Http404
+
+
+def zero_rule() -> rules.ZeroRule:
+    row = ZeroEmploymentRule.objects.order_by("pk").first()
+    if row is None:
+        return rules.ZeroRule()
+    return rules.ZeroRule(
+        min_age=row.min_age,
+        max_age=row.max_age,
+        employed=frozenset(row.employed_statuses) or rules.DEFAULT_EMPLOYED,
+        clear_days=row.clear_days,
+    )
+
+
+# --- households -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_get_or_create(*, actor: Any, region: Region, number: str, relocation_site: str = "") -> Household:
+    _require_writable(actor, region.code)
+    if region.level != "village":
+        raise ValidationError({"region": _("家庭户必须属于村（社区）。")})
+    household, created = Household.objects.get_or_create(
+        region=region, number=number.strip(), defaults={"relocation_site": relocation_site}
+    )
+    if created:
+        audit_record(action="registry.household_create", actor=actor, obj=household, after={"number": household.number})
+    return household
+
+
+def household_refresh(*, household: Household, on: date | None = None, rule: rules.ZeroRule | None = None) -> bool:
+    """Recompute the zero-employment verdict; open, close or reopen the case. Returns the verdict."""
+    on = on or timezone.localdate()
+    rule = rule or zero_rule()
+    members = [
+        rules.MemberFacts(p.birth_date, p.labor_ability, p.willing, p.status, p.state)
+        for p in Person.objects.filter(household=household).only(
+            "birth_date", "labor_ability", "willing", "status", "state"
+        )
+    ]
+    verdict = rules.household_verdict(members, on, rule)
+    if (household.zero_employment, household.has_labor) != (verdict.zero_employment, verdict.has_labor):
+        Household.objects.filter(pk=household.pk).update(
+            zero_employment=verdict.zero_employment, has_labor=verdict.has_labor
+        )
+        household.zero_employment, household.has_labor = verdict.zero_employment, verdict.has_labor
+    open_case = ZeroEmploymentCase.objects.filter(household=household, status=CaseStatus.OPEN).first()
+    if verdict.zero_employment and open_case is None:
+        case = ZeroEmploymentCase.objects.create(
+            household=household, opened_on=on, deadline=on + timedelta(days=rule.clear_days)
+        )
+        audit_record(action="registry.zero_case_open", obj=case, region_code=household.region_id)
+    elif not verdict.zero_employment and open_case is not None:
+        open_case.status = CaseStatus.CLOSED
+        open_case.closed_on = on
+        open_case.close_note = _("已有成员就业") if verdict.has_labor else _("家庭已无劳动力")
+        open_case.save(update_fields=["status", "closed_on", "close_note"])
+        audit_record(action="registry.zero_case_close", obj=open_case, region_code=household.region_id)
+    return verdict.zero_employment
+
+
+def households_refresh(*, household_ids: Iterable[int], on: date | None = None) -> int:
+    """Refresh many households (after an import); returns how many are zero-employment."""
+    rule = zero_rule()
+    zero = 0
+    for household in Household.objects.filter(pk__in=list(household_ids)):
+        zero += household_refresh(household=household, on=on, rule=rule)
+    return zero
+
+
+# --- persons ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonInput:
+    name: str
+    id_number: str
+    relation: str
+    labor_ability: str
+    willing: bool
+    status: str
+    status_since: date
+    phone: str = ""
+    education: str = ""
+    groups: tuple[str, ...] = ()
+    note: str = ""
+    place: str = ""
+    location: str = ""
+    employer_name: str = ""
+    employer_credit_code: str = ""
+    monthly_income: int | None = None
+    source: str = Source.FORM
+
+
+def _person_fields(data: PersonInput) -> dict[str, Any]:
+    info = idcard.parse(data.id_number)
+    return {
+        "name": data.name.strip(),
+        "name_pinyin": name_pinyin(data.name.strip()),
+        "id_number": info.number,
+        "id_hash": id_hash(info.number),
+        "id_masked": mask_id_number(info.number),
+        "gender": info.gender,
+        "birth_date": info.birth_date,
+        "phone": data.phone,
+        "phone_hash": phone_hash(data.phone) if data.phone else "",
+        "phone_masked": mask_phone(data.phone) if data.phone else "",
+        "education": data.education,
+        "labor_ability": data.labor_ability,
+        "willing": data.willing,
+        "relation": data.relation,
+        "note": data.note,
+    }
+
+
+def _check_one_head(household: Household, relation: str, exclude: int | None = None) -> None:
+    if relation != Relation.HEAD:
+        return
+    heads = Person.objects.filter(household=household, relation=Relation.HEAD, state=PersonState.ACTIVE)
+    if exclude is not None:
+        heads = heads.exclude(pk=exclude)
+    if heads.exists():
+        raise ValidationError({"relation": _("该户已有户主，每户只能有一位户主。")})
+
+
+@transaction.atomic
+def person_create(*, actor: Any, household: Household, data: PersonInput) -> Person:
+    _require_writable(actor, household.region_id)
+    try:
+        fields = _person_fields(data)
+    except idcard.IdNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+    if Person.objects.filter(id_hash=fields["id_hash"]).exists():
+        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+    _check_one_head(household, data.relation)
+    person = Person.objects.create(
+        household=household, region_id=household.region_id, status=data.status, status_since=data.status_since, **fields
+    )
+    PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(set(data.groups))])
+    EmploymentSpell.objects.create(
+        person=person,
+        status=data.status,
+        place=data.place or STATUS_PLACE.get(data.status, ""),  # type: ignore[call-overload]
+        location=data.location,
+        employer_name=data.employer_name,
+        employer_credit_code=data.employer_credit_code,
+        monthly_income=data.monthly_income,
+        start=data.status_since,
+        source=data.source,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="registry.person_create",
+        actor=actor,
+        obj=person,
+        after={"name": person.name, "id_number": fields["id_number"], "status": data.status},
+    )
+    household_refresh(household=household)
+    return person
+
+
+_EDITABLE = ("name", "phone", "education", "labor_ability", "willing", "relation", "note")
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, version: int, changes: dict[str, Any]) -> Person:
+    """Change a person's own fields, refusing a stale edit (optimistic locking)."""
+    _require_writable(actor, person.region_id)
+    changes = {k: v for k, v in changes.items() if k in _EDITABLE}
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != version:
+        changed = {
+            k: (getattr(person, k), getattr(current, k))
+            for k in (*_EDITABLE, "status", "household_id")
+            if getattr(person, k) != getattr(current, k)
+        }
+        raise StaleEdit(current, changed)
+    if "relation" in changes:
+        _check_one_head(current.household, changes["relation"], exclude=current.pk)
+    before = {k: getattr(current, k) for k in changes}
+    for key, value in changes.items():
+        setattr(current, key, value)
+    if "name" in changes:
+        current.name_pinyin = name_pinyin(current.name)
+    if "phone" in changes:
+        current.phone_hash = phone_hash(current.phone) if current.phone else ""
+        current.phone_masked = mask_phone(current.phone) if current.phone else ""
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    diff = {k: v for k, v in before.items() if v != changes[k]}
+    if diff:
+        audit_record(
+            action="registry.person_update",
+            actor=actor,
+            obj=current,
+            before=diff,
+            after={k: changes[k] for k in diff},
+        )
+    household_refresh(household=current.household)
+    return current
+
+
+def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> None:
+    wanted = set(groups)
+    have = set(person.groups.values_list("group", flat=True))
+    if wanted == have:
+        return
+    PersonGroup.objects.filter(person=person, group__in=have - wanted).delete()
+    PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(wanted - have)])
+    audit_record(
+        action="registry.person_groups",
+        actor=actor,
+        obj=person,
+        before={"groups": ",".join(sorted(have))},
+        after={"groups": ",".join(sorted(wanted))},
+    )
+
+
+@transaction.atomic
+def status_change(
+    *,
+    actor: Any,
+    person: Person,
+    status: str,
+    start: date,
+    source: str = Source.FORM,
+    place: str = "",
+    location: str = "",
+    employer_name: str = "",
+    employer_credit_code: str = "",
+    monthly_income: int | None = None,
+    verified_at: date | None = None,
+) -> EmploymentSpell:
+    """Close the open spell the day before ``start`` and open a new one from ``start``."""
+    _require_writable(actor, person.region_id)
+    if start > timezone.localdate():
+        raise ValidationError({"start": _("开始日期不能晚于今天。")})
+    open_spell = EmploymentSpell.objects.select_for_update().filter(person=person, end__isnull=True).first()
+    if open_spell is not None:
+        if start < open_spell.start:
+            raise ValidationError({"start": _("开始日期不能早于当前状态的开始日期。")})
+        if start == open_spell.start:
+            open_spell.delete()  # a correction of the same day replaces that spell
+        else:
+            open_spell.end = start - timedelta(days=1)
+            open_spell.save(update_fields=["end"])
+    spell = EmploymentSpell.objects.create(
+        person=person,
+        status=status,
+        place=place or STATUS_PLACE.get(status, ""),  # type: ignore[call-overload]
+        location=location,
+        employer_name=employer_name,
+        employer_credit_code=employer_credit_code,
+        monthly_income=monthly_income,
+        start=start,
+        source=source,
+        verified_at=verified_at,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    before = {"status": person.status, "status_since": person.status_since.isoformat()}
+    Person.objects.filter(pk=person.pk).update(status=status, status_since=start, version=F("version") + 1)
+    person.refresh_from_db()
+    audit_record(
+        action="registry.status_change",
+        actor=actor,
+        obj=person,
+        before=before,
+        after={"status": status, "status_since": start.isoformat()},
+    )
+    household_refresh(household=person.household)
+    return spell
+
+
+def status_on(*, person: Person, day: date) -> str | None:
+    """The status a person held on ``day`` (None before the first spell)."""
+    spell = (
+        EmploymentSpell.objects.filter(person=person, start__lte=day)
+        .exclude(end__lt=day)
+        .order_by("-start", "-id")
+        .first()
+    )
+    return spell.status if spell else None
+
+
+@transaction.atomic
+def person_move(*, actor: Any, person: Person, household: Household) -> Person:
+    """Move a person to another household (possibly in another village): both must be writable."""
+    _require_writable(actor, person.region_id)
+    _require_writable(actor, household.region_id)
+    old = person.household
+    if old.pk == household.pk:
+        return person
+    if person.relation == Relation.HEAD:
+        person.relation = Relation.OTHER
+    _check_one_head(household, person.relation)
+    Person.objects.filter(pk=person.pk).update(
+        household=household, region_id=household.region_id, relation=person.relation, version=F("version") + 1
+    )
+    person.refresh_from_db()
+    audit_record(
+        action="registry.person_move",
+        actor=actor,
+        obj=person,
+        before={"household": str(old)},
+        after={"household": str(household)},
+    )
+    household_refresh(household=old)
+    household_refresh(household=household)
+    return person
+
+
+@transaction.atomic
+def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
+    """Record a death, emigration or moving out (or a return to the registry)."""
+    _require_writable(actor, person.region_id)
+    before = {"state": person.state}
+    Person.objects.filter(pk=person.pk).update(state=state, state_date=on, version=F("version") + 1)
+    person.refresh_from_db()
+    end_reason: str
+    if state == PersonState.DECEASED:
+        end_reason = UnemploymentEnd.DECEASED
+    elif state == PersonState.ACTIVE:
+        end_reason = ""
+    else:
+        end_reason = UnemploymentEnd.MOVED
+    if end_reason:
+        Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).update(
+            ended_on=on, end_reason=end_reason
+        )
+    audit_record(action="registry.person_state", actor=actor, obj=person, before=before, after={"state": state})
+    household_refresh(household=person.household)
+    return person
+
+
+# --- registrations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_employment(
+    *,
+    actor: Any,
+    person: Person,
+    day: date,
+    form: str,
+    region: Region,
+    employer_name: str = "",
+    employer_credit_code: str = "",
+    note: str = "",
+) -> Registration:
+    """就业登记; it also ends an open 失业登记 (reason 已就业)."""
+    _require_writable(actor, person.region_id)
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("登记日期不能晚于今天。")})
+    registration = Registration.objects.create(
+        person=person,
+        region=region,
+        kind=RegistrationKind.EMPLOYMENT,
+        date=day,
+        urban=bool(region.urban),
+        form=form,
+        employer_name=employer_name,
+        employer_credit_code=employer_credit_code,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).update(
+        ended_on=day, end_reason=UnemploymentEnd.EMPLOYED
+    )
+    audit_record(
+        action="registry.employment_registration",
+        actor=actor,
+        obj=person,
+        after={"date": day.isoformat(), "form": form},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_unemployment(
+    *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
+) -> Registration:
+    _require_writable(actor, person.region_id)
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("登记日期不能晚于今天。")})
+    if Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).exists():
+        raise ValidationError({"kind": _("此人已有未注销的失业登记，不能重复登记。")})
+    registration = Registration.objects.create(
+        person=person,
+        region=region,
+        kind=RegistrationKind.UNEMPLOYMENT,
+        date=day,
+        urban=bool(region.urban),
+        reason=reason,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="registry.unemployment_registration",
+        actor=actor,
+        obj=person,
+        after={"date": day.isoformat(), "reason": reason},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> Registration:
+    """失业登记注销."""
+    _require_writable(actor, person.region_id)
+    open_registration = Registration.objects.filter(
+        person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True
+    ).first()
+    if open_registration is None:
+        raise ValidationError({"kind": _("此人没有未注销的失业登记。")})
+    if day < open_registration.date:
+        raise ValidationError({"date": _("注销日期不能早于失业登记日期。")})
+    open_registration.ended_on = day
+    open_registration.end_reason = reason
+    open_registration.save(update_fields=["ended_on", "end_reason"])
+    audit_record(
+        action="registry.unemployment_end", actor=actor, obj=person, after={"date": day.isoformat(), "reason": reason}
+    )
+    return open_registration
+
+
+# --- zero-employment cases --------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
+    _require_writable(actor, case.household.region_id)
+    case.assigned_to = officer
+    case.save(update_fields=["assigned_to"])
+    audit_record(
+        action="registry.zero_case_assign",
+        actor=actor,
+        obj=case,
+        after={"assigned_to": officer.username if officer else ""},
+    )
+
+
+@transaction.atomic
+def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
+    _require_writable(actor, case.household.region_id)
+    measure = CaseMeasure.objects.create(
+        case=case,
+        kind=kind,
+        date=day,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="registry.zero_case_measure", actor=actor, obj=case, after={"kind": kind, "date": day.isoformat()}
+    )
+    return measure

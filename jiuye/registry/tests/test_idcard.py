@@ -1,0 +1,91 @@
+"""GB 11643 ID numbers, with property tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jiuye.core.masking import mask_id_number, mask_phone
+from jiuye.registry import idcard
+
+births = st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))
+regions = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)
+sequences = st.integers(min_value=0, max_value=999)
+
+
+@st.composite
+def valid_numbers(draw: st.DrawFn) -> str:
+    return idcard.make(draw(regions), draw(births), draw(sequences))
+
+
+@given(valid_numbers())
+def test_every_valid_number_is_accepted(number: str) -> None:
+    info = idcard.parse(number)
+    assert info.number == number
+    assert info.birth_date == date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    assert info.gender == ("M" if int(number[16]) % 2 else "F")
+
+
+@settings(max_examples=300)
+@given(valid_numbers(), st.integers(min_value=0, max_value=17), st.integers(min_value=1, max_value=10))
+def test_every_single_character_change_is_rejected(number: str, position: int, shift: int) -> None:
+    alphabet = "0123456789X" if position == 17 else "0123456789"
+    index = alphabet.index(number[position])
+    changed = number[:position] + alphabet[(index + shift) % len(alphabet)] + number[position + 1 :]
+    if changed != number:
+        assert not idcard.is_valid(changed)
+
+
+@settings(max_examples=300)
+@given(valid_numbers(), st.integers(min_value=0, max_value=16))
+def test_every_swap_of_adjacent_digits_is_rejected(number: str, position: int) -> None:
+    a, b = number[position], number[position + 1]
+    if a == b:
+        return
+    swapped = number[:position] + b + a + number[position + 2 :]
+    assert not idcard.is_valid(swapped)
+
+
+def test_lowercase_x_full_width_digits_and_spaces_are_normalised() -> None:
+    number = idcard.make("610902", date(1990, 1, 1), 5)
+    while not number.endswith("X"):
+        number = idcard.make("610902", date(1990, 1, 1), int(number[14:17]) + 1)
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number[:-1]) + "x"
+    assert idcard.parse(f" {full_width} ").number == number
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("610902900101123", "15位"),
+        ("61090219900101123", "18位"),
+        ("6109021990010112AX", "只能由数字"),
+        ("610902199002301234", "出生日期"),
+        ("610902189912311234", "出生日期"),
+        ("610902209912311234", "出生日期"),
+    ],
+)
+def test_bad_numbers_have_clear_reasons(raw: str, fragment: str) -> None:
+    with pytest.raises(idcard.IdNumberError, match=fragment):
+        idcard.parse(raw)
+
+
+def test_a_wrong_check_digit_says_so() -> None:
+    number = idcard.make("610902", date(1990, 1, 1), 123)
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    with pytest.raises(idcard.IdNumberError, match="校验位"):
+        idcard.parse(wrong)
+
+
+@given(valid_numbers())
+def test_the_mask_hides_birth_date_and_sequence_and_keeps_the_length(number: str) -> None:
+    masked = mask_id_number(number)
+    assert len(masked) == 18 and masked[:6] == number[:6] and masked[-4:] == number[-4:]
+    assert masked[6:14] == "********"
+
+
+def test_phone_mask() -> None:
+    assert mask_phone("13812345678") == "138****5678"

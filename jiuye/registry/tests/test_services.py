@@ -1,0 +1,200 @@
+"""Registry services: status history, registrations, zero-employment cases, moves, scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from freezegun import freeze_time
+
+from jiuye.accounts.models import User
+from jiuye.core.models import AuditEvent
+from jiuye.regions.models import Region
+from jiuye.registry import services
+from jiuye.registry.choices import (
+    CaseStatus,
+    EmploymentForm,
+    EmploymentStatus,
+    PersonState,
+    Relation,
+    UnemploymentEnd,
+    UnemploymentReason,
+)
+from jiuye.registry.models import EmploymentSpell, Person, Registration, ZeroEmploymentCase, ZeroEmploymentRule
+from jiuye.registry.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clerk(personas: dict[str, User]) -> User:
+    return personas["village_a"]
+
+
+def test_a_new_person_gets_an_open_spell_and_encrypted_identifiers(clerk: User) -> None:
+    from django.db import connection
+
+    home = factories.household(clerk)
+    number = factories.id_number()
+    person = factories.person(clerk, home, id_number=number, phone="13812345678")
+    assert person.id_masked == number[:6] + "********" + number[-4:]
+    assert person.phone_masked == "138****5678"
+    assert EmploymentSpell.objects.get(person=person).end is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM registry_person WHERE id = %s", [person.pk])
+        stored_id, stored_phone = cursor.fetchone()
+    assert number not in stored_id and "13812345678" not in stored_phone
+    assert Person.objects.get(id_hash=services.id_hash(number)).pk == person.pk
+    event = AuditEvent.objects.get(action="registry.person_create", object_id=str(person.pk))
+    assert event.after["id_number"] == person.id_masked
+
+
+def test_a_status_change_closes_the_previous_spell_and_history_answers_past_dates(clerk: User) -> None:
+    home = factories.household(clerk)
+    person = factories.person(clerk, home, since=date(2025, 1, 1))
+    services.status_change(actor=clerk, person=person, status=EmploymentStatus.OUT_OF_PROVINCE, start=date(2025, 3, 1))
+    services.status_change(actor=clerk, person=person, status=EmploymentStatus.FARMING, start=date(2025, 9, 10))
+    spells = list(EmploymentSpell.objects.filter(person=person).order_by("start"))
+    assert [(s.start, s.end) for s in spells] == [
+        (date(2025, 1, 1), date(2025, 2, 28)),
+        (date(2025, 3, 1), date(2025, 9, 9)),
+        (date(2025, 9, 10), None),
+    ]
+    assert spells[1].place == "out_of_province"
+    assert services.status_on(person=person, day=date(2024, 12, 31)) is None
+    assert services.status_on(person=person, day=date(2025, 2, 28)) == EmploymentStatus.UNEMPLOYED
+    assert services.status_on(person=person, day=date(2025, 3, 1)) == EmploymentStatus.OUT_OF_PROVINCE
+    assert services.status_on(person=person, day=date(2026, 1, 1)) == EmploymentStatus.FARMING
+    person.refresh_from_db()
+    assert (person.status, person.status_since, person.version) == (EmploymentStatus.FARMING, date(2025, 9, 10), 3)
+
+
+def test_a_status_cannot_start_before_the_current_one_or_in_the_future(clerk: User) -> None:
+    person = factories.person(clerk, factories.household(clerk), since=date(2025, 5, 1))
+    with pytest.raises(ValidationError):
+        services.status_change(actor=clerk, person=person, status=EmploymentStatus.FLEXIBLE, start=date(2025, 4, 30))
+    with pytest.raises(ValidationError):
+        services.status_change(
+            actor=clerk, person=person, status=EmploymentStatus.FLEXIBLE, start=timezone.localdate() + timedelta(days=1)
+        )
+
+
+def test_zero_employment_case_opens_closes_and_reopens(clerk: User) -> None:
+    home = factories.household(clerk)
+    with freeze_time("2026-03-01"):
+        person = factories.person(clerk, home, since=date(2026, 1, 1))
+        home.refresh_from_db()
+        assert home.zero_employment and home.has_labor
+        case = ZeroEmploymentCase.objects.get(household=home)
+        assert (case.status, case.opened_on, case.deadline) == (CaseStatus.OPEN, date(2026, 3, 1), date(2026, 3, 31))
+    with freeze_time("2026-03-20"):
+        services.status_change(actor=clerk, person=person, status=EmploymentStatus.IN_COUNTY, start=date(2026, 3, 18))
+        case.refresh_from_db()
+        home.refresh_from_db()
+        assert case.status == CaseStatus.CLOSED and case.closed_on == date(2026, 3, 20) and not home.zero_employment
+    with freeze_time("2026-07-01"):
+        services.status_change(actor=clerk, person=person, status=EmploymentStatus.UNEMPLOYED, start=date(2026, 6, 30))
+        cases = list(ZeroEmploymentCase.objects.filter(household=home).order_by("opened_on"))
+        assert [c.status for c in cases] == [CaseStatus.CLOSED, CaseStatus.OPEN]
+    assert AuditEvent.objects.filter(action="registry.zero_case_open").count() == 2
+
+
+def test_the_rule_parameters_are_data(clerk: User) -> None:
+    rule = ZeroEmploymentRule.objects.get()
+    rule.employed_statuses = [*rule.employed_statuses, EmploymentStatus.FARMING]
+    rule.save()
+    home = factories.household(clerk)
+    factories.person(clerk, home, status=EmploymentStatus.FARMING)
+    home.refresh_from_db()
+    assert not home.zero_employment
+
+
+def test_exactly_one_head_per_household(clerk: User) -> None:
+    home = factories.household(clerk)
+    factories.person(clerk, home, relation=Relation.HEAD)
+    with pytest.raises(ValidationError, match="户主"):
+        factories.person(clerk, home, relation=Relation.HEAD)
+    factories.person(clerk, home, relation=Relation.SPOUSE)
+
+
+def test_the_same_id_number_cannot_be_registered_twice(clerk: User) -> None:
+    number = factories.id_number()
+    factories.person(clerk, factories.household(clerk), id_number=number)
+    with pytest.raises(ValidationError, match="已在台账"):
+        factories.person(clerk, factories.household(clerk), id_number=number.lower())
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed(clerk: User) -> None:
+    person = factories.person(clerk, factories.household(clerk))
+    stale = Person.objects.get(pk=person.pk)
+    services.person_update(actor=clerk, person=person, version=person.version, changes={"name": "张卫"})
+    with pytest.raises(services.StaleEdit) as info:
+        services.person_update(actor=clerk, person=stale, version=stale.version, changes={"education": "junior"})
+    assert info.value.changed["name"] == ("张伟", "张卫")
+    assert Person.objects.get(pk=person.pk).name_pinyin.startswith("zhangwei")
+
+
+def test_one_open_unemployment_registration_and_its_end(clerk: User) -> None:
+    person = factories.person(clerk, factories.household(clerk))
+    village = Region.objects.get(code=person.region_id)
+    services.registration_unemployment(
+        actor=clerk, person=person, day=date(2026, 1, 5), reason=UnemploymentReason.CONTRACT_ENDED, region=village
+    )
+    with pytest.raises(ValidationError, match="未注销"):
+        services.registration_unemployment(
+            actor=clerk, person=person, day=date(2026, 2, 5), reason=UnemploymentReason.OTHER, region=village
+        )
+    services.registration_employment(
+        actor=clerk, person=person, day=date(2026, 3, 1), form=EmploymentForm.EMPLOYER, region=village
+    )
+    ended = Registration.objects.get(person=person, kind="unemployment")
+    assert (ended.ended_on, ended.end_reason) == (date(2026, 3, 1), UnemploymentEnd.EMPLOYED)
+    with pytest.raises(ValidationError, match="没有未注销"):
+        services.registration_end(actor=clerk, person=person, day=date(2026, 3, 2), reason=UnemploymentEnd.OTHER)
+    assert Registration.objects.get(person=person, kind="employment").urban is True  # a 社区居委会
+
+
+def test_death_ends_registration_and_clears_the_household(clerk: User) -> None:
+    home = factories.household(clerk)
+    person = factories.person(clerk, home)
+    village = Region.objects.get(code=person.region_id)
+    services.registration_unemployment(
+        actor=clerk, person=person, day=date(2026, 1, 5), reason=UnemploymentReason.OTHER, region=village
+    )
+    services.person_set_state(actor=clerk, person=person, state=PersonState.DECEASED, on=date(2026, 2, 1))
+    home.refresh_from_db()
+    assert not home.zero_employment and not home.has_labor
+    assert Registration.objects.get(person=person).end_reason == UnemploymentEnd.DECEASED
+
+
+def test_moving_needs_write_scope_on_both_sides(personas: dict[str, User]) -> None:
+    county_a, county_b = personas["county_a"], personas["county_b"]
+    person = factories.person(county_a, factories.household(county_a))
+    target_b = factories.household(county_b, village="610902001003")
+    with pytest.raises(Http404):
+        services.person_move(actor=county_a, person=person, household=target_b)
+    target_a = factories.household(county_a, village="610924101200")
+    moved = services.person_move(actor=county_a, person=person, household=target_a)
+    assert moved.region_id == "610924101200" and moved.relation == Relation.OTHER
+    city = personas["city_admin"]
+    assert services.person_move(actor=city, person=moved, household=target_b).region_id == "610902001003"
+
+
+def test_writes_outside_the_write_scope_are_404(personas: dict[str, User]) -> None:
+    person = factories.person(personas["county_a"], factories.household(personas["county_a"]))
+    for key in ("county_b", "leader", "system_admin"):
+        with pytest.raises(Http404):
+            services.status_change(
+                actor=personas[key], person=person, status=EmploymentStatus.FLEXIBLE, start=date(2026, 1, 2)
+            )
+
+
+def test_personal_rows_are_hidden_from_the_admin_roles(personas: dict[str, User]) -> None:
+    factories.person(personas["county_a"], factories.household(personas["county_a"]))
+    assert Person.objects.visible_to(personas["county_a"]).count() == 1
+    assert Person.objects.visible_to(personas["county_b"]).count() == 0
+    for key in ("system_admin", "security_admin", "audit_admin"):
+        assert Person.objects.visible_to(personas[key]).count() == 0
