@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jiuye.regions",
     "jiuye.accounts",
     "jiuye.registry",
+    "jiuye.imports",
 ]
 
 MIDDLEWARE = [

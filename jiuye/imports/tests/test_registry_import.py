@@ -1,0 +1,429 @@
+"""The ledger import, one small file per rule (IMPORT-TEMPLATES §1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+import xlwt
+from django.core.management import call_command
+
+from jiuye.accounts.models import User
+from jiuye.imports import services
+from jiuye.imports.models import ImportJob, ImportRowError, ImportStatus
+from jiuye.registry import idcard
+from jiuye.registry.importing import HEADERS
+from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, ZeroEmploymentCase
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE_A = "610924100001"  # 紫阳县城关镇东城门社区
+VILLAGE_A2 = "610924100200"  # 紫阳县城关镇新桃村
+VILLAGE_B = "610902001003"  # 汉滨区
+_seq = iter(range(1, 999))
+
+
+def new_id(birth: date = date(1985, 4, 3), *, male: bool | None = None) -> str:
+    sequence = next(_seq)
+    if male is not None and (sequence % 2 == 1) != male:
+        sequence = next(_seq)
+    return idcard.make("610924", birth, sequence)
+
+
+def row(**values: str) -> dict[str, str]:
+    base = {
+        "村(社区)代码": VILLAGE_A,
+        "户编号": "001",
+        "姓名": "张伟",
+        "公民身份号码": new_id(),
+        "与户主关系": "户主",
+        "劳动能力": "普通劳动力",
+        "就业意愿": "是",
+        "就业状态": "未就业",
+    }
+    base.update(values)
+    return base
+
+
+def write_csv(
+    path: Path,
+    rows: list[dict[str, str]],
+    *,
+    encoding: str = "utf-8",
+    title: str | None = None,
+    headers: list[str] | None = None,
+) -> Path:
+    headers = headers or list(dict.fromkeys(k for r in rows for k in r))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if title:
+        writer.writerow([title])
+        writer.writerow([])
+    writer.writerow(headers)
+    for r in rows:
+        writer.writerow([r.get(h, "") for h in headers])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def run(path: Path, user: User, *, as_of: date = date(2026, 10, 31), dry_run: bool = False) -> ImportJob:
+    job = services.import_stage(user=user, source=path, original_name=path.name, as_of=as_of, dry_run=dry_run)
+    return services.import_run(job=job, batch_size=3)
+
+
+def reasons(job: ImportJob) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for e in ImportRowError.objects.filter(job=job):
+        out.setdefault(e.row, []).append((e.column, e.reason))
+    return out
+
+
+@pytest.fixture
+def officer(personas: dict[str, User]) -> User:
+    return personas["county_a"]
+
+
+def test_a_good_file_creates_households_persons_spells_and_groups(officer: User, tmp_path: Path) -> None:
+    head = row(**{"人员类别": "脱贫人口、易地搬迁", "联系电话": "13812345678", "就业开始日期": "2026-01-05"})
+    spouse = row(
+        **{
+            "姓名": "李娜",
+            "与户主关系": "配偶",
+            "就业状态": "省外务工",
+            "就业单位": "某电子厂",
+            "月收入(元)": "4500.50",
+        }
+    )
+    job = run(write_csv(tmp_path / "ok.csv", [head, spouse]), officer)
+    assert (job.status, job.created, job.rejected) == (ImportStatus.DONE, 2, 0)
+    household = Household.objects.get(region_id=VILLAGE_A, number="001")
+    assert household.members.count() == 2 and not household.zero_employment
+    zhang = Person.objects.get(name="张伟")
+    assert zhang.status_since == date(2026, 1, 5) and zhang.phone == "13812345678"
+    assert set(PersonGroup.objects.filter(person=zhang).values_list("group", flat=True)) == {
+        "poverty_alleviated",
+        "relocated",
+    }
+    li = Person.objects.get(name="李娜")
+    spell = EmploymentSpell.objects.get(person=li)
+    assert (spell.start, spell.place, spell.monthly_income, spell.source) == (
+        date(2026, 10, 31),
+        "out_of_province",
+        450050,
+        "import",
+    )
+    assert not Path(job.stored_path).exists()  # the clear-text upload is deleted when done
+
+
+def test_reimporting_the_same_file_changes_nothing(officer: User, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "same.csv", [row(), row(**{"姓名": "李娜", "与户主关系": "配偶"})])
+    run(path, officer)
+    spells = EmploymentSpell.objects.count()
+    again = run(path, officer)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 0)
+    assert EmploymentSpell.objects.count() == spells and Person.objects.count() == 2
+
+
+def test_a_changed_status_closes_the_old_spell(officer: User, tmp_path: Path) -> None:
+    number = new_id()
+    run(write_csv(tmp_path / "a.csv", [row(**{"公民身份号码": number})]), officer, as_of=date(2026, 6, 30))
+    job = run(
+        write_csv(tmp_path / "b.csv", [row(**{"公民身份号码": number, "就业状态": "县内务工"})]),
+        officer,
+        as_of=date(2026, 9, 30),
+    )
+    assert job.updated == 1
+    person = Person.objects.get(id_hash__isnull=False)
+    spells = list(EmploymentSpell.objects.filter(person=person).order_by("start").values_list("status", "start", "end"))
+    assert spells == [("unemployed", date(2026, 6, 30), date(2026, 9, 29)), ("in_county", date(2026, 9, 30), None)]
+
+
+def test_title_rows_shuffled_columns_and_extra_columns(officer: User, tmp_path: Path) -> None:
+    r = row(**{"备用": "x"})
+    headers = [
+        "就业状态",
+        "姓名",
+        "备用",
+        "公民身份号码",
+        "户编号",
+        "就业意愿",
+        "劳动能力",
+        "与户主关系",
+        "村(社区)代码",
+    ]
+    job = run(
+        write_csv(tmp_path / "t.csv", [r], title="紫阳县城关镇劳动力信息采集表（2026年10月）", headers=headers), officer
+    )
+    assert job.created == 1 and "备用" in job.warnings[0]
+
+
+def test_full_width_digits_lowercase_x_and_spaces(officer: User, tmp_path: Path) -> None:
+    number = new_id()
+    while not number.endswith("X"):
+        number = new_id()
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number[:-1]) + "x"
+    village = "".join(chr(ord(c) + 0xFEE0) for c in VILLAGE_A)
+    job = run(
+        write_csv(
+            tmp_path / "fw.csv", [row(**{"公民身份号码": f" {full_width} ", "村(社区)代码": village, "姓名": " 张伟 "})]
+        ),
+        officer,
+    )
+    assert job.created == 1
+    assert Person.objects.get().id_number == number
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(officer: User, tmp_path: Path, encoding: str) -> None:
+    job = run(
+        write_csv(tmp_path / "e.csv", [row(), row(**{"与户主关系": "子女", "姓名": "张小明"})], encoding=encoding),
+        officer,
+    )
+    assert job.created == 2 and Person.objects.filter(name="张小明").exists()
+
+
+def test_xlsx_with_date_cells_serial_numbers_and_a_numeric_id(officer: User, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["劳动力信息采集表"])
+    headers = [*HEADERS[:8], "就业开始日期"]
+    sheet.write_row(2, 0, headers)
+    good = row()
+    second = row(**{"姓名": "李娜", "与户主关系": "配偶", "就业状态": "灵活就业"})
+    numeric = row(**{"姓名": "王五", "与户主关系": "子女"})
+    for r, values in enumerate([good, second, numeric], start=3):
+        for c, header in enumerate(headers[:8]):
+            sheet.write_string(r, c, values[header])
+    sheet.write_datetime(3, 8, datetime(2026, 2, 1), date_format)
+    sheet.write_number(4, 8, 46054)  # Excel serial number of 2026-02-01
+    sheet.write_number(5, 3, float(numeric["公民身份号码"][:15]) * 1000)  # what Excel does to a long number
+    workbook.close()
+    job = run(path, officer)
+    assert (job.created, job.rejected) == (2, 1)
+    assert set(Person.objects.values_list("status_since", flat=True)) == {date(2026, 2, 1)}
+    assert "Excel 存成了数字" in reasons(job)[6][0][1]
+
+
+def test_old_xls_files(officer: User, tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    values = row()
+    for c, header in enumerate(HEADERS[:8]):
+        sheet.write(0, c, header)
+        sheet.write(1, c, values[header])
+    book.save(str(path))
+    assert run(path, officer).created == 1
+
+
+def test_duplicates_in_the_file_name_the_first_row(officer: User, tmp_path: Path) -> None:
+    number = new_id()
+    job = run(
+        write_csv(
+            tmp_path / "d.csv", [row(**{"公民身份号码": number}), row(**{"公民身份号码": number, "户编号": "002"})]
+        ),
+        officer,
+    )
+    assert job.created == 1 and reasons(job) == {3: [("公民身份号码", "与第2行的公民身份号码重复。")]}
+
+
+def test_two_heads_in_one_household(officer: User, tmp_path: Path) -> None:
+    job = run(write_csv(tmp_path / "h.csv", [row(), row(**{"姓名": "李娜"}), row(**{"户编号": "002"})]), officer)
+    assert job.created == 1 and set(reasons(job)) == {2, 3}
+    assert "2位户主" in reasons(job)[2][0][1]
+
+
+def test_a_new_household_without_a_head_is_rejected(officer: User, tmp_path: Path) -> None:
+    job = run(write_csv(tmp_path / "nh.csv", [row(**{"与户主关系": "子女"})]), officer)
+    assert job.created == 0 and "没有户主" in reasons(job)[2][0][1]
+
+
+def test_members_can_join_a_household_that_already_has_its_head(officer: User, tmp_path: Path) -> None:
+    run(write_csv(tmp_path / "1.csv", [row()]), officer)
+    job = run(write_csv(tmp_path / "2.csv", [row(**{"姓名": "张小明", "与户主关系": "子女"})]), officer)
+    assert job.created == 1 and Household.objects.get().members.count() == 2
+    third = run(write_csv(tmp_path / "3.csv", [row(**{"姓名": "张二", "与户主关系": "户主"})]), officer)
+    assert "已有户主" in reasons(third)[2][0][1]
+
+
+def test_unknown_village_out_of_scope_village_and_a_town_code(officer: User, tmp_path: Path) -> None:
+    rows = [
+        row(**{"村(社区)代码": "610924199999"}),
+        row(**{"村(社区)代码": VILLAGE_B}),
+        row(**{"村(社区)代码": "610924100000"}),
+    ]
+    job = run(write_csv(tmp_path / "v.csv", rows), officer)
+    found = reasons(job)
+    assert "没有这个村" in found[2][0][1] and "不在您的管辖范围" in found[3][0][1] and "乡镇" in found[4][0][1]
+    assert Person.objects.count() == 0 and Household.objects.count() == 0
+
+
+def test_ten_percent_foreign_rows_are_never_written(personas: dict[str, User], tmp_path: Path) -> None:
+    clerk = personas["village_a"]
+    rng = random.Random(7)
+    rows = []
+    for i in range(40):
+        foreign = rng.random() < 0.1 or i == 0
+        rows.append(row(**{"户编号": f"{i:03d}", "村(社区)代码": VILLAGE_B if foreign else VILLAGE_A}))
+    job = run(write_csv(tmp_path / "f.csv", rows), clerk)
+    foreign_rows = {i + 2 for i, r in enumerate(rows) if r["村(社区)代码"] == VILLAGE_B}
+    assert set(reasons(job)) == foreign_rows
+    assert not Person.objects.exclude(region_id=VILLAGE_A).exists()
+    assert job.created == 40 - len(foreign_rows)
+
+
+def test_bad_enumerations_dates_phones_and_groups(officer: User, tmp_path: Path) -> None:
+    rows = [
+        row(**{"劳动能力": "很强"}),
+        row(**{"户编号": "002", "就业意愿": "也许"}),
+        row(**{"户编号": "003", "就业状态": "打工"}),
+        row(**{"户编号": "004", "联系电话": "12345"}),
+        row(**{"户编号": "005", "人员类别": "脱贫人口/外星人"}),
+        row(**{"户编号": "006", "就业开始日期": "2099-01-01"}),
+        row(**{"户编号": "007", "就业开始日期": "去年"}),
+        row(**{"户编号": "008", "性别": "女", "公民身份号码": new_id(male=True)}),
+        row(**{"户编号": "009", "统一社会信用代码": "91610900MA6YXXXXX1"}),
+    ]
+    job = run(write_csv(tmp_path / "bad.csv", rows), officer)
+    found = reasons(job)
+    assert set(found) == set(range(2, 11)), found
+    assert found[2][0][0] == "劳动能力" and "技能劳动力" in found[2][0][1]
+    assert found[9][0] == ("性别", "性别与公民身份号码不一致。")
+    assert job.created == 0
+
+
+def test_a_missing_required_column_is_a_clear_file_error(
+    officer: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "m.csv", [row()], headers=[h for h in HEADERS[:8] if h != "就业状态"])
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_registry", str(path), "--as", officer.username)
+    assert exit_info.value.code == 1
+    assert "缺少必填列：就业状态" in json.loads(capsys.readouterr().out)["file_error"]
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("empty.csv", b"", "文件为空"),
+        ("bad.xlsx", b"PK\x03\x04 not really", "无法读取"),
+        ("x.txt", b"a,b", "不支持"),
+        ("noheader.csv", "甲,乙\n1,2\n".encode(), "没有找到表头"),
+    ],
+)
+def test_empty_corrupt_or_foreign_files_are_refused(
+    officer: User, tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    job = run(path, officer)
+    assert job.status == ImportStatus.FAILED and fragment in job.message
+    assert Person.objects.count() == 0
+
+
+def test_the_command_prints_one_json_line_and_writes_the_error_report(
+    officer: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "c.csv", [row(), row(**{"户编号": "002", "公民身份号码": "123"})])
+    call_command("import_registry", str(path), "--as", officer.username, "--as-of", "2026-10-31")
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["created"] == 1 and summary["rejected"] == 1 and summary["rejected_rows"] == [3]
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(summary["error_report"]).get_sheet_by_index(0).to_python()
+    assert sheet[0][:4] == ["源行号", "列", "值", "原因"] and sheet[1][:3] == [3.0, "公民身份号码", "123"]
+
+
+def test_dry_run_writes_nothing(officer: User, tmp_path: Path) -> None:
+    job = run(
+        write_csv(tmp_path / "dry.csv", [row(), row(**{"户编号": "002", "公民身份号码": "1"})]), officer, dry_run=True
+    )
+    assert (job.created, job.rejected) == (1, 1)
+    assert Person.objects.count() == 0 and Household.objects.count() == 0
+
+
+def test_zero_employment_households_are_kept_true_after_import(officer: User, tmp_path: Path) -> None:
+    job = run(write_csv(tmp_path / "z.csv", [row(), row(**{"户编号": "002", "就业状态": "县内务工"})]), officer)
+    assert job.created == 2
+    assert list(Household.objects.filter(zero_employment=True).values_list("number", flat=True)) == ["001"]
+    assert ZeroEmploymentCase.objects.filter(household__number="001", status="open").count() == 1
+
+
+def test_a_killed_import_resumes_from_its_checkpoint(officer: User, tmp_path: Path, monkeypatch: Any) -> None:
+    rows = [row(**{"户编号": f"{i:03d}"}) for i in range(10)]
+    path = write_csv(tmp_path / "k.csv", rows)
+    job = services.import_stage(user=officer, source=path, original_name=path.name, as_of=date(2026, 10, 31))
+    from jiuye.registry import importing
+
+    real_commit = importing._commit
+    calls = {"n": 0}
+
+    def dying_commit(*args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the process is killed in the middle of batch 3
+        real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_commit", dying_commit)
+    with pytest.raises(KeyboardInterrupt):
+        services.import_run(job=job, batch_size=3)
+    job.refresh_from_db()
+    assert job.last_row == 7 and Person.objects.count() == 6  # two batches of 3 committed
+    monkeypatch.setattr(importing, "_commit", real_commit)
+    resumed = services.import_run(job=job, batch_size=3)
+    assert (resumed.created, resumed.rejected, Person.objects.count()) == (10, 0, 10)
+
+
+def test_an_officer_of_another_county_does_not_see_the_job(personas: dict[str, User], tmp_path: Path) -> None:
+    job = run(write_csv(tmp_path / "s.csv", [row()]), personas["county_a"])
+    assert ImportJob.objects.visible_to(personas["county_b"]).filter(pk=job.pk).count() == 0
+    assert ImportJob.objects.visible_to(personas["city_admin"]).filter(pk=job.pk).count() == 1
+
+
+def test_a_person_registered_elsewhere_is_not_taken_over(personas: dict[str, User], tmp_path: Path) -> None:
+    number = new_id()
+    run(
+        write_csv(tmp_path / "b.csv", [row(**{"公民身份号码": number, "村(社区)代码": VILLAGE_B})]),
+        personas["county_b"],
+    )
+    job = run(write_csv(tmp_path / "a.csv", [row(**{"公民身份号码": number})]), personas["county_a"])
+    assert job.rejected == 1 and "其他地区" in reasons(job)[2][0][1]
+    assert Person.objects.get().region_id == VILLAGE_B
+
+
+def test_no_clear_personal_data_in_the_database(officer: User, tmp_path: Path) -> None:
+    from django.db import connection
+
+    number, phone = new_id(), "13912345678"
+    run(
+        write_csv(
+            tmp_path / "p.csv",
+            [
+                row(**{"公民身份号码": number, "联系电话": phone}),
+                row(
+                    **{
+                        "户编号": "9",
+                        "公民身份号码": number[:17] + "0" if number[17] != "0" else number[:17] + "1",
+                        "联系电话": phone,
+                    }
+                ),
+            ],
+        ),
+        officer,
+    )
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            for record in cursor.fetchall():
+                text = " ".join(str(v) for v in record)
+                assert number not in text and phone not in text, table
