@@ -27,7 +27,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
+from jiuye.core.bulk import db_date, db_datetime, insert_many
 from jiuye.core.credit_code import is_valid_credit_code
+from jiuye.core.crypto import encrypt
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
 from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
@@ -564,9 +566,9 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
     ):
         groups_of[person_id].add(group)
 
-    new_persons: list[Person] = []
-    new_groups: list[tuple[Person, tuple[str, ...]]] = []
-    new_spells: list[tuple[Person, dict[str, Any]]] = []
+    new_persons: list[tuple[Any, ...]] = []
+    new_groups: list[tuple[str | int, tuple[str, ...]]] = []
+    new_spells: list[tuple[str | int, dict[str, Any]]] = []
     changed_persons: list[Person] = []
     spell_updates: list[EmploymentSpell] = []
     spell_closes: list[EmploymentSpell] = []
@@ -575,6 +577,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
     audit_created: list[int] = []
     audit_updated: list[int] = []
     now = timezone.now()
+    db_now = db_datetime(now)
 
     for row in rows:
         household = households[(row["village"], row["household"])]
@@ -599,23 +602,37 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
         }
         person = existing.get(row["__hash"])
         if person is None:
-            person = Person(
-                **wanted,
-                name_pinyin=name_pinyin(row["name"]),
-                id_number=row["id_number"],
-                id_hash=row["__hash"],
-                id_masked=mask_id_number(row["id_number"]),
-                gender="M" if int(row["id_number"][16]) % 2 else "F",
-                birth_date=row["__birth"],
-                phone_hash=services.phone_hash(row["phone"]) if row["phone"] else "",
-                phone_masked=mask_phone(row["phone"]) if row["phone"] else "",
-                status=row["__status"],
-                status_since=row["__start"],
+            phone = row["phone"]
+            new_persons.append(
+                (
+                    household.pk,
+                    household.region_id,
+                    row["__relation"],
+                    row["name"],
+                    name_pinyin(row["name"]),
+                    encrypt(row["id_number"], purpose=services.ID_PURPOSE),
+                    row["__hash"],
+                    mask_id_number(row["id_number"]),
+                    "M" if int(row["id_number"][16]) % 2 else "F",
+                    db_date(row["__birth"]),
+                    encrypt(phone, purpose=services.PHONE_PURPOSE) if phone else "",
+                    services.phone_hash(phone) if phone else "",
+                    mask_phone(phone) if phone else "",
+                    row["__education"] or "",
+                    row["__ability"],
+                    row["__willing"],
+                    row["__status"],
+                    db_date(row["__start"]),
+                    PersonState.ACTIVE,
+                    row["note"],
+                    1,
+                    db_now,
+                    db_now,
+                )
             )
-            new_persons.append(person)
-            new_groups.append((person, row["__groups"]))
-            new_spells.append((person, {**spell_fields, "start": row["__start"]}))
-            existing[row["__hash"]] = person  # a later row of the same batch is a duplicate, caught earlier
+            new_groups.append((row["__hash"], row["__groups"]))
+            new_spells.append((row["__hash"], {**spell_fields, "start": row["__start"]}))
+            touched.add(household.pk)
             continue
         if not person.region_id.startswith(ctx.prefix):
             rejected.append(
@@ -651,7 +668,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                 if spell is not None:
                     spell.end = row["__start"] - timedelta(days=1)
                     spell_closes.append(spell)
-                new_spells.append((person, {**spell_fields, "start": row["__start"]}))
+                new_spells.append((person.pk, {**spell_fields, "start": row["__start"]}))
             person.status, person.status_since = row["__status"], row["__start"]
             changed["status"] = row["__status"]
         elif spell is not None and any(
@@ -682,10 +699,9 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
         counts["updated"] += 1
         audit_updated.append(person.pk)
 
-    Person.objects.bulk_create(new_persons, batch_size=1000)
-    for person in new_persons:
-        touched.add(person.household_id)
-        audit_created.append(person.pk)
+    insert_many(Person._meta.db_table, _PERSON_COLUMNS, new_persons)
+    new_ids = _ids_by_hash([p[6] for p in new_persons])
+    audit_created.extend(new_ids.values())
     counts["created"] += len(new_persons)
     if changed_persons:
         Person.objects.bulk_update(
@@ -718,17 +734,34 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
             ["status", "place", "location", "employer_name", "employer_credit_code", "monthly_income", "source"],
             batch_size=1000,
         )
-    recorder = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-    EmploymentSpell.objects.bulk_create(
-        [EmploymentSpell(person=p, source=Source.IMPORT, recorded_by=recorder, **fields) for p, fields in new_spells],
-        batch_size=1000,
+    recorder = ctx.user.pk if getattr(ctx.user, "is_authenticated", False) else None
+    insert_many(
+        EmploymentSpell._meta.db_table,
+        _SPELL_COLUMNS,
+        [
+            (
+                new_ids.get(key, key) if isinstance(key, str) else key,
+                f["status"],
+                f["place"],
+                f["location"],
+                f["employer_name"],
+                f["employer_credit_code"],
+                f["monthly_income"],
+                db_date(f["start"]),
+                Source.IMPORT,
+                recorder,
+                db_now,
+            )
+            for key, f in new_spells
+        ],
     )
     if group_replacements:
         PersonGroup.objects.filter(person_id__in=list(group_replacements)).delete()
-    PersonGroup.objects.bulk_create(
-        [PersonGroup(person=p, group=g) for p, groups in new_groups for g in groups]
-        + [PersonGroup(person_id=pid, group=g) for pid, groups in group_replacements.items() for g in groups],
-        batch_size=2000,
+    insert_many(
+        PersonGroup._meta.db_table,
+        ["person_id", "group"],
+        [(new_ids[str(key)], g) for key, groups in new_groups for g in groups]
+        + [(pid, g) for pid, groups in group_replacements.items() for g in groups],
     )
     if touched:
         services.households_refresh(household_ids=touched)
@@ -746,6 +779,53 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
         )
 
 
+_PERSON_COLUMNS = [
+    "household_id",
+    "region_id",
+    "relation",
+    "name",
+    "name_pinyin",
+    "id_number",
+    "id_hash",
+    "id_masked",
+    "gender",
+    "birth_date",
+    "phone",
+    "phone_hash",
+    "phone_masked",
+    "education",
+    "labor_ability",
+    "willing",
+    "status",
+    "status_since",
+    "state",
+    "note",
+    "version",
+    "created_at",
+    "updated_at",
+]
+_SPELL_COLUMNS = [
+    "person_id",
+    "status",
+    "place",
+    "location",
+    "employer_name",
+    "employer_credit_code",
+    "monthly_income",
+    "start",
+    "source",
+    "recorded_by_id",
+    "recorded_at",
+]
+
+
+def _ids_by_hash(hashes: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(hashes), 900):
+        ids.update(Person.objects.filter(id_hash__in=hashes[start : start + 900]).values_list("id_hash", "pk"))
+    return ids
+
+
 def _existing_persons(hashes: list[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
     for start in range(0, len(hashes), 900):
@@ -756,22 +836,24 @@ def _existing_persons(hashes: list[str]) -> dict[str, Person]:
 
 
 def _existing_households(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Household]:
-    keys = {(r["village"], r["household"]) for r in rows}
-    villages = sorted({k[0] for k in keys})
-    numbers = sorted({k[1] for k in keys})
-    return {
-        (h.region_id, h.number): h
-        for h in Household.objects.filter(region_id__in=villages, number__in=numbers)
-        if (h.region_id, h.number) in keys
-    }
+    keys = sorted({Household.make_key(r["village"], r["household"]) for r in rows})
+    found: dict[tuple[str, str], Household] = {}
+    for start in range(0, len(keys), 900):
+        for h in Household.objects.filter(key__in=keys[start : start + 900]):
+            found[(h.region_id, h.number)] = h
+    return found
 
 
 def _create_missing_households(
     rows: list[dict[str, Any]], known: dict[tuple[str, str], Household]
 ) -> dict[tuple[str, str], Household]:
-    keys = {(r["village"], r["household"]) for r in rows}
-    missing = [Household(region_id=v, number=n) for v, n in sorted(keys - set(known))]
-    if not missing:
+    keys = {(r["village"], r["household"]) for r in rows} - set(known)
+    if not keys:
         return known
-    Household.objects.bulk_create(missing, batch_size=1000)
-    return {**known, **_existing_households([{"village": v, "household": n} for v, n in keys - set(known)])}
+    now = db_datetime(timezone.now())
+    insert_many(
+        Household._meta.db_table,
+        ["region_id", "number", "key", "relocation_site", "zero_employment", "has_labor", "updated_at"],
+        [(v, n, Household.make_key(v, n), "", False, False, now) for v, n in sorted(keys)],
+    )
+    return {**known, **_existing_households([{"village": v, "household": n} for v, n in keys])}

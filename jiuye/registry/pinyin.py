@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import islice, product
 
 from pypinyin import Style, pinyin
@@ -11,8 +12,7 @@ _MAX_COMBINATIONS = 16
 
 def name_pinyin(name: str) -> str:
     """Space-separated keys, e.g. 单田芳 → "dantianfang dtf shantianfang stf"."""
-    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors="ignore")
-    readings = [[r for r in dict.fromkeys(options) if r.isascii()] for options in readings if options]
+    readings = [r for r in (_readings(ch) for ch in name) if r]
     if not readings:
         return ""
     keys: list[str] = []
@@ -20,3 +20,10 @@ def name_pinyin(name: str) -> str:
         keys.append("".join(combo))
         keys.append("".join(part[0] for part in combo))
     return " ".join(dict.fromkeys(keys))[:300]
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every reading of one character (cached: a registry has a few thousand distinct ones)."""
+    options = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(r for r in dict.fromkeys(options[0]) if r.isascii()) if options else ()

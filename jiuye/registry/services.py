@@ -130,12 +130,69 @@ def household_refresh(*, household: Household, on: date | None = None, rule: rul
 
 
 def households_refresh(*, household_ids: Iterable[int], on: date | None = None) -> int:
-    """Refresh many households (after an import); returns how many are zero-employment."""
+    """Refresh many households at once (after an import): a few set-based queries, one audit row.
+
+    Returns how many of them are zero-employment households now.
+    """
+    on = on or timezone.localdate()
     rule = zero_rule()
-    zero = 0
-    for household in Household.objects.filter(pk__in=list(household_ids)):
-        zero += household_refresh(household=household, on=on, rule=rule)
-    return zero
+    ids = sorted(set(household_ids))
+    members: dict[int, list[rules.MemberFacts]] = {i: [] for i in ids}
+    current: dict[int, tuple[bool, bool]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for hid, birth, ability, willing, status, state in Person.objects.filter(household_id__in=chunk).values_list(
+            "household_id", "birth_date", "labor_ability", "willing", "status", "state"
+        ):
+            members[hid].append(rules.MemberFacts(birth, ability, willing, status, state))
+        current.update(
+            (hid, (zero, labor))
+            for hid, zero, labor in Household.objects.filter(pk__in=chunk).values_list(
+                "pk", "zero_employment", "has_labor"
+            )
+        )
+    verdicts = {hid: rules.household_verdict(facts, on, rule) for hid, facts in members.items()}
+    for zero in (True, False):
+        for labor in (True, False):
+            changed = [
+                h
+                for h, v in verdicts.items()
+                if (v.zero_employment, v.has_labor) == (zero, labor) and current.get(h) != (zero, labor)
+            ]
+            for start in range(0, len(changed), 900):
+                Household.objects.filter(pk__in=changed[start : start + 900]).update(
+                    zero_employment=zero, has_labor=labor
+                )
+    zero_ids = [h for h, v in verdicts.items() if v.zero_employment]
+    open_cases: dict[int, ZeroEmploymentCase] = {}
+    for start in range(0, len(ids), 900):
+        for case in ZeroEmploymentCase.objects.filter(
+            household_id__in=ids[start : start + 900], status=CaseStatus.OPEN
+        ):
+            open_cases[case.household_id] = case
+    to_open = [h for h in zero_ids if h not in open_cases]
+    to_close = [case for h, case in open_cases.items() if not verdicts[h].zero_employment]
+    ZeroEmploymentCase.objects.bulk_create(
+        [
+            ZeroEmploymentCase(household_id=h, opened_on=on, deadline=on + timedelta(days=rule.clear_days))
+            for h in to_open
+        ],
+        batch_size=1000,
+    )
+    for case in to_close:
+        case.status, case.closed_on = CaseStatus.CLOSED, on
+        case.close_note = _("已有成员就业") if verdicts[case.household_id].has_labor else _("家庭已无劳动力")
+    ZeroEmploymentCase.objects.bulk_update(to_close, ["status", "closed_on", "close_note"], batch_size=1000)
+    if to_open or to_close:
+        audit_record(
+            action="registry.zero_cases_refresh",
+            object_type="registry.zeroemploymentcase",
+            after={
+                "opened_for_households": ",".join(map(str, to_open))[:20000],
+                "closed_for_households": ",".join(str(c.household_id) for c in to_close)[:20000],
+            },
+        )
+    return len(zero_ids)
 
 
 # --- persons ----------------------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""A deterministic synthetic registry for the real regions, written in the import template.
+
+Shares are plausible for a mountainous county of southern Shaanxi (many migrant workers
+outside the province, an older rural population); they are not statistics of 安康市.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from jiuye.registry import idcard
+from jiuye.registry.importing import HEADERS
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏建红辉林春梅宁波斌宇浩凯健俊帆帅旭亮成飞文晨阳欣怡雪梦琳佳慧子涵"
+EMPLOYERS = [
+    "安康市富硒茶业有限公司",
+    "紫阳县新社区工厂",
+    "陕西某电子科技有限公司",
+    "汉阴县毛绒玩具厂",
+    "建筑工地",
+    "物流配送站",
+]
+PLACES_OUT = ["广东省东莞市", "浙江省宁波市", "江苏省苏州市", "福建省厦门市", "上海市", "北京市"]
+PLACES_IN = ["西安市", "汉中市", "商洛市", "宝鸡市"]
+
+# Status of a working-age person with ability, by weight.
+_STATUS_WEIGHTS = [
+    ("县内务工", 22),
+    ("省内县外务工", 14),
+    ("省外务工", 30),
+    ("自主创业", 4),
+    ("灵活就业", 7),
+    ("公益性岗位", 2),
+    ("务农", 11),
+    ("未就业", 10),
+]
+
+
+@dataclass(frozen=True)
+class Village:
+    code: str
+    urban: bool
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
+
+
+def _name(rng: random.Random, surname: str) -> str:
+    return surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def generate(villages: list[Village], *, persons: int, seed: int, as_of: date) -> Iterator[dict[str, str]]:
+    """Rows of the labour-force ledger, about ``persons`` of them, the same for the same seed."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic demo data, not security)
+    used: set[str] = set()
+    produced = 0
+    household_no = 0
+    while produced < persons:
+        village = villages[rng.randrange(len(villages))]
+        household_no += 1
+        size = min(rng.choices([1, 2, 3, 4, 5, 6], weights=[8, 20, 26, 24, 14, 8])[0], persons - produced)
+        relocated = not village.urban and rng.random() < 0.12
+        poor = not village.urban and rng.random() < 0.28
+        monitored = poor and rng.random() < 0.1
+        surname = rng.choice(SURNAMES)
+        head_age = rng.randint(26, 72)
+        members = [("户主", head_age, rng.random() < 0.72)]
+        if size >= 2:
+            members.append(("配偶", max(18, head_age + rng.randint(-5, 4)), not members[0][2]))
+        for _ in range(size - len(members)):
+            if head_age > 50 and rng.random() < 0.3:
+                members.append(("孙子女", rng.randint(0, 16), rng.random() < 0.5))
+            elif head_age < 50 and rng.random() < 0.2:
+                members.append(("父母", head_age + rng.randint(22, 32), rng.random() < 0.5))
+            else:
+                members.append(("子女", max(0, head_age - rng.randint(20, 34)), rng.random() < 0.5))
+        for relation, age, male in members:
+            birth = as_of - timedelta(days=age * 365 + rng.randint(0, 364))
+            number = ""
+            while not number or number in used:
+                number = idcard.make(village.code[:6], birth, rng.randrange(0, 500) * 2 + (1 if male else 0))
+            used.add(number)
+            yield _person_row(
+                rng,
+                village,
+                household_no,
+                relation,
+                age,
+                number,
+                surname if relation in ("户主", "子女", "孙子女") else rng.choice(SURNAMES),
+                poor,
+                monitored,
+                relocated,
+                as_of,
+            )
+            produced += 1
+
+
+def _person_row(
+    rng: random.Random,
+    village: Village,
+    household_no: int,
+    relation: str,
+    age: int,
+    number: str,
+    surname: str,
+    poor: bool,
+    monitored: bool,
+    relocated: bool,
+    as_of: date,
+) -> dict[str, str]:
+    if age < 16:
+        ability, willing, status = "无劳动力", "否", "在校学生" if age >= 6 else "退休或其他"
+    elif age > 65:
+        ability = rng.choices(["弱劳动力或半劳动力", "丧失劳动力", "无劳动力"], weights=[3, 3, 4])[0]
+        willing = "是" if ability == "弱劳动力或半劳动力" and rng.random() < 0.3 else "否"
+        status = "务农" if willing == "是" and rng.random() < 0.6 else "退休或其他"
+    elif age <= 22 and rng.random() < 0.55:
+        ability, willing, status = "普通劳动力", "否", "在校学生"
+    else:
+        ability = rng.choices(["技能劳动力", "普通劳动力", "弱劳动力或半劳动力", "丧失劳动力"], weights=[18, 70, 8, 4])[
+            0
+        ]
+        willing = "是" if ability != "丧失劳动力" and rng.random() < 0.9 else "否"
+        status = _pick(rng, _STATUS_WEIGHTS) if willing == "是" else rng.choice(["务农", "退休或其他"])
+    education = rng.choices(
+        ["小学及以下", "初中", "高中", "中专/中技", "大专", "本科", "研究生"], weights=[22, 38, 14, 10, 8, 7, 1]
+    )[0]
+    groups = []
+    if poor:
+        groups.append("监测对象" if monitored else "脱贫人口")
+    if relocated:
+        groups.append("易地搬迁")
+    if 21 <= age <= 26 and education in ("大专", "本科", "研究生") and rng.random() < 0.5:
+        groups.append("高校毕业生")
+    if 16 <= age <= 60 and status == "未就业" and rng.random() < 0.25:
+        groups.append("就业困难人员")
+    if 20 <= age <= 55 and status in ("县内务工", "自主创业", "务农", "未就业") and rng.random() < 0.12:
+        groups.append("返乡农民工")
+    if rng.random() < 0.02:
+        groups.append("残疾人")
+    if 25 <= age <= 60 and rng.random() < 0.015:
+        groups.append("退役军人")
+    employed = status in ("县内务工", "省内县外务工", "省外务工", "自主创业", "灵活就业", "公益性岗位")
+    start = as_of - timedelta(days=rng.randint(0, 720)) if employed or status == "未就业" else None
+    location = ""
+    if status == "省外务工":
+        location = rng.choice(PLACES_OUT)
+    elif status == "省内县外务工":
+        location = rng.choice(PLACES_IN)
+    return {
+        "村(社区)代码": village.code,
+        "户编号": f"{household_no:06d}",
+        "姓名": _name(rng, surname),
+        "公民身份号码": number,
+        "与户主关系": relation,
+        "劳动能力": ability,
+        "就业意愿": willing,
+        "就业状态": status,
+        "联系电话": f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
+        if age >= 16 and rng.random() < 0.75
+        else "",
+        "文化程度": education if age >= 16 else "",
+        "人员类别": "、".join(groups),
+        "就业单位": rng.choice(EMPLOYERS) if status in ("县内务工", "公益性岗位") else "",
+        "就业地点": location,
+        "月收入(元)": str(rng.randint(20, 90) * 100) if employed else "",
+        "就业开始日期": start.isoformat() if start else "",
+    }
+
+
+def write_csv(rows: Iterator[dict[str, str]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([row.get(h, "") for h in HEADERS])
+            count += 1
+    return count
