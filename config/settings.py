@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jiuye.core",
     "jiuye.regions",
     "jiuye.accounts",
@@ -246,3 +248,6 @@ JIUYE_MFA_ROLES = [
 JIUYE_TRUST_X_FORWARDED_FOR = _env_bool("JIUYE_TRUST_X_FORWARDED_FOR", default=False)
 LOGIN_URL_PATH = "/accounts/login/"
 CSRF_FAILURE_VIEW = "jiuye.core.views.csrf_failure"
+
+# Background tasks live in the application database; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": os.environ.get("JIUYE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("jiuye.accounts.urls")),
     path("regions/", include("jiuye.regions.urls")),
     path("audit/", include("jiuye.core.urls")),
+    path("registry/", include("jiuye.registry.urls")),
+    path("imports/", include("jiuye.imports.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

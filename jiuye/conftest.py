@@ -69,6 +69,8 @@ def default_language() -> Any:
 def fast_password_hasher(settings: Any) -> None:
     # Argon2 is the configured hasher (see test_settings); tests need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, inside the request, so tests see their effect.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from jiuye.core.permissions import Perm, has_perm
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def public_view(view: View) -> View:
@@ -29,7 +30,7 @@ def public_view(view: View) -> View:
 def staff_view(*perms: Perm) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user: Any = request.user
             if not user.is_authenticated:
                 if getattr(request, "htmx", False):

@@ -12,6 +12,9 @@ from jiuye.core.permissions import Perm, has_perm
 
 _NAV: list[tuple[str, Any, Perm | None]] = [
     ("home", _("首页"), None),
+    ("registry:person_list", _("劳动力台账"), Perm.VIEW_PERSONAL_DATA),
+    ("registry:case_list", _("零就业家庭"), Perm.VIEW_PERSONAL_DATA),
+    ("imports:job_list", _("台账导入"), Perm.EDIT_BUSINESS_DATA),
     ("regions:browse", _("行政区划"), Perm.VIEW_REGIONS),
     ("accounts:user_list", _("用户管理"), Perm.MANAGE_USERS),
     ("audit:event_list", _("审计日志"), Perm.READ_AUDIT),
@@ -24,13 +27,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for name, label, perm in _NAV:
-        if perm is None or has_perm(user, perm):
-            url = reverse(name)
-            items.append({"url": url, "label": label, "active": _is_active(request.path, url)})
+    items = [
+        {"url": reverse(name), "label": label, "active": False}
+        for name, label, perm in _NAV
+        if perm is None or has_perm(user, perm)
+    ]
+    # The longest URL that the current path starts with is the active item.
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
-
-
-def _is_active(path: str, url: str) -> bool:
-    return path == url if url == "/" else path.startswith(url)

@@ -55,6 +55,7 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
 class Perm(StrEnum):
     VIEW_REGIONS = "view_regions"
     VIEW_PERSONAL_DATA = "view_personal_data"
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"
     EDIT_BUSINESS_DATA = "edit_business_data"
     MANAGE_ZONES = "manage_zones"
     MANAGE_USERS = "manage_users"
@@ -66,6 +67,7 @@ _BUSINESS = {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.VILLA
 MATRIX: dict[Perm, frozenset[str]] = {
     Perm.VIEW_REGIONS: frozenset(_BUSINESS | {Role.LEADER} | ADMIN_ROLES),
     Perm.VIEW_PERSONAL_DATA: frozenset(_BUSINESS | {Role.LEADER}),
+    Perm.REVEAL_PERSONAL_DATA: frozenset(_BUSINESS),
     Perm.EDIT_BUSINESS_DATA: frozenset(_BUSINESS),
     Perm.MANAGE_ZONES: frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN}),
     Perm.MANAGE_USERS: frozenset({Role.SECURITY_ADMIN}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,7 +20,10 @@ from jiuye.accounts.models import ApiToken, User
 from jiuye.accounts.services import token_create
 from jiuye.conftest import COUNTY_B, PERSONAS, TOWN_B, login, make_user
 from jiuye.core.permissions import Perm, has_perm
-from jiuye.core.scoping import read_prefix
+from jiuye.core.scoping import read_prefix, write_prefix
+from jiuye.imports.models import ImportJob
+from jiuye.registry.models import ZeroEmploymentCase
+from jiuye.registry.tests import factories as registry_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +61,40 @@ ROUTES = [
     Route("regions:zone_create", perm=Perm.MANAGE_ZONES, target="parent"),
     Route("audit:event_list", perm=Perm.READ_AUDIT),
     Route("audit:verify", "POST", perm=Perm.READ_AUDIT),
+    Route("registry:person_list", perm=Perm.VIEW_PERSONAL_DATA),
+    Route("registry:person_export", perm=Perm.VIEW_PERSONAL_DATA),
+    Route("registry:person_detail", perm=Perm.VIEW_PERSONAL_DATA, target="person"),
+    Route("registry:person_edit", perm=Perm.EDIT_BUSINESS_DATA, target="person"),
+    Route(
+        "registry:person_status",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="person",
+        data={"status": "flexible", "start": "2026-11-01"},
+        ok=(302,),
+    ),
+    Route(
+        "registry:person_registration",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="person",
+        data={"kind": "unemployment", "date": "2026-11-01", "reason": "other"},
+        ok=(302,),
+    ),
+    Route(
+        "registry:person_reveal",
+        "POST",
+        perm=Perm.REVEAL_PERSONAL_DATA,
+        target="person",
+        data={"field": "id_number", "reason": "核对身份信息"},
+    ),
+    Route("registry:household_detail", perm=Perm.VIEW_PERSONAL_DATA, target="household"),
+    Route("registry:case_list", perm=Perm.VIEW_PERSONAL_DATA),
+    Route("registry:case_detail", perm=Perm.VIEW_PERSONAL_DATA, target="case"),
+    Route("imports:job_list", perm=Perm.EDIT_BUSINESS_DATA),
+    Route("imports:template", perm=Perm.EDIT_BUSINESS_DATA),
+    Route("imports:job_detail", perm=Perm.EDIT_BUSINESS_DATA, target="job"),
+    Route("imports:job_errors", perm=Perm.EDIT_BUSINESS_DATA, target="job"),
     Route("api-1.0.0:openapi-view"),
     Route("api-1.0.0:openapi-json"),
     # API
@@ -122,6 +160,7 @@ def _objects(user: User, *, own: bool, others: dict[str, User]) -> dict[str, Any
         region = TOWN_B
         owner_user = others["neighbour"]
         token = others["foreign_token"]
+    side = "own" if own else "neighbour"
     parent = region if own else COUNTY_B
     if own and user.region.level not in ("city", "county"):
         parent = user.region_id[:6] + "000000"  # a zone parent must be a city or county
@@ -130,6 +169,10 @@ def _objects(user: User, *, own: bool, others: dict[str, User]) -> dict[str, Any
         "parent": {"code": parent},
         "user": {"pk": owner_user.pk},
         "token": {"pk": token.pk},
+        "person": {"pk": others[f"{side}_person"].pk},
+        "household": {"pk": others[f"{side}_person"].household_id},
+        "case": {"pk": others[f"{side}_case"].pk},
+        "job": {"pk": others[f"{side}_job"].pk},
     }
 
 
@@ -140,14 +183,19 @@ def _request(client: Client, route: Route, kwargs: dict[str, Any], **extra: Any)
 
         body = json.dumps(route.data) if route.method in ("POST", "PATCH", "PUT") else None
         return client.generic(route.method, url, body or "", content_type="application/json", **extra)
-    if route.method == "POST":
-        return client.post(url, route.data)
-    return client.get(url)
+    response = client.post(url, route.data) if route.method == "POST" else client.get(url)
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)  # a download: read it whole, then release the file
+        response.close()
+    return response
 
 
 @pytest.fixture
 def world(personas: dict[str, User]) -> Callable[[User], dict[str, User]]:
     neighbour = make_user("neighbour_b", "county_officer", COUNTY_B)
+    writer = personas["city_admin"]
+    foreign_person = registry_factories.person(writer, registry_factories.household(writer, village="610902001003"))
+    foreign_job = _job("610902001003", writer)
 
     def for_user(user: User) -> dict[str, Any]:
         owned = (
@@ -163,9 +211,34 @@ def world(personas: dict[str, User]) -> Callable[[User], dict[str, User]]:
             owned = make_user(f"owned_{user.pk}", "village_clerk", village.code)
         own_token, _ = token_create(user=user, name="mine")
         foreign_token, _ = token_create(user=neighbour, name="theirs")
-        return {"owned": owned, "neighbour": neighbour, "own_token": own_token, "foreign_token": foreign_token}
+        own_person = registry_factories.person(writer, registry_factories.household(writer, village=owned.region_id))
+        return {
+            "owned": owned,
+            "neighbour": neighbour,
+            "own_token": own_token,
+            "foreign_token": foreign_token,
+            "own_person": own_person,
+            "neighbour_person": foreign_person,
+            "own_case": ZeroEmploymentCase.objects.get(household_id=own_person.household_id),
+            "neighbour_case": ZeroEmploymentCase.objects.get(household_id=foreign_person.household_id),
+            "own_job": _job(user.region_id, writer),
+            "neighbour_job": foreign_job,
+        }
 
     return for_user
+
+
+def _job(village: str, uploader: User) -> ImportJob:
+    return ImportJob.objects.create(
+        kind="registry",
+        original_name="台账.xlsx",
+        stored_path="",
+        sha256="0" * 64,
+        uploaded_by=uploader,
+        region_code=village,
+        as_of=date(2026, 10, 31),
+        status="done",
+    )
 
 
 def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int, ...]:
@@ -176,7 +249,7 @@ def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int
     if route.target and not own:
         if route.target == "token":
             return (404,)
-        prefix = read_prefix(user) or ""
+        prefix = (write_prefix(user) if route.perm == Perm.EDIT_BUSINESS_DATA else read_prefix(user)) or ""
         if not COUNTY_B.startswith(prefix):
             return (404,)
     return route.ok

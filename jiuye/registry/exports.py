@@ -1,0 +1,208 @@
+"""Excel out: the filtered registry list (masked, formula-safe, watermarked) and the import template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jiuye.core.audit import audit_record
+from jiuye.core.tabular import safe_cell
+from jiuye.registry.choices import (
+    Education,
+    EmploymentStatus,
+    Gender,
+    KeyGroup,
+    LaborAbility,
+    Relation,
+)
+from jiuye.registry.importing import COLUMNS
+from jiuye.registry.models import PersonGroup
+from jiuye.registry.selectors import PersonFilters, person_list
+
+EXPORT_COLUMNS = [
+    "村(社区)代码",
+    "户编号",
+    "姓名",
+    "公民身份号码（脱敏）",
+    "性别",
+    "出生日期",
+    "联系电话（脱敏）",
+    "文化程度",
+    "与户主关系",
+    "劳动能力",
+    "就业意愿",
+    "就业状态",
+    "状态起始日期",
+    "人员类别",
+]
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
+    """Write the filtered list; returns the number of persons written. Audited."""
+    labels = {
+        "gender": _labels(Gender),
+        "education": _labels(Education),
+        "relation": _labels(Relation),
+        "ability": _labels(LaborAbility),
+        "status": _labels(EmploymentStatus),
+        "group": _labels(KeyGroup),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(_("劳动力台账"))
+    mark = workbook.add_format({"italic": True, "font_color": "#B42318"})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    now = timezone.localtime()
+    sheet.write_string(
+        0,
+        0,
+        _("导出人：%(user)s　导出时间：%(time)s　仅限本人工作使用，不得外传。")
+        % {"user": f"{user.username} {getattr(user, 'full_name', '')}".strip(), "time": now.strftime("%Y-%m-%d %H:%M")},
+        mark,
+    )
+    sheet.write_row(1, 0, EXPORT_COLUMNS, bold)
+    sheet.set_column(0, len(EXPORT_COLUMNS), 14)
+    row_number = 2
+    queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
+    chunk: list[Any] = []
+    count = 0
+
+    def flush() -> None:
+        nonlocal row_number, count
+        groups: dict[int, list[str]] = {}
+        for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in chunk]).values_list(
+            "person_id", "group"
+        ):
+            groups.setdefault(person_id, []).append(labels["group"].get(group, group))
+        for p in chunk:
+            values = [
+                p.region_id,
+                p.household.number,
+                p.name,
+                p.id_masked,
+                labels["gender"].get(p.gender, ""),
+                p.birth_date.isoformat(),
+                p.phone_masked,
+                labels["education"].get(p.education, ""),
+                labels["relation"].get(p.relation, ""),
+                labels["ability"].get(p.labor_ability, ""),
+                "是" if p.willing else "否",
+                labels["status"].get(p.status, ""),
+                p.status_since.isoformat(),
+                "、".join(sorted(groups.get(p.pk, []))),
+            ]
+            sheet.write_row(row_number, 0, [safe_cell(v) for v in values])
+            row_number += 1
+        count += len(chunk)
+        chunk.clear()
+
+    for person in (
+        queryset.select_related("household")
+        .only(
+            "region_id",
+            "household__number",
+            "name",
+            "id_masked",
+            "gender",
+            "birth_date",
+            "phone_masked",
+            "education",
+            "relation",
+            "labor_ability",
+            "willing",
+            "status",
+            "status_since",
+        )
+        .iterator(chunk_size=2000)
+    ):
+        chunk.append(person)
+        if len(chunk) >= 2000:
+            flush()
+    flush()
+    workbook.close()
+    audit_record(
+        action="registry.export",
+        actor=user,
+        object_type="registry.person",
+        after={
+            "rows": count,
+            "filters": {k: v for k, v in vars(filters).items() if v and k not in ("id_number", "phone")},
+        },
+    )
+    return count
+
+
+def registry_template(path: Path) -> Path:
+    """The import template: headers, drop-down lists for the enumerations, an example row."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet(_("劳动力信息采集表"))
+    lists = workbook.add_worksheet(_("选项"))
+    required = workbook.add_format({"bold": True, "bg_color": "#FDECEA", "border": 1})
+    optional = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    options = {
+        "与户主关系": list(_labels(Relation).values()),
+        "劳动能力": list(_labels(LaborAbility).values()),
+        "就业意愿": ["是", "否"],
+        "就业状态": list(_labels(EmploymentStatus).values()),
+        "性别": ["男", "女"],
+        "文化程度": list(_labels(Education).values()),
+    }
+    example = {
+        "村(社区)代码": "610924100001",
+        "户编号": "0001",
+        "姓名": "张三",
+        "公民身份号码": "610924199001011234",
+        "与户主关系": "户主",
+        "劳动能力": "普通劳动力",
+        "就业意愿": "是",
+        "就业状态": "省外务工",
+        "联系电话": "13800000000",
+        "人员类别": "脱贫人口、易地搬迁",
+        "就业地点": "广东省东莞市",
+        "月收入(元)": "4500",
+        "就业开始日期": "2026-03-01",
+        "备注": "示例行，导入前请删除",
+    }
+    for c, (header, _key, is_required) in enumerate(COLUMNS):
+        sheet.write_string(0, c, header, required if is_required else optional)
+        sheet.set_column(c, c, 16, text)
+        sheet.write_string(1, c, example.get(header, ""))
+        if header in options:
+            values = options[header]
+            lists.write_column(0, c, values)
+            column_letter = xlsxwriter.utility.xl_col_to_name(c)
+            sheet.data_validation(
+                1,
+                c,
+                100000,
+                c,
+                {
+                    "validate": "list",
+                    "source": f"='{_('选项')}'!${column_letter}$1:${column_letter}${len(values)}",
+                    "error_message": _("请从下拉列表中选择。"),
+                },
+            )
+    sheet.freeze_panes(1, 0)
+    notes = workbook.add_worksheet(_("填写说明"))
+    notes.set_column(0, 0, 110)
+    for r, line in enumerate(
+        [
+            _("红色表头为必填列。公民身份号码、户编号、村(社区)代码请保持文本格式，不要存成数字。"),
+            _("同一村(社区)代码和户编号的行为同一户，每户有且只有一位户主。"),
+            _("人员类别可填多个，用顿号、逗号或分号分隔。日期写成 2026-03-01。"),
+            _("未填写就业开始日期的，按上传时选择的数据截至日期记录。"),
+        ]
+    ):
+        notes.write_string(r, 0, line)
+    workbook.close()
+    return path

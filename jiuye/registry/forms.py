@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.registry.choices import (
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    KeyGroup,
+    LaborAbility,
+    MeasureKind,
+    PersonState,
+    Place,
+    Relation,
+    UnemploymentEnd,
+    UnemploymentReason,
+)
+from jiuye.registry.selectors import AGE_BANDS
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", _("全部")), *choices]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PersonFilterForm(forms.Form):
+    name = forms.CharField(label=_("姓名或拼音"), required=False, max_length=30)
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    status = forms.ChoiceField(label=_("就业状态"), choices=_blank(EmploymentStatus.choices), required=False)
+    group = forms.ChoiceField(label=_("人员类别"), choices=_blank(KeyGroup.choices), required=False)
+    ability = forms.ChoiceField(label=_("劳动能力"), choices=_blank(LaborAbility.choices), required=False)
+    willing = forms.ChoiceField(
+        label=_("就业意愿"), choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))], required=False
+    )
+    age_band = forms.ChoiceField(
+        label=_("年龄段"), choices=[("", _("全部")), *[(k, k) for k in AGE_BANDS]], required=False
+    )
+    state = forms.ChoiceField(
+        label=_("在册状态"), choices=_blank(PersonState.choices), required=False, initial=PersonState.ACTIVE
+    )
+
+
+class PersonLookupForm(forms.Form):
+    """ID number or phone: sent by POST so that it never appears in a URL or an access log."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), required=False, max_length=20)
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+
+
+class PersonEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
+    phone = forms.RegexField(label=_("联系电话"), regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", required=False, max_length=20)
+    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—"), *Education.choices], required=False)
+    labor_ability = forms.ChoiceField(label=_("劳动能力"), choices=LaborAbility.choices)
+    willing = forms.BooleanField(label=_("有就业意愿"), required=False)
+    groups = forms.MultipleChoiceField(
+        label=_("人员类别"), choices=KeyGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("就业状态"), choices=EmploymentStatus.choices)
+    start = forms.DateField(label=_("开始日期"), widget=DateInput, initial=timezone.localdate)
+    place = forms.ChoiceField(label=_("就业地点类别"), choices=[("", "—"), *Place.choices], required=False)
+    location = forms.CharField(label=_("就业地点"), required=False, max_length=100)
+    employer_name = forms.CharField(label=_("就业单位"), required=False, max_length=200)
+    monthly_income = forms.DecimalField(
+        label=_("月收入(元)"), required=False, min_value=Decimal(0), decimal_places=2, max_digits=11
+    )
+    verified_at = forms.DateField(label=_("核实日期"), required=False, widget=DateInput)
+
+    def clean_start(self) -> date:
+        start: date = self.cleaned_data["start"]
+        if start > timezone.localdate():
+            raise forms.ValidationError(_("开始日期不能晚于今天。"))
+        return start
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(
+        choices=[("id_number", _("公民身份号码")), ("phone", _("联系电话"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("查看原因"), min_length=4, max_length=200)
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("登记类型"),
+        choices=[("employment", _("就业登记")), ("unemployment", _("失业登记")), ("end", _("失业登记注销"))],
+    )
+    date = forms.DateField(label=_("登记日期"), widget=DateInput, initial=timezone.localdate)
+    form = forms.ChoiceField(label=_("就业形式"), choices=[("", "—"), *EmploymentForm.choices], required=False)
+    employer_name = forms.CharField(label=_("就业单位"), required=False, max_length=200)
+    reason = forms.ChoiceField(label=_("失业原因"), choices=[("", "—"), *UnemploymentReason.choices], required=False)
+    end_reason = forms.ChoiceField(label=_("注销原因"), choices=[("", "—"), *UnemploymentEnd.choices], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == "employment" and not data.get("form"):
+            self.add_error("form", _("就业登记需要填写就业形式。"))
+        if kind == "unemployment" and not data.get("reason"):
+            self.add_error("reason", _("失业登记需要填写失业原因。"))
+        if kind == "end" and not data.get("end_reason"):
+            self.add_error("end_reason", _("注销需要填写注销原因。"))
+        return data
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("措施类型"), choices=MeasureKind.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("open", _("待清零")), ("closed", _("已清零")), ("", _("全部"))], required=False
+    )
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    relocated = forms.BooleanField(label=_("仅易地搬迁家庭"), required=False)
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)

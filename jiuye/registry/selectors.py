@@ -1,0 +1,148 @@
+"""Reads on the registry, always from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404
+from jiuye.registry import idcard, services
+from jiuye.registry.choices import CaseStatus, PersonState
+from jiuye.registry.models import (
+    EmploymentSpell,
+    Household,
+    Person,
+    PersonGroup,
+    Registration,
+    ZeroEmploymentCase,
+)
+
+AGE_BANDS = {
+    "0-15": (0, 15),
+    "16-24": (16, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-60": (45, 60),
+    "61+": (61, 150),
+}
+
+
+@dataclass
+class PersonFilters:
+    region: str = ""
+    status: str = ""
+    group: str = ""
+    ability: str = ""
+    willing: str = ""
+    age_band: str = ""
+    name: str = ""
+    state: str = PersonState.ACTIVE
+    # Searched by POST only, never in a URL (security bar D-6).
+    id_number: str = ""
+    phone: str = ""
+
+
+def _birth_range(band: str, on: date) -> tuple[date, date] | None:
+    limits = AGE_BANDS.get(band)
+    if limits is None:
+        return None
+    low, high = limits
+    latest = date(on.year - low, on.month, min(on.day, 28))
+    earliest = date(on.year - high - 1, on.month, min(on.day, 28))
+    return earliest, latest
+
+
+def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
+    qs = Person.objects.visible_to(user).select_related("household")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.region and code_level(filters.region):
+        qs = qs.filter(region__code__startswith=code_prefix(filters.region))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.group:
+        qs = qs.filter(pk__in=PersonGroup.objects.filter(group=filters.group).values("person_id"))
+    if filters.ability:
+        qs = qs.filter(labor_ability=filters.ability)
+    if filters.willing in ("1", "0"):
+        qs = qs.filter(willing=filters.willing == "1")
+    birth = _birth_range(filters.age_band, timezone.localdate())
+    if birth:
+        qs = qs.filter(birth_date__gt=birth[0], birth_date__lte=birth[1])
+    name = filters.name.strip()
+    if name:
+        if re.fullmatch(r"[A-Za-z ]+", name):
+            qs = qs.filter(name_pinyin__contains=name.replace(" ", "").lower())
+        else:
+            qs = qs.filter(name__contains=name)
+    if filters.id_number.strip():
+        qs = qs.filter(id_hash=services.id_hash(idcard.normalize(filters.id_number)))
+    if filters.phone.strip():
+        qs = qs.filter(phone_hash=services.phone_hash(filters.phone.strip()))
+    return qs.order_by("region_id", "household_id", "id")
+
+
+def person_get(*, user: Any, pk: int) -> Person:
+    return get_visible_or_404(Person.objects.select_related("household", "region"), user, pk=pk)
+
+
+def person_timeline(*, person: Person) -> list[EmploymentSpell]:
+    return list(EmploymentSpell.objects.filter(person=person).select_related("recorded_by").order_by("-start", "-id"))
+
+
+def person_registrations(*, person: Person) -> list[Registration]:
+    return list(Registration.objects.filter(person=person).order_by("-date", "-id"))
+
+
+def household_get(*, user: Any, pk: int) -> Household:
+    return get_visible_or_404(
+        Household.objects.select_related("region").prefetch_related(
+            Prefetch("members", queryset=Person.objects.order_by("relation", "birth_date"))
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def case_list(
+    *, user: Any, status: str = CaseStatus.OPEN, overdue: bool = False, relocated: bool = False, region: str = ""
+) -> QuerySet[ZeroEmploymentCase]:
+    qs = ZeroEmploymentCase.objects.visible_to(user).select_related("household", "household__region", "assigned_to")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=CaseStatus.OPEN, deadline__lt=timezone.localdate())
+    if relocated:
+        qs = qs.filter(
+            Q(household__relocation_site__gt="") | Q(household__members__groups__group="relocated")
+        ).distinct()
+    if region and code_level(region):
+        qs = qs.filter(household__region__code__startswith=code_prefix(region))
+    return qs.order_by("deadline", "id")
+
+
+def case_get(*, user: Any, pk: int) -> ZeroEmploymentCase:
+    return get_visible_or_404(
+        ZeroEmploymentCase.objects.select_related("household", "household__region", "assigned_to"), user, pk=pk
+    )
+
+
+def case_counts_by_county(*, user: Any) -> list[dict[str, Any]]:
+    """Open and overdue cases per county of the user's scope."""
+    from django.db.models.functions import Substr
+
+    today = timezone.localdate()
+    rows = (
+        ZeroEmploymentCase.objects.visible_to(user)
+        .filter(status=CaseStatus.OPEN)
+        .annotate(county=Substr("household__region_id", 1, 6))
+        .values("county")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
+        .order_by("county")
+    )
+    return [dict(row) for row in rows]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from jiuye.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("export.xlsx", views.person_export, name="person_export"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/status/", views.person_status, name="person_status"),
+    path("persons/<int:pk>/registrations/", views.person_registration, name="person_registration"),
+    path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("zero-employment/", views.case_list, name="case_list"),
+    path("zero-employment/<int:pk>/", views.case_detail, name="case_detail"),
+]

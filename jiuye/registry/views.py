@@ -1,0 +1,353 @@
+"""Registry pages: search, person, household, zero-employment cases, export."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuye.accounts.models import User
+from jiuye.core.access import staff_view
+from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.scoping import write_prefix
+from jiuye.regions.models import Region
+from jiuye.regions.selectors import region_breadcrumb
+from jiuye.registry import exports, selectors, services
+from jiuye.registry.choices import KeyGroup
+from jiuye.registry.forms import (
+    CaseFilterForm,
+    MeasureForm,
+    PersonEditForm,
+    PersonFilterForm,
+    PersonLookupForm,
+    RegistrationForm,
+    RevealForm,
+    StatusChangeForm,
+)
+from jiuye.registry.models import Person, PersonGroup
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
+    form = PersonFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.PersonFilters(**{k: v for k, v in data.items() if v not in (None, "")})
+    if not request.GET:
+        filters.state = "active"
+    return form, filters
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def person_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form, filters = _filters(request)
+    lookup = PersonLookupForm(request.POST or None)
+    if request.method == "POST" and lookup.is_valid():
+        filters = selectors.PersonFilters(
+            id_number=lookup.cleaned_data["id_number"], phone=lookup.cleaned_data["phone"], state=""
+        )
+    persons = selectors.person_list(user=request.user, filters=filters)
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    groups: dict[int, list[str]] = {}
+    labels = dict(KeyGroup.choices)
+    for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in page.object_list]).values_list(
+        "person_id", "group"
+    ):
+        groups.setdefault(person_id, []).append(str(labels.get(group, group)))
+    for person in page.object_list:
+        person.group_labels = groups.get(person.pk, [])  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = (
+        "registry/_person_rows.html"
+        if getattr(request, "htmx", False) and request.method == "GET"
+        else "registry/person_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "lookup": lookup,
+            "page": page,
+            "query": query.urlencode(),
+            "can_import": write_prefix(user) is not None,
+        },
+    )
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(request, "registry/person_detail.html", _person_context(request, person))
+
+
+def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str, Any]:
+    user: Any = request.user
+    can_edit = write_prefix(user) is not None and person.region_id.startswith(write_prefix(user) or "\0")
+    labels = dict(KeyGroup.choices)
+    return {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "groups": [labels.get(g, g) for g in person.groups.values_list("group", flat=True)],
+        "timeline": selectors.person_timeline(person=person),
+        "registrations": selectors.person_registrations(person=person),
+        "household": person.household,
+        "breadcrumb": _breadcrumb(user, person.region),
+        "can_edit": can_edit,
+        "can_reveal": has_perm(user, Perm.REVEAL_PERSONAL_DATA),
+        "status_form": StatusChangeForm(),
+        "registration_form": RegistrationForm(),
+        "reveal_form": RevealForm(),
+        **extra,
+    }
+
+
+def _breadcrumb(user: Any, region: Region) -> list[tuple[Region, bool]]:
+    return region_breadcrumb(user=user, region=region)
+
+
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    current_groups = list(person.groups.values_list("group", flat=True))
+    initial = {
+        "version": person.version,
+        "name": person.name,
+        "relation": person.relation,
+        "phone": person.phone,
+        "education": person.education,
+        "labor_ability": person.labor_ability,
+        "willing": person.willing,
+        "groups": current_groups,
+        "note": person.note,
+    }
+    form = PersonEditForm(request.POST or None, initial=initial)
+    stale: dict[str, tuple[Any, Any]] | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in ("name", "relation", "phone", "education", "labor_ability", "willing", "note")}
+        try:
+            updated = services.person_update(
+                actor=request.user, person=person, version=data["version"], changes=changes
+            )
+            services.person_set_groups(actor=request.user, person=updated, groups=data["groups"])
+        except services.StaleEdit as exc:
+            stale = {str(Person._meta.get_field(k).verbose_name): v for k, v in exc.changed.items()}  # type: ignore[union-attr]
+            form = PersonEditForm(initial={**initial, "version": exc.current.version})
+            messages.error(request, _("保存失败：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新填写。"))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/person_edit.html",
+        {"person": person, "form": form, "stale": stale, "breadcrumb": _breadcrumb(request.user, person.region)},
+    )
+
+
+@require_POST
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_status(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        income = data["monthly_income"]
+        try:
+            services.status_change(
+                actor=request.user,
+                person=person,
+                status=data["status"],
+                start=data["start"],
+                place=data["place"],
+                location=data["location"],
+                employer_name=data["employer_name"],
+                monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
+                verified_at=data["verified_at"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("就业状态已更新。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    person.refresh_from_db()
+    return render(
+        request, "registry/person_detail.html", _person_context(request, person, status_form=form), status=422
+    )
+
+
+@require_POST
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        region = person.region
+        try:
+            if data["kind"] == "employment":
+                services.registration_employment(
+                    actor=request.user,
+                    person=person,
+                    day=data["date"],
+                    form=data["form"],
+                    region=region,
+                    employer_name=data["employer_name"],
+                )
+            elif data["kind"] == "unemployment":
+                services.registration_unemployment(
+                    actor=request.user, person=person, day=data["date"], reason=data["reason"], region=region
+                )
+            else:
+                services.registration_end(
+                    actor=request.user, person=person, day=data["date"], reason=data["end_reason"]
+                )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("登记已保存。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request, "registry/person_detail.html", _person_context(request, person, registration_form=form), status=422
+    )
+
+
+@require_POST
+@staff_view(Perm.REVEAL_PERSONAL_DATA)
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "registry/_reveal.html",
+            {"person": person, "reveal_form": form, "field": request.POST.get("field", "")},
+            status=422,
+        )
+    value = services.person_reveal(
+        actor=request.user, person=person, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
+    )
+    response = render(request, "registry/_revealed.html", {"value": value})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    members = list(household.members.all())
+    for member in members:
+        member.age = member.age_on(today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "cases": household.cases.order_by("-opened_on"),
+            "breadcrumb": _breadcrumb(request.user, household.region),
+        },
+    )
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {"status": "open"}
+    cases = selectors.case_list(
+        user=request.user,
+        status=data.get("status", "open"),
+        overdue=bool(data.get("overdue")),
+        relocated=bool(data.get("relocated")),
+        region=data.get("region") or "",
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(Region.objects.filter(level="county").values_list("code", "name"))
+    counties = [
+        {**row, "name": names.get(row["county"].ljust(12, "0"), row["county"])}
+        for row in selectors.case_counts_by_county(user=request.user)
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/case_list.html",
+        {"form": form, "page": page, "counties": counties, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    user: Any = request.user
+    can_edit = write_prefix(user) is not None and case.household.region_id.startswith(write_prefix(user) or "\0")
+    form = MeasureForm(request.POST or None)
+    officers = (
+        User.objects.visible_to(user)
+        .filter(is_active=True, role__in=["county_officer", "town_officer", "village_clerk", "city_admin"])
+        .filter(
+            region__code__in=[
+                case.household.region_id,
+                case.household.region_id[:9] + "000",
+                case.household.region_id[:6] + "000000",
+            ]
+        )
+    )
+    if request.method == "POST" and can_edit:
+        if "officer" in request.POST:
+            officer = officers.filter(pk=request.POST.get("officer") or 0).first()
+            services.case_assign(actor=user, case=case, officer=officer)
+            messages.success(request, _("已指定责任人。"))
+            return redirect("registry:case_detail", pk=case.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.case_add_measure(actor=user, case=case, kind=data["kind"], day=data["date"], note=data["note"])
+            messages.success(request, _("帮扶措施已记录。"))
+            return redirect("registry:case_detail", pk=case.pk)
+    return render(
+        request,
+        "registry/case_detail.html",
+        {
+            "case": case,
+            "members": case.household.members.order_by("relation", "birth_date"),
+            "measures": case.measures.select_related("recorded_by"),
+            "form": form,
+            "officers": officers,
+            "can_edit": can_edit,
+            "today": timezone.localdate(),
+            "breadcrumb": _breadcrumb(user, case.household.region),
+        },
+    )
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def person_export(request: HttpRequest) -> HttpResponseBase:
+    _form, filters = _filters(request)
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (streamed, then removed)
+    handle.close()
+    path = Path(handle.name)
+    exports.person_export(user=request.user, filters=filters, path=path)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"劳动力台账-{timezone.localdate():%Y%m%d}.xlsx"
+    )
+    path.unlink()  # the open handle keeps the data readable until the response is sent
+    return response
