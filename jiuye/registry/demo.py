@@ -79,8 +79,10 @@ def generate(villages: list[Village], *, persons: int, seed: int, as_of: date) -
                 members.append(("孙子女", rng.randint(0, 16), rng.random() < 0.5))
             elif head_age < 50 and rng.random() < 0.2:
                 members.append(("父母", head_age + rng.randint(22, 32), rng.random() < 0.5))
+            elif head_age >= 22:
+                members.append(("子女", max(0, head_age - rng.randint(22, 36)), rng.random() < 0.5))
             else:
-                members.append(("子女", max(0, head_age - rng.randint(20, 34)), rng.random() < 0.5))
+                members.append(("兄弟姐妹", head_age + rng.randint(-4, 4), rng.random() < 0.5))
         for relation, age, male in members:
             birth = as_of - timedelta(days=age * 365 + rng.randint(0, 364))
             number = ""

@@ -31,6 +31,9 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type="date"> expects
+
 
 class PersonFilterForm(forms.Form):
     name = forms.CharField(label=_("姓名或拼音"), required=False, max_length=30)
@@ -126,7 +129,10 @@ class MeasureForm(forms.Form):
 
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("状态"), choices=[("open", _("待清零")), ("closed", _("已清零")), ("", _("全部"))], required=False
+        label=_("状态"),
+        choices=[("open", _("待清零")), ("closed", _("已清零")), ("", _("全部"))],
+        required=False,
+        initial="open",
     )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     relocated = forms.BooleanField(label=_("仅易地搬迁家庭"), required=False)

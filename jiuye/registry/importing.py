@@ -764,7 +764,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
         + [(pid, g) for pid, groups in group_replacements.items() for g in groups],
     )
     if touched:
-        services.households_refresh(household_ids=touched)
+        services.households_refresh(household_ids=touched, on=ctx.as_of)
     if audit_created or audit_updated:
         audit_record(
             action="registry.import_batch",

@@ -58,7 +58,7 @@ def _birth_range(band: str, on: date) -> tuple[date, date] | None:
 
 
 def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
-    qs = Person.objects.visible_to(user).select_related("household")
+    qs = Person.objects.visible_to(user).select_related("household", "region")
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.region and code_level(filters.region):

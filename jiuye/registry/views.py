@@ -271,7 +271,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, initial={"status": "open"})
     data = form.cleaned_data if form.is_valid() else {"status": "open"}
     cases = selectors.case_list(
         user=request.user,
