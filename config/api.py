@@ -10,6 +10,7 @@ from jiuye.accounts.api import router as accounts_router
 from jiuye.core.access import staff_view
 from jiuye.core.api import audit_router, install_error_handlers
 from jiuye.regions.api import router as regions_router
+from jiuye.registry.api import router as registry_router
 
 # Browser: the session cookie, with CSRF checked on unsafe methods. Machines: Bearer tokens.
 api = NinjaAPI(
@@ -24,3 +25,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", audit_router)
+api.add_router("", registry_router)

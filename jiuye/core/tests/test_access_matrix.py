@@ -40,6 +40,7 @@ class Route:
     api: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     ok: tuple[int, ...] = (200,)
+    query: str = ""
 
 
 ROUTES = [
@@ -131,6 +132,19 @@ ROUTES = [
         ok=(201,),
     ),
     Route("api-1.0.0:audit_event_list", perm=Perm.READ_AUDIT, api=True),
+    Route("api-1.0.0:person_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
+    Route("api-1.0.0:person_search", "POST", perm=Perm.VIEW_PERSONAL_DATA, api=True, data={"phone": "13800000000"}),
+    Route("api-1.0.0:person_detail", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="person"),
+    Route(
+        "api-1.0.0:person_status",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        api=True,
+        target="person",
+        data={"status": "flexible", "start": "2026-11-01"},
+    ),
+    Route("api-1.0.0:status_on", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="person", query="day=2026-01-01"),
+    Route("api-1.0.0:case_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
 ]
 
 
@@ -177,7 +191,7 @@ def _objects(user: User, *, own: bool, others: dict[str, User]) -> dict[str, Any
 
 
 def _request(client: Client, route: Route, kwargs: dict[str, Any], **extra: Any) -> Any:
-    url = reverse(route.name, kwargs=kwargs or None)
+    url = reverse(route.name, kwargs=kwargs or None) + (f"?{route.query}" if route.query else "")
     if route.api:
         import json
 

@@ -1,0 +1,176 @@
+"""Registry pages, API, export and template, as the officers would use them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from jiuye.accounts.models import User
+from jiuye.conftest import login
+from jiuye.core.models import AuditEvent
+from jiuye.registry import services
+from jiuye.registry.choices import EmploymentStatus
+from jiuye.registry.exports import registry_template
+from jiuye.registry.models import Person
+from jiuye.registry.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(personas: dict[str, User]) -> dict[str, Person]:
+    a, b = personas["county_a"], personas["county_b"]
+    zhang = factories.person(a, factories.household(a), name="张伟", phone="13811112222", since=date(2025, 1, 1))
+    evil = factories.person(a, factories.household(a), name='=HYPERLINK("http://x")', relation="head")
+    wang = factories.person(b, factories.household(b, village="610902001003"), name="王芳")
+    return {"zhang": zhang, "evil": evil, "wang": wang}
+
+
+def test_the_list_shows_only_the_county_and_masks_numbers(personas: dict[str, User], people: dict[str, Person]) -> None:
+    html = login(Client(), personas["county_a"]).get("/registry/").content.decode()
+    assert "张伟" in html and "王芳" not in html
+    assert people["zhang"].id_number not in html and people["zhang"].id_masked in html
+
+
+def test_name_search_by_characters_and_by_pinyin(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["county_a"])
+    for query in ("张伟", "zhangwei", "zw"):
+        names = [p.name for p in client.get("/registry/", {"name": query}).context["page"].object_list]
+        assert names == ["张伟"], query
+
+
+def test_id_lookup_is_a_post_and_finds_only_in_scope(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["county_a"])
+    found = client.post("/registry/", {"id_number": people["zhang"].id_number.lower()})
+    assert [p.pk for p in found.context["page"].object_list] == [people["zhang"].pk]
+    other = client.post("/registry/", {"id_number": people["wang"].id_number})
+    assert list(other.context["page"].object_list) == []
+
+
+def test_revealing_needs_a_reason_and_is_audited(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["town_a"])
+    url = f"/registry/persons/{people['zhang'].pk}/reveal/"
+    assert client.post(url, {"field": "phone", "reason": ""}).status_code == 422
+    response = client.post(url, {"field": "phone", "reason": "电话回访核实就业"})
+    assert "13811112222" in response.content.decode() and response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(action="registry.reveal")
+    assert event.after == {"field": "phone", "reason": "电话回访核实就业"} and event.actor_username == "town_a"
+    assert login(Client(), personas["leader"]).post(url, {"field": "phone", "reason": "看看"}).status_code == 403
+
+
+def test_a_stale_edit_is_refused_and_shows_what_changed(personas: dict[str, User], people: dict[str, Person]) -> None:
+    zhang = people["zhang"]
+    client = login(Client(), personas["county_a"])
+    form = {"version": zhang.version, "name": "张伟", "relation": "head", "labor_ability": "ordinary", "willing": "on"}
+    services.person_update(actor=personas["county_a"], person=zhang, version=zhang.version, changes={"name": "张卫"})
+    response = client.post(f"/registry/persons/{zhang.pk}/edit/", {**form, "education": "junior"})
+    assert response.status_code == 200 and "张卫" in response.content.decode()
+    assert Person.objects.get(pk=zhang.pk).education == ""
+
+
+def test_status_change_from_the_page(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["village_a"])
+    url = f"/registry/persons/{people['zhang'].pk}/status/"
+    assert (
+        client.post(url, {"status": "in_county", "start": "2026-03-01", "monthly_income": "3200.50"}).status_code == 302
+    )
+    person = Person.objects.get(pk=people["zhang"].pk)
+    assert person.status == "in_county" and person.spells.get(end__isnull=True).monthly_income == 320050
+    bad = client.post(url, {"status": "flexible", "start": "2026-02-01"})
+    assert bad.status_code == 422 and "不能早于" in bad.content.decode()
+
+
+def test_api_person_detail_history_and_status_on(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["county_a"])
+    zhang = people["zhang"]
+    services.status_change(
+        actor=personas["county_a"], person=zhang, status=EmploymentStatus.FLEXIBLE, start=date(2025, 6, 1)
+    )
+    detail = client.get(f"/api/v1/registry/persons/{zhang.pk}").json()
+    assert detail["id_masked"] == zhang.id_masked and zhang.id_number not in json.dumps(detail)
+    assert [s["status"] for s in detail["spells"]] == ["unemployed", "flexible"]
+    on = client.get(f"/api/v1/registry/persons/{zhang.pk}/status-on?day=2025-05-31").json()
+    assert on["status"] == "unemployed"
+    search = client.post(
+        "/api/v1/registry/persons/search", json.dumps({"id_number": zhang.id_number}), content_type="application/json"
+    )
+    assert [p["id"] for p in search.json()] == [zhang.pk]
+    assert client.get(f"/api/v1/registry/persons/{people['wang'].pk}").status_code == 404
+
+
+def test_export_is_masked_watermarked_formula_safe_and_scoped(
+    personas: dict[str, User], people: dict[str, Person], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "export.xlsx"
+    call_command("export_registry", "--as", "county_a", "--out", str(out))
+    assert json.loads(capsys.readouterr().out)["rows"] == 2
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert "county_a" in rows[0][0] and "导出时间" in rows[0][0]
+    body = [r for r in rows[2:] if any(r)]
+    names = {r[2] for r in body}
+    assert names == {"张伟", '\'=HYPERLINK("http://x")'}
+    cells = [str(c) for r in body for c in r]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert people["zhang"].id_number not in cells and people["zhang"].id_masked in cells and "138****2222" in cells
+    assert AuditEvent.objects.filter(action="registry.export", actor_username="county_a").exists()
+
+
+def test_the_page_export_is_a_download_of_the_same_list(personas: dict[str, User], people: dict[str, Person]) -> None:
+    response = login(Client(), personas["county_b"]).get("/registry/export.xlsx")
+    content = b"".join(response.streaming_content)
+    response.close()
+    assert response["Content-Disposition"].startswith("attachment")
+    path = Path("/tmp") / "jiuye-export-test.xlsx"
+    path.write_bytes(content)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    path.unlink()
+    assert {r[2] for r in rows[2:] if any(r)} == {"王芳"}
+
+
+def test_the_template_has_headers_dropdowns_and_an_example(tmp_path: Path) -> None:
+    path = registry_template(tmp_path / "t.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[0][:4] == ["村(社区)代码", "户编号", "姓名", "公民身份号码"] and rows[1][0] == "610924100001"
+    import zipfile
+
+    sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert sheet_xml.count("<dataValidation ") >= 6
+
+
+def test_case_pages_and_measures(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["county_a"])
+    page = client.get("/registry/zero-employment/")
+    cases = list(page.context["page"].object_list)
+    assert {c.household_id for c in cases} == {people["zhang"].household_id, people["evil"].household_id}
+    case = cases[0]
+    assert (
+        client.post(
+            f"/registry/zero-employment/{case.pk}/",
+            {"kind": "job_referral", "date": "2026-11-01", "note": "推荐到社区工厂"},
+        ).status_code
+        == 302
+    )
+    assert case.measures.count() == 1
+    assert login(Client(), personas["county_b"]).get(f"/registry/zero-employment/{case.pk}/").status_code == 404
+
+
+def test_upload_page_runs_the_import_in_the_background(personas: dict[str, User], tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiuye.registry import idcard
+
+    number = idcard.make("610924", date(1990, 1, 1), 11)
+    csv = f"村(社区)代码,户编号,姓名,公民身份号码,与户主关系,劳动能力,就业意愿,就业状态\n610924100001,X1,赵六,{number},户主,普通劳动力,是,务农\n"
+    client = login(Client(), personas["county_a"])
+    upload = SimpleUploadedFile("台账.csv", csv.encode("utf-8"), content_type="text/csv")
+    response = client.post("/imports/", {"file": upload, "as_of": "2026-10-31"})
+    assert response.status_code == 302
+    job_page = client.get(response["Location"])
+    assert job_page.context["job"].created == 1 and not job_page.context["running"]
+    assert Person.objects.filter(name="赵六").exists()
