@@ -121,15 +121,16 @@ def test_export_is_masked_watermarked_formula_safe_and_scoped(
     assert AuditEvent.objects.filter(action="registry.export", actor_username="county_a").exists()
 
 
-def test_the_page_export_is_a_download_of_the_same_list(personas: dict[str, User], people: dict[str, Person]) -> None:
+def test_the_page_export_is_a_download_of_the_same_list(
+    personas: dict[str, User], people: dict[str, Person], tmp_path: Path
+) -> None:
     response = login(Client(), personas["county_b"]).get("/registry/export.xlsx")
     content = b"".join(response.streaming_content)
     response.close()
     assert response["Content-Disposition"].startswith("attachment")
-    path = Path("/tmp") / "jiuye-export-test.xlsx"
+    path = tmp_path / "export.xlsx"
     path.write_bytes(content)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    path.unlink()
     assert {r[2] for r in rows[2:] if any(r)} == {"王芳"}
 
 
