@@ -54,8 +54,12 @@ pytest: setup
 
 test: lint typecheck migrations-check pytest
 
+# Heavy: not part of `make test` or CI. ROWS=1000000 for the full-size run.
+ROWS ?= 200000
+XLSX_ROWS ?= 100000
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
+	scripts/with-postgres.sh $(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock

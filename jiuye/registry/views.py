@@ -108,7 +108,7 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "breadcrumb": _breadcrumb(user, person.region),
         "can_edit": can_edit,
         "can_reveal": has_perm(user, Perm.REVEAL_PERSONAL_DATA),
-        "status_form": StatusChangeForm(),
+        "status_form": StatusChangeForm(initial={"status": person.status}),
         "registration_form": RegistrationForm(),
         "reveal_form": RevealForm(),
         **extra,

@@ -71,6 +71,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "create_user", "ziyang", "--role", "county_officer", "--region", "610924000000", "--full-name", "紫阳县经办员"
     )
     manage("create_user", "auditor", "--role", "audit_admin", "--region", "610900000000")
+    manage("create_user", "loader", "--role", "city_admin", "--region", "610900000000")
+    manage("generate_demo_data", "--persons", "3000", "--seed", "5", "--as", "loader")
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -144,6 +146,32 @@ def test_county_officer_sees_only_ziyang(server: str, browser: object) -> None:
     page.wait_for_load_state()
     assert "Log out" in page.inner_text("body")
     _shot(page, "05-regions-english")
+    page.click("form.lang button")  # back to Chinese
+    page.wait_for_load_state()
+    page.click("nav.mainnav >> text=劳动力台账")
+    page.wait_for_url("**/registry/")
+    rows = page.locator("#person-rows tbody tr")
+    assert rows.count() > 0
+    assert "610902" not in page.inner_text("#person-rows")
+    page.select_option("#id_status", "out_of_province")  # HTMX refreshes the list in place
+    page.wait_for_load_state("networkidle")
+    statuses = page.locator("#person-rows tbody tr td:nth-child(8)").all_inner_texts()
+    assert statuses and set(statuses) == {"省外务工"}
+    _shot(page, "08-registry-filtered")
+    page.click("#person-rows tbody tr:first-child td:first-child a")
+    page.wait_for_url("**/registry/persons/**")
+    masked = page.inner_text("#reveal-id_number code")
+    assert "********" in masked
+    page.click("#reveal-id_number summary")
+    page.fill("#reveal-id_number input[name=reason]", "入户核实身份")
+    page.click("#reveal-id_number button[type=submit]")
+    page.wait_for_selector("#reveal-id_number code.revealed")
+    revealed = page.inner_text("#reveal-id_number code.revealed")
+    assert len(revealed) == 18 and revealed[:6] == masked[:6] and revealed[-4:] == masked[-4:]
+    _shot(page, "09-person-revealed")
+    page.click("nav.mainnav >> text=零就业家庭")
+    page.wait_for_url("**/zero-employment/")
+    _shot(page, "10-zero-employment")
     context.close()
 
 

@@ -1,0 +1,195 @@
+"""Import benchmark: the registry import against the physical baseline, in one run.
+
+    .venv/bin/python bench/run.py [--rows N] [--xlsx-rows N]
+
+Uses DATABASE_URL (PostgreSQL, e.g. through scripts/with-postgres.sh) or a fresh SQLite file.
+For each database it measures, on the same generated rows:
+- the baseline: the same rows, already valid, written raw into a table of the same width with
+  a primary key, a unique ID-hash index and a household index (COPY on PostgreSQL,
+  executemany on SQLite);
+- the import: the real pipeline (parse, validate column-wise, encrypt, hash, write, history,
+  zero-employment refresh, audit), in a child process so its peak memory is its own.
+Results go to bench/out/results.json and are printed as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def _setup_django(database_url: str | None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def child_import(csv_path: str, as_of: str) -> None:
+    """Runs in a child process: one import, then print seconds and peak RSS."""
+    _setup_django(None)
+    from datetime import date
+
+    from jiuye.accounts.models import User
+    from jiuye.registry.importing import run_import
+
+    user = User.objects.get(username="bench_city")
+    started = time.perf_counter()
+    result = run_import(csv_path, user=user, as_of=date.fromisoformat(as_of), batch_size=5000)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
+    print(json.dumps({"seconds": seconds, "created": result.created, "rejected": result.rejected, "peak_mib": peak}))
+
+
+def prepare_database() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", str(ROOT / "data" / "regions-610900.csv"))
+    from jiuye.accounts.models import User
+    from jiuye.regions.models import Region
+
+    if not User.objects.filter(username="bench_city").exists():
+        user = User(username="bench_city", role="city_admin", region=Region.objects.get(code="610900000000"))
+        user.set_unusable_password()
+        user.save()
+
+
+def baseline(csv_path: Path) -> float:
+    """The same rows, already valid, straight into an indexed table of the same width."""
+    from django.db import connection
+
+    from jiuye.core.bulk import insert_many
+    from jiuye.core.crypto import blind_index
+
+    with csv_path.open(encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = [(*r, blind_index(r[3], purpose="bench"), f"{r[0]}/{r[1]}") for r in reader]
+    columns = [f"c{i}" for i in range(len(header))] + ["id_hash", "household_key"]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw")
+        pk = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
+        cursor.execute(f"CREATE TABLE bench_raw (id {pk}, {', '.join(c + ' TEXT' for c in columns)})")
+        cursor.execute("CREATE UNIQUE INDEX bench_raw_hash ON bench_raw (id_hash)")
+        cursor.execute("CREATE INDEX bench_raw_household ON bench_raw (household_key)")
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        for start in range(0, len(rows), 50_000):
+            insert_many("bench_raw", columns, rows[start : start + 50_000])
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_raw")
+    return seconds
+
+
+def write_xlsx(csv_path: Path, xlsx_path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    with csv_path.open(encoding="utf-8") as fh:
+        for r, record in enumerate(csv.reader(fh)):
+            if r > rows:
+                break
+            sheet.write_row(r, 0, record)
+    workbook.close()
+
+
+def _generated(rows: int, *, seed: int, database_url: str) -> Path:
+    path = OUT / f"registry-{rows}-seed{seed}.csv"
+    if not path.exists():
+        subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "manage.py",
+                "generate_demo_data",
+                "--persons",
+                str(rows),
+                "--seed",
+                str(seed),
+                "--out",
+                str(path),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": database_url},
+            check=True,
+            capture_output=True,
+        )
+    return path
+
+
+def run_child(path: Path, as_of: str, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--child", str(path), as_of], env=env, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        child_import(*args.child)
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}"
+    if database_url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(OUT / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+    _setup_django(database_url)
+    from django.db import connection
+    from django.utils import timezone
+
+    prepare_database()
+    as_of = timezone.localdate().isoformat()
+    csv_path = _generated(args.rows, seed=7, database_url=database_url)
+    vendor = connection.vendor
+    results: dict[str, object] = {"database": vendor, "rows": args.rows}
+    results["baseline_seconds"] = baseline(csv_path)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    csv_run = run_child(csv_path, as_of, env)
+    results["csv"] = csv_run
+    again = run_child(csv_path, as_of, env)  # the same file again: every row unchanged
+    results["csv_again_seconds"] = again["seconds"]
+    if args.xlsx_rows:
+        xlsx_path = OUT / f"registry-{args.xlsx_rows}-seed8.xlsx"
+        if not xlsx_path.exists():
+            write_xlsx(_generated(args.xlsx_rows, seed=8, database_url=database_url), xlsx_path, args.xlsx_rows)
+        results["xlsx_rows"] = args.xlsx_rows
+        results["xlsx"] = run_child(xlsx_path, as_of, env)  # other persons: new rows
+    rows = args.rows
+    line = {
+        "import rows/s (CSV, new rows)": round(rows / csv_run["seconds"]),
+        "baseline rows/s": round(rows / float(results["baseline_seconds"])),  # type: ignore[arg-type]
+        "import / baseline": round(float(results["baseline_seconds"]) / csv_run["seconds"], 3),  # type: ignore[arg-type]
+        "re-import rows/s (unchanged)": round(rows / again["seconds"]),
+        "peak MiB": round(csv_run["peak_mib"]),
+    }
+    if args.xlsx_rows:
+        line["xlsx rows/s (new rows)"] = round(args.xlsx_rows / results["xlsx"]["seconds"])  # type: ignore[index]
+    results["summary"] = line
+    (OUT / f"results-{vendor}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"\n| {vendor} | " + " | ".join(f"{k}: {v}" for k, v in line.items()) + " |")
+
+
+if __name__ == "__main__":
+    main()
