@@ -31,6 +31,7 @@ from jiuye.accounts.forms import (
 from jiuye.accounts.models import TOTPDevice, User
 from jiuye.accounts.services import LoginOutcome
 from jiuye.core.access import public_view, staff_view
+from jiuye.core.forms import add_service_errors
 from jiuye.core.middleware import client_ip
 from jiuye.core.models import AuditEvent
 from jiuye.core.permissions import Perm, Role, has_perm
@@ -274,8 +275,7 @@ def _save_user(request: HttpRequest, form: UserForm, instance: User | None) -> U
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             form.add_error("password" if instance is None else None, exc)
         return None

@@ -76,20 +76,7 @@ def import_run(*, job: ImportJob, batch_size: int = 5000) -> ImportJob:
             unchanged=F("unchanged") + part.unchanged,
             rejected=F("rejected") + part.rejected,
         )
-        ImportRowError.objects.bulk_create(
-            [
-                ImportRowError(
-                    job=job,
-                    row=e.row,
-                    column=e.column,
-                    value=e.value[:500],
-                    reason=e.reason[:500],
-                    cells=json.dumps(part.source_rows.get(e.row, []), ensure_ascii=False),
-                )
-                for e in sorted(part.errors, key=lambda e: (e.row, e.column))
-            ],
-            batch_size=1000,
-        )
+        _save_errors(job, part)
 
     try:
         result = importing.run_import(
@@ -110,24 +97,28 @@ def import_run(*, job: ImportJob, batch_size: int = 5000) -> ImportJob:
             created=result.created, updated=result.updated, unchanged=result.unchanged, rejected=result.rejected
         )
         ImportRowError.objects.filter(job=job).delete()
-        ImportRowError.objects.bulk_create(
-            [
-                ImportRowError(
-                    job=job,
-                    row=e.row,
-                    column=e.column,
-                    value=e.value[:500],
-                    reason=e.reason[:500],
-                    cells=json.dumps(result.source_rows.get(e.row, []), ensure_ascii=False),
-                )
-                for e in sorted(result.errors, key=lambda e: (e.row, e.column))
-            ],
-            batch_size=1000,
-        )
+        _save_errors(job, result)
     columns = [c[1:] if c.startswith("?") else c for c in result.columns]
     ImportJob.objects.filter(pk=job.pk).update(rows_read=result.rows_read, warnings=result.warnings, columns=columns)
     _finish(job, status=ImportStatus.DONE, message="")
     return ImportJob.objects.get(pk=job.pk)
+
+
+def _save_errors(job: ImportJob, result: importing.ImportResult) -> None:
+    ImportRowError.objects.bulk_create(
+        [
+            ImportRowError(
+                job=job,
+                row=e.row,
+                column=e.column,
+                value=e.value[:500],
+                reason=e.reason[:500],
+                cells=json.dumps(result.source_rows.get(e.row, []), ensure_ascii=False),
+            )
+            for e in sorted(result.errors, key=lambda e: (e.row, e.column))
+        ],
+        batch_size=1000,
+    )
 
 
 @transaction.atomic

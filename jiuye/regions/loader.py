@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import tabular
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import LEVEL_DEPTH, Level
 from jiuye.core.scoping import code_level, code_prefix
@@ -63,12 +64,10 @@ class FileError(Exception):
 
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030, as the field sends it."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileError(_("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV。"))
+    try:
+        return tabular.decode_text(raw)
+    except tabular.TableError as exc:
+        raise FileError(str(exc)) from exc
 
 
 def is_urban_name(name: str) -> bool:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jiuye.accounts.models import User
 from jiuye.core.access import staff_view
+from jiuye.core.forms import add_service_errors
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import write_prefix
 from jiuye.regions.models import Region
@@ -149,8 +150,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = PersonEditForm(initial={**initial, "version": exc.current.version})
             messages.error(request, _("保存失败：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新填写。"))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:person_detail", pk=person.pk)
@@ -182,8 +182,7 @@ def person_status(request: HttpRequest, pk: int) -> HttpResponse:
                 verified_at=data["verified_at"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("就业状态已更新。"))
             return redirect("registry:person_detail", pk=person.pk)
@@ -220,8 +219,7 @@ def person_registration(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, person=person, day=data["date"], reason=data["end_reason"]
                 )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("登记已保存。"))
             return redirect("registry:person_detail", pk=person.pk)
