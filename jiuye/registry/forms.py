@@ -137,3 +137,15 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     relocated = forms.BooleanField(label=_("仅易地搬迁家庭"), required=False)
     region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+
+
+class MoveForm(forms.Form):
+    """Move to another household, in this village or another one (both must be in write scope)."""
+
+    village = forms.RegexField(label=_("目标村(社区)代码"), regex=r"^\d{12}$", max_length=12)
+    household = forms.CharField(label=_("目标户编号"), max_length=40)
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(label=_("在册状态"), choices=PersonState.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)

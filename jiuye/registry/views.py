@@ -29,11 +29,13 @@ from jiuye.registry.choices import KeyGroup
 from jiuye.registry.forms import (
     CaseFilterForm,
     MeasureForm,
+    MoveForm,
     PersonEditForm,
     PersonFilterForm,
     PersonLookupForm,
     RegistrationForm,
     RevealForm,
+    StateForm,
     StatusChangeForm,
 )
 from jiuye.registry.models import Person, PersonGroup
@@ -112,6 +114,8 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "status_form": StatusChangeForm(initial={"status": person.status}),
         "registration_form": RegistrationForm(),
         "reveal_form": RevealForm(),
+        "move_form": MoveForm(initial={"village": person.region_id}),
+        "state_form": StateForm(initial={"state": person.state}),
         **extra,
     }
 
@@ -226,6 +230,44 @@ def person_registration(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "registry/person_detail.html", _person_context(request, person, registration_form=form), status=422
     )
+
+
+@require_POST
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    person = selectors.person_get(user=user, pk=pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        region = Region.objects.visible_to(user).filter(code=form.cleaned_data["village"], level="village").first()
+        if region is None:
+            form.add_error("village", _("区划代码不存在或不在您的管辖范围内。"))
+        else:
+            try:
+                household = services.household_get_or_create(
+                    actor=user, region=region, number=form.cleaned_data["household"]
+                )
+                services.person_move(actor=user, person=person, household=household)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已迁入新的家庭户。"))
+                return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_detail.html", _person_context(request, person, move_form=form), status=422)
+
+
+@require_POST
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_state(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = StateForm(request.POST)
+    if form.is_valid():
+        services.person_set_state(
+            actor=request.user, person=person, state=form.cleaned_data["state"], on=form.cleaned_data["date"]
+        )
+        messages.success(request, _("在册状态已更新。"))
+        return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_detail.html", _person_context(request, person, state_form=form), status=422)
 
 
 @require_POST

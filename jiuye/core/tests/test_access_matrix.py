@@ -89,6 +89,22 @@ ROUTES = [
         target="person",
         data={"field": "id_number", "reason": "核对身份信息"},
     ),
+    Route(
+        "registry:person_move",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="person",
+        data={"village": "", "household": "M1"},
+        ok=(422,),  # the form names no village: the owner gets the form back, the neighbour a 404
+    ),
+    Route(
+        "registry:person_state",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="person",
+        data={"state": "moved_out", "date": "2026-11-01"},
+        ok=(302,),
+    ),
     Route("registry:household_detail", perm=Perm.VIEW_PERSONAL_DATA, target="household"),
     Route("registry:case_list", perm=Perm.VIEW_PERSONAL_DATA),
     Route("registry:case_detail", perm=Perm.VIEW_PERSONAL_DATA, target="case"),

@@ -175,3 +175,20 @@ def test_upload_page_runs_the_import_in_the_background(personas: dict[str, User]
     job_page = client.get(response["Location"])
     assert job_page.context["job"].created == 1 and not job_page.context["running"]
     assert Person.objects.filter(name="赵六").exists()
+
+
+def test_moving_and_recording_a_death_from_the_page(personas: dict[str, User], people: dict[str, Person]) -> None:
+    client = login(Client(), personas["county_a"])
+    zhang = people["zhang"]
+    response = client.post(f"/registry/persons/{zhang.pk}/move/", {"village": "610924101200", "household": "N7"})
+    assert response.status_code == 302
+    zhang.refresh_from_db()
+    assert (zhang.region_id, zhang.household.number) == ("610924101200", "N7")
+    outside = client.post(f"/registry/persons/{zhang.pk}/move/", {"village": "610902001003", "household": "N8"})
+    assert outside.status_code == 422 and "不在您的管辖范围" in outside.content.decode()
+    assert (
+        client.post(f"/registry/persons/{zhang.pk}/state/", {"state": "deceased", "date": "2026-11-01"}).status_code
+        == 302
+    )
+    zhang.refresh_from_db()
+    assert zhang.state == "deceased" and not zhang.household.zero_employment
