@@ -30,7 +30,8 @@ def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {quote(table)} ({column_sql}) FROM STDIN") as copy:
+            # Django's exception classes (IntegrityError …) for errors raised by the raw COPY.
+            with connection.wrap_database_errors, raw.copy(f"COPY {quote(table)} ({column_sql}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
