@@ -102,3 +102,21 @@ def client_for(personas: dict[str, User]) -> Any:
         return login(Client(), personas[key])
 
     return make
+
+
+def read_download(response: Any) -> bytes:
+    """The body of a streamed download, with its file closed.
+
+    Closing a response fires ``request_finished``, whose ``close_old_connections`` would close
+    the test's database connection mid-transaction (as the test client itself avoids).
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    content = b"".join(response.streaming_content)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return content

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jiuye.accounts.models import ApiToken, User
 from jiuye.accounts.services import token_create
-from jiuye.conftest import COUNTY_B, PERSONAS, TOWN_B, login, make_user
+from jiuye.conftest import COUNTY_B, PERSONAS, TOWN_B, login, make_user, read_download
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import read_prefix, write_prefix
 from jiuye.imports.models import ImportJob
@@ -215,8 +215,7 @@ def _request(client: Client, route: Route, kwargs: dict[str, Any], **extra: Any)
         return client.generic(route.method, url, body or "", content_type="application/json", **extra)
     response = client.post(url, route.data) if route.method == "POST" else client.get(url)
     if getattr(response, "streaming", False):
-        b"".join(response.streaming_content)  # a download: read it whole, then release the file
-        response.close()
+        read_download(response)
     return response
 
 

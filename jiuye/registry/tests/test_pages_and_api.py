@@ -12,7 +12,7 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from jiuye.accounts.models import User
-from jiuye.conftest import login
+from jiuye.conftest import login, read_download
 from jiuye.core.models import AuditEvent
 from jiuye.registry import services
 from jiuye.registry.choices import EmploymentStatus
@@ -125,8 +125,7 @@ def test_the_page_export_is_a_download_of_the_same_list(
     personas: dict[str, User], people: dict[str, Person], tmp_path: Path
 ) -> None:
     response = login(Client(), personas["county_b"]).get("/registry/export.xlsx")
-    content = b"".join(response.streaming_content)
-    response.close()
+    content = read_download(response)
     assert response["Content-Disposition"].startswith("attachment")
     path = tmp_path / "export.xlsx"
     path.write_bytes(content)
