@@ -321,7 +321,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         region=data.get("region") or "",
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = dict(Region.objects.filter(level="county").values_list("code", "name"))
+    user: Any = request.user
+    names = dict(Region.objects.visible_to(user).filter(level="county").values_list("code", "name"))
     counties = [
         {**row, "name": names.get(row["county"].ljust(12, "0"), row["county"])}
         for row in selectors.case_counts_by_county(user=request.user)
