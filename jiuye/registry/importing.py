@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.bulk import db_date, db_datetime, insert_many
+from jiuye.core.bulk import db_date, db_datetime, insert_many, lookup_batch_size
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt
 from jiuye.core.masking import mask_id_number, mask_phone
@@ -578,6 +578,12 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
     audit_updated: list[int] = []
     now = timezone.now()
     db_now = db_datetime(now)
+    adapted: dict[date, Any] = {}
+
+    def db_day(day: date) -> Any:
+        if day not in adapted:
+            adapted[day] = db_date(day)
+        return adapted[day]
 
     for row in rows:
         household = households[(row["village"], row["household"])]
@@ -597,7 +603,8 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
             "labor_ability": row["__ability"],
             "willing": row["__willing"],
             "education": row["__education"] or "",
-            "phone": row["phone"],
+            # Compared by keyed hash: the stored phone is never decrypted for the comparison.
+            "phone_hash": services.phone_hash(row["phone"]) if row["phone"] else "",
             "note": row["note"],
         }
         person = existing.get(row["__hash"])
@@ -614,7 +621,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                     row["__hash"],
                     mask_id_number(row["id_number"]),
                     "M" if int(row["id_number"][16]) % 2 else "F",
-                    db_date(row["__birth"]),
+                    db_day(row["__birth"]),
                     encrypt(phone, purpose=services.PHONE_PURPOSE) if phone else "",
                     services.phone_hash(phone) if phone else "",
                     mask_phone(phone) if phone else "",
@@ -622,7 +629,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                     row["__ability"],
                     row["__willing"],
                     row["__status"],
-                    db_date(row["__start"]),
+                    db_day(row["__start"]),
                     PersonState.ACTIVE,
                     row["note"],
                     1,
@@ -687,9 +694,9 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
             setattr(person, k, v)
         if "name" in changed:
             person.name_pinyin = name_pinyin(person.name)
-        if "phone" in changed:
-            person.phone_hash = services.phone_hash(person.phone) if person.phone else ""
-            person.phone_masked = mask_phone(person.phone) if person.phone else ""
+        # Equal hashes mean an equal phone, so the row's phone is the one to keep either way.
+        person.phone = row["phone"]
+        person.phone_masked = mask_phone(row["phone"]) if row["phone"] else ""
         person.version += 1
         person.updated_at = now
         changed_persons.append(person)
@@ -747,7 +754,7 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                 f["employer_name"],
                 f["employer_credit_code"],
                 f["monthly_income"],
-                db_date(f["start"]),
+                db_day(f["start"]),
                 Source.IMPORT,
                 recorder,
                 db_now,
@@ -821,16 +828,18 @@ _SPELL_COLUMNS = [
 
 def _ids_by_hash(hashes: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(hashes), 900):
-        ids.update(Person.objects.filter(id_hash__in=hashes[start : start + 900]).values_list("id_hash", "pk"))
+    step = lookup_batch_size()
+    for start in range(0, len(hashes), step):
+        ids.update(Person.objects.filter(id_hash__any=hashes[start : start + step]).values_list("id_hash", "pk"))
     return ids
 
 
 def _existing_persons(hashes: list[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
-    for start in range(0, len(hashes), 900):
-        chunk = hashes[start : start + 900]
-        for person in Person.objects.filter(id_hash__in=chunk):
+    step = lookup_batch_size()
+    for start in range(0, len(hashes), step):
+        chunk = hashes[start : start + step]
+        for person in Person.objects.filter(id_hash__any=chunk).defer("id_number", "phone"):
             found[person.id_hash] = person
     return found
 
@@ -838,8 +847,9 @@ def _existing_persons(hashes: list[str]) -> dict[str, Person]:
 def _existing_households(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Household]:
     keys = sorted({Household.make_key(r["village"], r["household"]) for r in rows})
     found: dict[tuple[str, str], Household] = {}
-    for start in range(0, len(keys), 900):
-        for h in Household.objects.filter(key__in=keys[start : start + 900]):
+    step = lookup_batch_size()
+    for start in range(0, len(keys), step):
+        for h in Household.objects.filter(key__any=keys[start : start + step]):
             found[(h.region_id, h.number)] = h
     return found
 

@@ -74,10 +74,13 @@ class Person(ScopedModel):
 
     household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members")
     # The household's village, kept with the row so that scoping is one indexed predicate.
-    region = models.ForeignKey("regions.Region", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="+")
+    # Indexed by (region, status) below; a second single-column index would only slow writes.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
     name = models.CharField(_("姓名"), max_length=30)
-    name_pinyin = models.CharField(_("姓名拼音"), max_length=300, blank=True, db_index=True)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=300, blank=True)
     id_number = EncryptedTextField(_("公民身份号码"), purpose="registry.person.id_number")
     id_hash = models.CharField(_("身份号码索引"), max_length=64, unique=True)
     id_masked = models.CharField(_("公民身份号码（脱敏）"), max_length=18)
@@ -105,7 +108,6 @@ class Person(ScopedModel):
         verbose_name_plural = _("人员")
         indexes = [
             models.Index(fields=["region", "status"], name="person_region_status"),
-            models.Index(fields=["household"], name="person_household"),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +121,9 @@ class Person(ScopedModel):
 class PersonGroup(models.Model):
     """Membership of a person in a key group (重点群体)."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="groups")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="groups", db_index=False
+    )  # the unique (person, group) index serves lookups by person
     group = models.CharField(_("人员类别"), max_length=24, choices=KeyGroup.choices)
 
     class Meta:
@@ -135,7 +139,9 @@ class PersonGroup(models.Model):
 class EmploymentSpell(models.Model):
     """One stretch of one employment status; the open spell (no end) is the current one."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="spells")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="spells", db_index=False
+    )  # the (person, start) index serves lookups by person
     status = models.CharField(_("就业状态"), max_length=20, choices=EmploymentStatus.choices)
     place = models.CharField(_("就业地点类别"), max_length=16, choices=Place.choices, blank=True)
     location = models.CharField(_("就业地点"), max_length=100, blank=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
+from jiuye.core.bulk import lookup_batch_size
 from jiuye.core.crypto import blind_index
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
@@ -139,9 +140,10 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
     ids = sorted(set(household_ids))
     members: dict[int, list[rules.MemberFacts]] = {i: [] for i in ids}
     current: dict[int, tuple[bool, bool]] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        for hid, birth, ability, willing, status, state in Person.objects.filter(household_id__in=chunk).values_list(
+    step = lookup_batch_size()
+    for start in range(0, len(ids), step):
+        chunk = ids[start : start + step]
+        for hid, birth, ability, willing, status, state in Person.objects.filter(household_id__any=chunk).values_list(
             "household_id", "birth_date", "labor_ability", "willing", "status", "state"
         ):
             members[hid].append(rules.MemberFacts(birth, ability, willing, status, state))
@@ -159,8 +161,8 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
                 for h, v in verdicts.items()
                 if (v.zero_employment, v.has_labor) == (zero, labor) and current.get(h) != (zero, labor)
             ]
-            for start in range(0, len(changed), 900):
-                Household.objects.filter(pk__in=changed[start : start + 900]).update(
+            for start in range(0, len(changed), step):
+                Household.objects.filter(pk__any=changed[start : start + step]).update(
                     zero_employment=zero, has_labor=labor
                 )
     zero_ids = [h for h, v in verdicts.items() if v.zero_employment]
