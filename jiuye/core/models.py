@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.scoping import ScopedModel, ScopedQuerySet, read_prefix
 
 
 class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
     DENIED = "denied", _("拒绝")
+
+
+class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+    def visible_to(self, user: Any) -> AuditEventQuerySet:
+        """Events of the user's region; a city-level auditor also sees system events (no region)."""
+        prefix = read_prefix(user)
+        scoped = super().visible_to(user)
+        if prefix is not None and len(prefix) <= 4 and has_perm(user, Perm.READ_AUDIT):
+            return scoped | self.filter(region_code="")
+        return scoped
 
 
 class AuditEvent(ScopedModel):
@@ -39,7 +50,7 @@ class AuditEvent(ScopedModel):
     prev_hmac = models.CharField(_("前一条校验值"), max_length=64, blank=True)
     hmac = models.CharField(_("校验值"), max_length=64)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计事件")

@@ -15,7 +15,7 @@ from jiuye.core.access import public_view, staff_view
 from jiuye.core.audit import verify_chain
 from jiuye.core.errors import api_error_body, is_api_path
 from jiuye.core.forms import AuditFilterForm
-from jiuye.core.permissions import Perm
+from jiuye.core.permissions import Perm, Role
 
 
 @staff_view(Perm.READ_AUDIT)
@@ -26,7 +26,9 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    roles = dict(Role.choices)
     for event in page.object_list:
+        event.role_label = roles.get(event.role, event.role)  # type: ignore[attr-defined]
         event.before_text = _pretty(event.before)  # type: ignore[attr-defined]
         event.after_text = _pretty(event.after)  # type: ignore[attr-defined]
     return render(

@@ -197,3 +197,11 @@ def test_the_audit_page_can_verify_the_chain(personas: dict[str, User]) -> None:
     client = login(Client(), personas["audit_admin"])
     response = client.post("/audit/verify/")
     assert "日志链完整" in response.content.decode()
+
+
+def test_system_events_are_read_by_city_auditors_only(personas: dict[str, User]) -> None:
+    audit_record(action="test.system")  # no user, no region: e.g. a region load from the command line
+    city = login(Client(), personas["audit_admin"]).get("/api/v1/audit/events?action=test.").json()
+    county = login(Client(), personas["audit_admin_a"]).get("/api/v1/audit/events?action=test.").json()
+    assert [e["action"] for e in city["items"]] == ["test.system"]
+    assert county["items"] == []
