@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Any
 
@@ -13,8 +14,20 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiuye.core.api import require_perm
 from jiuye.core.permissions import Perm
+from jiuye.regions.models import Region
 from jiuye.registry import selectors, services
-from jiuye.registry.choices import EmploymentStatus, Source
+from jiuye.registry.choices import (
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    KeyGroup,
+    LaborAbility,
+    MeasureKind,
+    Relation,
+    Source,
+    UnemploymentEnd,
+    UnemploymentReason,
+)
 from jiuye.registry.models import EmploymentSpell, Person
 
 router = Router(tags=["registry"])
@@ -165,3 +178,149 @@ def case_list(request: HttpRequest, status: str = "open", overdue: bool = False,
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
     return selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated)
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+    relation: str
+    labor_ability: str
+    willing: bool
+    status: str
+    state: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    region_code: str = Field(..., alias="region_id")
+    number: str
+    zero_employment: bool
+    has_labor: bool
+    members: list[MemberOut]
+
+
+class PersonIn(Schema):
+    village_code: str
+    household_number: str
+    name: str = Field(..., min_length=1, max_length=30)
+    id_number: str
+    relation: Relation
+    labor_ability: LaborAbility
+    willing: bool
+    status: EmploymentStatus
+    status_since: date
+    phone: str = ""
+    education: Education | None = None
+    groups: list[KeyGroup] = []
+
+
+class RegistrationIn(Schema):
+    kind: str = Field(..., pattern="^(employment|unemployment|end)$")
+    date: dt.date
+    form: EmploymentForm | None = None
+    reason: UnemploymentReason | None = None
+    end_reason: UnemploymentEnd | None = None
+    employer_name: str = ""
+
+
+class RegistrationOut(Schema):
+    id: int
+    kind: str
+    date: dt.date
+    urban: bool
+    form: str
+    reason: str
+    ended_on: dt.date | None
+    end_reason: str
+
+
+class MeasureIn(Schema):
+    kind: MeasureKind
+    date: dt.date
+    note: str = Field("", max_length=500)
+
+
+class MeasureOut(Schema):
+    id: int
+    kind: str
+    date: dt.date
+    note: str
+
+
+@router.get("/registry/households/{pk}", response=HouseholdOut, summary="A household with its members")
+def household_detail(request: HttpRequest, pk: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    household = selectors.household_get(user=user, pk=pk)
+    return {
+        "id": household.pk,
+        "region_id": household.region_id,
+        "number": household.number,
+        "zero_employment": household.zero_employment,
+        "has_labor": household.has_labor,
+        "members": list(household.members.all()),
+    }
+
+
+@router.post("/registry/persons", response={201: PersonOut}, summary="Register a person in a household")
+def person_create(request: HttpRequest, payload: PersonIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    region = Region.objects.visible_to(user).filter(code=payload.village_code, level="village").first()
+    if region is None:
+        raise ValidationError({"village_code": [_("区划代码不存在或不在您的管辖范围内。")]})
+    household = services.household_get_or_create(actor=user, region=region, number=payload.household_number)
+    data = services.PersonInput(
+        name=payload.name,
+        id_number=payload.id_number,
+        relation=payload.relation,
+        labor_ability=payload.labor_ability,
+        willing=payload.willing,
+        status=payload.status,
+        status_since=payload.status_since,
+        phone=payload.phone,
+        education=payload.education or "",
+        groups=tuple(payload.groups),
+        source=Source.API,
+    )
+    return 201, services.person_create(actor=user, household=household, data=data)
+
+
+@router.post(
+    "/registry/persons/{pk}/registrations", response={201: RegistrationOut}, summary="就业登记, 失业登记 or its end"
+)
+def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    if payload.kind == "employment":
+        if payload.form is None:
+            raise ValidationError({"form": [_("就业登记需要填写就业形式。")]})
+        registration = services.registration_employment(
+            actor=user,
+            person=person,
+            day=payload.date,
+            form=payload.form,
+            region=person.region,
+            employer_name=payload.employer_name,
+        )
+    elif payload.kind == "unemployment":
+        if payload.reason is None:
+            raise ValidationError({"reason": [_("失业登记需要填写失业原因。")]})
+        registration = services.registration_unemployment(
+            actor=user, person=person, day=payload.date, reason=payload.reason, region=person.region
+        )
+    else:
+        if payload.end_reason is None:
+            raise ValidationError({"end_reason": [_("注销需要填写注销原因。")]})
+        registration = services.registration_end(actor=user, person=person, day=payload.date, reason=payload.end_reason)
+    return 201, registration
+
+
+@router.post("/registry/zero-employment/{pk}/measures", response={201: MeasureOut}, summary="Record a measure")
+def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    case = selectors.case_get(user=user, pk=pk)
+    return 201, services.case_add_measure(actor=user, case=case, kind=payload.kind, day=payload.date, note=payload.note)

@@ -161,6 +161,43 @@ ROUTES = [
     ),
     Route("api-1.0.0:status_on", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="person", query="day=2026-01-01"),
     Route("api-1.0.0:case_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
+    Route("api-1.0.0:household_detail", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="household"),
+    Route(
+        "api-1.0.0:registration_create",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        api=True,
+        target="person",
+        data={"kind": "unemployment", "date": "2026-11-01", "reason": "other"},
+        ok=(201,),
+    ),
+    Route(
+        "api-1.0.0:measure_create",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        api=True,
+        target="case",
+        data={"kind": "training", "date": "2026-11-01"},
+        ok=(201,),
+    ),
+    Route(
+        "api-1.0.0:person_create",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        api=True,
+        data={
+            "village_code": "610924100001",
+            "household_number": "API-1",
+            "name": "接口",
+            "id_number": "610924199001010011",
+            "relation": "head",
+            "labor_ability": "ordinary",
+            "willing": True,
+            "status": "farming",
+            "status_since": "2026-01-01",
+        },
+        ok=(201, 422),  # 422 where 610924100001 lies outside the user's write scope
+    ),
 ]
 
 

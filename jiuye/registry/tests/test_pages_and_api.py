@@ -191,3 +191,51 @@ def test_moving_and_recording_a_death_from_the_page(personas: dict[str, User], p
     )
     zhang.refresh_from_db()
     assert zhang.state == "deceased" and not zhang.household.zero_employment
+
+
+def test_api_creates_a_person_registers_and_records_measures(personas: dict[str, User]) -> None:
+    from jiuye.registry import idcard
+
+    client = login(Client(), personas["town_a"])
+    payload = {
+        "village_code": "610924100001",
+        "household_number": "API-9",
+        "name": "接口测试",
+        "id_number": idcard.make("610924", date(1992, 3, 4), 21),
+        "relation": "head",
+        "labor_ability": "ordinary",
+        "willing": True,
+        "status": "unemployed",
+        "status_since": "2026-01-01",
+        "groups": ["graduate"],
+    }
+    created = client.post("/api/v1/registry/persons", json.dumps(payload), content_type="application/json")
+    assert created.status_code == 201 and created.json()["id_masked"].startswith("610924****")
+    again = client.post("/api/v1/registry/persons", json.dumps(payload), content_type="application/json")
+    assert again.status_code == 422 and again.json()["error"]["details"][0]["loc"] == ["id_number"]
+    pk = created.json()["id"]
+    body = {"kind": "unemployment", "date": "2026-02-01", "reason": "graduate"}
+    assert (
+        client.post(
+            f"/api/v1/registry/persons/{pk}/registrations", json.dumps(body), content_type="application/json"
+        ).status_code
+        == 201
+    )
+    household = client.get(f"/api/v1/registry/households/{created.json()['household_id']}").json()
+    assert household["zero_employment"] is True and household["members"][0]["name"] == "接口测试"
+    case = client.get("/api/v1/registry/zero-employment").json()["items"][0]
+    measure = {"kind": "job_referral", "date": "2026-02-10", "note": "推荐至园区企业"}
+    assert (
+        client.post(
+            f"/api/v1/registry/zero-employment/{case['id']}/measures",
+            json.dumps(measure),
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    foreign = client.post(
+        "/api/v1/registry/persons",
+        json.dumps({**payload, "village_code": "610902001003"}),
+        content_type="application/json",
+    )
+    assert foreign.status_code == 422
