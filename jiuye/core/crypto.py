@@ -27,10 +27,14 @@ def _derived(purpose: str, key: bytes) -> bytes:
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose.encode()).derive(key)
 
 
+@lru_cache(maxsize=16)
+def _cipher(purpose: str, key: bytes) -> AESGCM:
+    return AESGCM(_derived("enc:" + purpose, key))
+
+
 def encrypt(plaintext: str, *, purpose: str) -> str:
-    key = _derived("enc:" + purpose, settings.JIUYE_FIELD_KEY)
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), purpose.encode())
+    sealed = _cipher(purpose, settings.JIUYE_FIELD_KEY).encrypt(nonce, plaintext.encode(), purpose.encode())
     return _PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
@@ -38,14 +42,12 @@ def decrypt(token: str, *, purpose: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("unknown ciphertext version")
     raw = base64.b64decode(token[len(_PREFIX) :])
-    key = _derived("enc:" + purpose, settings.JIUYE_FIELD_KEY)
-    return AESGCM(key).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
+    return _cipher(purpose, settings.JIUYE_FIELD_KEY).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
 
 
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed hash for exact lookup and de-duplication without storing the value."""
-    key = _derived("idx:" + purpose, settings.JIUYE_FIELD_KEY)
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_derived("idx:" + purpose, settings.JIUYE_FIELD_KEY), value.encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
