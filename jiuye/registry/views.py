@@ -45,11 +45,10 @@ PAGE_SIZE = 50
 
 def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
     form = PersonFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.PersonFilters(**{k: v for k, v in data.items() if v not in (None, "")})
-    if not request.GET:
-        filters.state = "active"
-    return form, filters
+    if not form.is_bound or not form.is_valid():
+        return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
+    # An empty choice means "all": "全部" in 在册状态 shows the deceased and moved-away too.
+    return form, selectors.PersonFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
 
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)

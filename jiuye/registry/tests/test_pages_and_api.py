@@ -239,3 +239,12 @@ def test_api_creates_a_person_registers_and_records_measures(personas: dict[str,
         content_type="application/json",
     )
     assert foreign.status_code == 422
+
+
+def test_the_state_filter_can_show_everyone(personas: dict[str, User], people: dict[str, Person]) -> None:
+    services.person_set_state(actor=personas["county_a"], person=people["evil"], state="deceased", on=date(2026, 1, 1))
+    client = login(Client(), personas["county_a"])
+    default = {p.name for p in client.get("/registry/").context["page"].object_list}
+    everyone = {p.name for p in client.get("/registry/", {"state": ""}).context["page"].object_list}
+    deceased = {p.name for p in client.get("/registry/", {"state": "deceased"}).context["page"].object_list}
+    assert default == {"张伟"} and everyone == {"张伟", people["evil"].name} and deceased == {people["evil"].name}
