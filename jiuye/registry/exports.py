@@ -70,7 +70,8 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         mark,
     )
     sheet.write_row(1, 0, EXPORT_COLUMNS, bold)
-    sheet.set_column(0, len(EXPORT_COLUMNS), 14)
+    for c, width in enumerate([14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28]):
+        sheet.set_column(c, c, width)
     row_number = 2
     queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
     chunk: list[Any] = []
@@ -161,7 +162,7 @@ def registry_template(path: Path) -> Path:
         "村(社区)代码": "610924100001",
         "户编号": "0001",
         "姓名": "张三",
-        "公民身份号码": "610924199001011234",
+        "公民身份号码": "610924199001011233",  # a valid number: the example row imports cleanly
         "与户主关系": "户主",
         "劳动能力": "普通劳动力",
         "就业意愿": "是",
@@ -175,7 +176,7 @@ def registry_template(path: Path) -> Path:
     }
     for c, (header, _key, is_required) in enumerate(COLUMNS):
         sheet.write_string(0, c, header, required if is_required else optional)
-        sheet.set_column(c, c, 16, text)
+        sheet.set_column(c, c, 22 if header == "公民身份号码" else 16, text)
         sheet.write_string(1, c, example.get(header, ""))
         if header in options:
             values = options[header]

@@ -248,3 +248,14 @@ def test_the_state_filter_can_show_everyone(personas: dict[str, User], people: d
     everyone = {p.name for p in client.get("/registry/", {"state": ""}).context["page"].object_list}
     deceased = {p.name for p in client.get("/registry/", {"state": "deceased"}).context["page"].object_list}
     assert default == {"张伟"} and everyone == {"张伟", people["evil"].name} and deceased == {people["evil"].name}
+
+
+def test_the_template_example_row_imports_cleanly(personas: dict[str, User], tmp_path: Path) -> None:
+    from jiuye.imports import services as import_services
+
+    path = registry_template(tmp_path / "example.xlsx")
+    job = import_services.import_stage(
+        user=personas["county_a"], source=path, original_name=path.name, as_of=date(2026, 10, 31)
+    )
+    job = import_services.import_run(job=job)
+    assert (job.created, job.rejected) == (1, 0)
