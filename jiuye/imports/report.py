@@ -29,6 +29,8 @@ def write_error_report(*, job: ImportJob, path: Path) -> Path:
     sheet.set_column(3, 3, 48, wrap)
     sheet.set_column(4, 4 + len(source_columns), 14)
     sheet.freeze_panes(1, 0)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # printed: all columns on the page width
     for r, error in enumerate(ImportRowError.objects.filter(job=job).order_by("row", "id").iterator(2000), start=1):
         cells = json.loads(error.cells) if error.cells else []
         sheet.write_number(r, 0, error.row)

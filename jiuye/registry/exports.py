@@ -70,6 +70,9 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         mark,
     )
     sheet.write_row(1, 0, EXPORT_COLUMNS, bold)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, 1)  # the watermark and the header on every printed page
     for c, width in enumerate([14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28]):
         sheet.set_column(c, c, width)
     row_number = 2
