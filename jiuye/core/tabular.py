@@ -8,8 +8,8 @@ Output: xlsxwriter, with formula injection neutralised in every cell.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,6 +59,21 @@ def decode_text(raw: bytes) -> str:
     raise TableError(_("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV，或 Excel 文件。"))
 
 
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or GB18030: the first that decodes the whole file."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise TableError(_("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV，或 Excel 文件。"))
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -79,9 +94,10 @@ def _raw_rows(path: Path) -> Iterator[tuple[list[str], set[int]]]:
     """Rows of cell text, with the indexes of numeric cells (for a clearer message later)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = decode_text(path.read_bytes())
-        for row in csv.reader(io.StringIO(text, newline="")):
-            yield row, set()
+        # Streamed: a million-row ledger is never held in memory as one string.
+        with path.open(encoding=detect_encoding(path), newline="") as fh:
+            for row in csv.reader(fh):
+                yield row, set()
         return
     if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
         from python_calamine import CalamineError, CalamineWorkbook
