@@ -30,10 +30,7 @@ messages: $(VENV)/.installed
 setup: $(VENV)/.installed static/vendor/.installed messages
 
 demo: setup
-	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) load_regions data/regions-610900.csv
-	$(MANAGE) setup_demo
-	$(MANAGE) generate_demo_data --persons 50000 --seed 2021
+	$(MANAGE) prepare_demo
 	@# The background worker (imports) runs beside the web server and stops with it.
 	$(MANAGE) db_worker --no-reload --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
