@@ -32,7 +32,7 @@ from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
-from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
+from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table, to_halfwidth
 from jiuye.regions.models import Region
 from jiuye.registry import services
 from jiuye.registry.choices import (
@@ -219,10 +219,7 @@ def _batches(
 
 
 def _clean(text: str) -> str:
-    return text.translate(_HALF).strip()
-
-
-_HALF = str.maketrans(dict(zip(FULLWIDTH_FROM, FULLWIDTH_TO, strict=True)))
+    return to_halfwidth(text).strip()
 
 
 def _first_pass(table: Table) -> tuple[dict[str, int], dict[tuple[str, str], list[int]]]:

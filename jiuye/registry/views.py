@@ -107,7 +107,7 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "timeline": selectors.person_timeline(person=person),
         "registrations": selectors.person_registrations(person=person),
         "household": person.household,
-        "breadcrumb": _breadcrumb(user, person.region),
+        "breadcrumb": region_breadcrumb(user=user, region=person.region),
         "can_edit": can_edit,
         "can_reveal": has_perm(user, Perm.REVEAL_PERSONAL_DATA),
         "status_form": StatusChangeForm(initial={"status": person.status}),
@@ -117,10 +117,6 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "state_form": StateForm(initial={"state": person.state}),
         **extra,
     }
-
-
-def _breadcrumb(user: Any, region: Region) -> list[tuple[Region, bool]]:
-    return region_breadcrumb(user=user, region=region)
 
 
 @staff_view(Perm.EDIT_BUSINESS_DATA)
@@ -160,7 +156,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/person_edit.html",
-        {"person": person, "form": form, "stale": stale, "breadcrumb": _breadcrumb(request.user, person.region)},
+        {
+            "person": person,
+            "form": form,
+            "stale": stale,
+            "breadcrumb": region_breadcrumb(user=request.user, region=person.region),
+        },
     )
 
 
@@ -303,7 +304,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": members,
             "cases": household.cases.order_by("-opened_on"),
-            "breadcrumb": _breadcrumb(request.user, household.region),
+            "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
         },
     )
 
@@ -374,7 +375,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": officers,
             "can_edit": can_edit,
             "today": timezone.localdate(),
-            "breadcrumb": _breadcrumb(user, case.household.region),
+            "breadcrumb": region_breadcrumb(user=user, region=case.household.region),
         },
     )
 
