@@ -294,27 +294,16 @@ def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) 
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
-    if payload.kind == "employment":
-        if payload.form is None:
-            raise ValidationError({"form": [_("就业登记需要填写就业形式。")]})
-        registration = services.registration_employment(
-            actor=user,
-            person=person,
-            day=payload.date,
-            form=payload.form,
-            region=person.region,
-            employer_name=payload.employer_name,
-        )
-    elif payload.kind == "unemployment":
-        if payload.reason is None:
-            raise ValidationError({"reason": [_("失业登记需要填写失业原因。")]})
-        registration = services.registration_unemployment(
-            actor=user, person=person, day=payload.date, reason=payload.reason, region=person.region
-        )
-    else:
-        if payload.end_reason is None:
-            raise ValidationError({"end_reason": [_("注销需要填写注销原因。")]})
-        registration = services.registration_end(actor=user, person=person, day=payload.date, reason=payload.end_reason)
+    registration = services.registration_record(
+        actor=user,
+        person=person,
+        kind=payload.kind,
+        day=payload.date,
+        form=payload.form or "",
+        reason=payload.reason or "",
+        end_reason=payload.end_reason or "",
+        employer_name=payload.employer_name,
+    )
     return 201, registration
 
 

@@ -553,6 +553,33 @@ def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> R
     return open_registration
 
 
+def registration_record(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    day: date,
+    form: str = "",
+    reason: str = "",
+    end_reason: str = "",
+    employer_name: str = "",
+) -> Registration:
+    """One entry for the page and the API: 就业登记, 失业登记 or its end (注销), at the person's village."""
+    if kind == "employment":
+        if not form:
+            raise ValidationError({"form": [_("就业登记需要填写就业形式。")]})
+        return registration_employment(
+            actor=actor, person=person, day=day, form=form, region=person.region, employer_name=employer_name
+        )
+    if kind == "unemployment":
+        if not reason:
+            raise ValidationError({"reason": [_("失业登记需要填写失业原因。")]})
+        return registration_unemployment(actor=actor, person=person, day=day, reason=reason, region=person.region)
+    if not end_reason:
+        raise ValidationError({"end_reason": [_("注销需要填写注销原因。")]})
+    return registration_end(actor=actor, person=person, day=day, reason=end_reason)
+
+
 # --- zero-employment cases --------------------------------------------------------------------
 
 

@@ -203,25 +203,17 @@ def person_registration(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegistrationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        region = person.region
         try:
-            if data["kind"] == "employment":
-                services.registration_employment(
-                    actor=request.user,
-                    person=person,
-                    day=data["date"],
-                    form=data["form"],
-                    region=region,
-                    employer_name=data["employer_name"],
-                )
-            elif data["kind"] == "unemployment":
-                services.registration_unemployment(
-                    actor=request.user, person=person, day=data["date"], reason=data["reason"], region=region
-                )
-            else:
-                services.registration_end(
-                    actor=request.user, person=person, day=data["date"], reason=data["end_reason"]
-                )
+            services.registration_record(
+                actor=request.user,
+                person=person,
+                kind=data["kind"],
+                day=data["date"],
+                form=data["form"],
+                reason=data["reason"],
+                end_reason=data["end_reason"],
+                employer_name=data["employer_name"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
