@@ -2,7 +2,8 @@
 
 A region code is 12 digits; a region's *prefix* is the part that all its descendants share
 (city 4 digits, county 6, town 9, village 12). "What may this user see" is the predicate
-``<scope column> LIKE '<prefix>%'``: one indexed comparison, the same on SQLite and PostgreSQL.
+``<scope column> BETWEEN '<prefix>000…' AND '<prefix>999…'``: one indexed range, the same on
+SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def code_prefix(code: str) -> str:
     return code[: {"city": 4, "county": 6, "town": 9, "village": 12}[level]]
 
 
+def prefix_lookup(field: str, prefix: str) -> dict[str, Any]:
+    """The filter for "``field`` lies under ``prefix``", as a range of 12-digit codes.
+
+    ``BETWEEN '610924000000' AND '610924999999'`` is served by an ordinary B-tree index in
+    PostgreSQL under any collation and in SQLite (``LIKE 'prefix%'`` needs a pattern index or
+    a C collation), and an index on (code, …) then also yields rows in order.
+    """
+    if len(prefix) >= 12:
+        return {field: prefix}
+    return {f"{field}__range": (prefix.ljust(12, "0"), prefix.ljust(12, "9"))}
+
+
 def read_prefix(user: ScopedUser) -> str | None:
     """The region prefix a user may read, or None for no access at all."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
@@ -76,7 +89,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.none()
         if getattr(model, "personal_data", False) and not has_perm(user, Perm.VIEW_PERSONAL_DATA):
             return self.none()
-        return self.filter(**{f"{model.scope_field}__startswith": prefix})
+        return self.filter(**prefix_lookup(model.scope_field, prefix))
 
     def visible_to(self, user: ScopedUser) -> Self:
         return self._scoped(read_prefix(user), user)

@@ -108,6 +108,8 @@ class Person(ScopedModel):
         verbose_name_plural = _("人员")
         indexes = [
             models.Index(fields=["region", "status"], name="person_region_status"),
+            # The registry list's order: a county's first page is an index range scan.
+            models.Index(fields=["region", "household", "id"], name="person_region_order"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404
+from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404, prefix_lookup
 from jiuye.registry import idcard, services
 from jiuye.registry.choices import CaseStatus, PersonState
 from jiuye.registry.models import (
@@ -62,7 +62,7 @@ def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.region and code_level(filters.region):
-        qs = qs.filter(region__code__startswith=code_prefix(filters.region))
+        qs = qs.filter(**prefix_lookup("region__code", code_prefix(filters.region)))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.group:

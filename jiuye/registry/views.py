@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from jiuye.accounts.models import User
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
+from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import write_prefix
 from jiuye.regions.models import Region
@@ -61,7 +61,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             id_number=lookup.cleaned_data["id_number"], phone=lookup.cleaned_data["phone"], state=""
         )
     persons = selectors.person_list(user=request.user, filters=filters)
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(persons, PAGE_SIZE, request.GET.get("page"))
     groups: dict[int, list[str]] = {}
     labels = dict(KeyGroup.choices)
     for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in page.object_list]).values_list(
@@ -312,7 +312,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         relocated=bool(data.get("relocated")),
         region=data.get("region") or "",
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
     user: Any = request.user
     names = dict(Region.objects.visible_to(user).filter(level="county").values_list("code", "name"))
     counties = [
