@@ -52,11 +52,14 @@ pytest: setup
 test: lint typecheck migrations-check pytest
 
 # Heavy: not part of `make test` or CI. ROWS=1000000 for the full-size run.
+CITY_PERSONS ?= 1500000
 ROWS ?= 200000
 XLSX_ROWS ?= 100000
 bench: setup
 	$(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
 	scripts/with-postgres.sh $(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
+	$(PY) bench/city.py --persons $(CITY_PERSONS)
+	scripts/with-postgres.sh $(PY) bench/city.py --persons $(CITY_PERSONS)
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "jiuye.accounts",
     "jiuye.registry",
     "jiuye.imports",
+    "jiuye.indicators",
+    "jiuye.reports",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,11 @@ NINJA_PAGINATION_PER_PAGE = 50
 JIUYE_SITE_NAME = _("就业服务信息平台")
 
 # Roles that must pass a TOTP second factor at every login (等保 身份鉴别 d).
+# D-5: revealing full ID numbers or phones — an audited alert above this many a user a day, and
+# a hard daily limit.
+JIUYE_REVEAL_ALERT_PER_DAY = int(os.environ.get("JIUYE_REVEAL_ALERT_PER_DAY", "100"))
+JIUYE_REVEAL_DAILY_LIMIT = int(os.environ.get("JIUYE_REVEAL_DAILY_LIMIT", "300"))
+
 JIUYE_MFA_ROLES = [
     r.strip()
     for r in os.environ.get("JIUYE_MFA_ROLES", "system_admin,security_admin,audit_admin").split(",")

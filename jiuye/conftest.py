@@ -120,3 +120,46 @@ def read_download(response: Any) -> bytes:
     finally:
         request_finished.connect(close_old_connections)
     return content
+
+
+# --- no personal data in the logs -------------------------------------------------------------
+# Every log record of the run goes to a file; at the end the file is scanned for a valid
+# 18-digit ID number or a mobile number in clear, and the run fails if one is found.
+
+_LOG_FILE = ROOT / "var" / "test-logs" / "pytest.log"
+
+
+def pytest_configure(config: Any) -> None:
+    import logging
+
+    _LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
+    _LOG_FILE.write_text("")
+    handler = logging.FileHandler(_LOG_FILE, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    config._jiuye_log_handler = handler
+
+
+def clear_personal_data(text: str) -> list[str]:
+    """The valid ID numbers and mobile numbers that appear in ``text`` in clear."""
+    import re
+
+    from jiuye.registry import idcard
+
+    found = [m for m in re.findall(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", text) if idcard.is_valid(m)]
+    found += re.findall(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text)
+    return found
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    handler = getattr(session.config, "_jiuye_log_handler", None)
+    if handler is None:
+        return
+    handler.flush()
+    leaks = clear_personal_data(_LOG_FILE.read_text(encoding="utf-8", errors="replace"))
+    if leaks:
+        session.config.get_terminal_writer().line(
+            f"personal data in clear in the logs ({_LOG_FILE}): {len(leaks)} value(s), e.g. {leaks[0][:6]}…", red=True
+        )
+        session.exitstatus = 1

@@ -54,6 +54,21 @@ def main(base: str, logins: Path, out: Path) -> None:
             links.first.click()
             page.wait_for_load_state()
             page.screenshot(path=str(out / "case.png"), full_page=True)
+        # Statistics: the county's dashboard at meeting-room size, on a phone, and the report.
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.goto(base + "/stats/")
+        page.wait_for_timeout(800)  # charts draw after load
+        page.screenshot(path=str(out / "dashboard-1920.png"), full_page=False)
+        page.screenshot(path=str(out / "dashboard-full.png"), full_page=True)
+        page.goto(base + "/stats/610924000000/targets/")
+        page.screenshot(path=str(out / "targets.png"), full_page=True)
+        page.goto(base + "/reports/annual/")
+        page.screenshot(path=str(out / "report.png"), full_page=False)
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2)
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(base + "/stats/")
+        phone.wait_for_timeout(800)
+        phone.screenshot(path=str(out / "dashboard-phone.png"), full_page=True)
         browser.close()
 
 

@@ -15,6 +15,7 @@ _NAV: list[tuple[str, Any, Perm | None]] = [
     ("registry:person_list", _("劳动力台账"), Perm.VIEW_PERSONAL_DATA),
     ("registry:case_list", _("零就业家庭"), Perm.VIEW_PERSONAL_DATA),
     ("imports:job_list", _("台账导入"), Perm.EDIT_BUSINESS_DATA),
+    ("indicators:home", _("统计分析"), Perm.VIEW_STATISTICS),
     ("regions:browse", _("行政区划"), Perm.VIEW_REGIONS),
     ("accounts:user_list", _("用户管理"), Perm.MANAGE_USERS),
     ("audit:event_list", _("审计日志"), Perm.READ_AUDIT),

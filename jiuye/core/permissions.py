@@ -60,6 +60,10 @@ class Perm(StrEnum):
     MANAGE_ZONES = "manage_zones"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    VIEW_STATISTICS = "view_statistics"
+    ENTER_STATISTICS = "enter_statistics"
+    SET_TARGETS = "set_targets"
+    MANAGE_STATISTICS = "manage_statistics"
 
 
 _BUSINESS = {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.VILLAGE_CLERK}
@@ -72,6 +76,13 @@ MATRIX: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_ZONES: frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN}),
     Perm.MANAGE_USERS: frozenset({Role.SECURITY_ADMIN}),
     Perm.READ_AUDIT: frozenset({Role.AUDIT_ADMIN}),
+    Perm.VIEW_STATISTICS: frozenset(_BUSINESS | {Role.LEADER}),
+    # Figures from elsewhere (统计局) are entered at city and county level.
+    Perm.ENTER_STATISTICS: frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER}),
+    # Targets come from above: the city for counties, a county for its towns, a town for villages.
+    Perm.SET_TARGETS: frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER}),
+    # Definitions' parameters, period locks, map boundaries: city-wide settings.
+    Perm.MANAGE_STATISTICS: frozenset({Role.CITY_ADMIN}),
 }
 
 

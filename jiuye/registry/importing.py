@@ -32,6 +32,7 @@ from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
+from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table, to_halfwidth
 from jiuye.regions.models import Region
 from jiuye.registry import services
@@ -769,6 +770,9 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
     )
     if touched:
         services.households_refresh(household_ids=touched, on=ctx.as_of)
+    if new_spells or audit_updated:
+        starts = [f["start"] for _key, f in new_spells] + ([ctx.as_of] if audit_updated else [])
+        notify_records_changed(Person, since=min(starts))
     if audit_created or audit_updated:
         audit_record(
             action="registry.import_batch",

@@ -3,13 +3,15 @@ the person's current status (from the spells) and the household's zero-employmen
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +22,7 @@ from jiuye.core.bulk import lookup_batch_size
 from jiuye.core.crypto import blind_index
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
+from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
@@ -45,6 +48,8 @@ from jiuye.registry.pinyin import name_pinyin
 
 ID_PURPOSE = "registry.person.id_number"
 PHONE_PURPOSE = "registry.person.phone"
+
+logger = logging.getLogger(__name__)
 
 
 def id_hash(number: str) -> str:
@@ -197,6 +202,72 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
     return len(zero_ids)
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@transaction.atomic
+def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
+    """Recompute every household's verdict in the database itself (set-based SQL), open and
+    close cases to match, one audit row. The nightly job: ages move on even when nothing is
+    recorded, so a household can become (or stop being) a zero-employment household overnight.
+    """
+    on = on or timezone.localdate()
+    rule = zero_rule()
+    q = connection.ops.quote_name
+    person, household, case = Person._meta.db_table, Household._meta.db_table, ZeroEmploymentCase._meta.db_table
+    able = sorted(rules.WITH_ABILITY)
+    employed = sorted(rule.employed)
+    oldest = _years_before(on, rule.max_age + 1)  # born after this day: at most max_age
+    youngest = _years_before(on, rule.min_age)  # born on or before this day: at least min_age
+    facts = (
+        f"SELECT household_id,"  # noqa: S608 (table names and placeholders only)
+        f" MAX(CASE WHEN state = %s AND willing AND labor_ability IN ({', '.join(['%s'] * len(able))})"
+        f" AND birth_date > %s AND birth_date <= %s THEN 1 ELSE 0 END) AS labour,"
+        f" MAX(CASE WHEN state = %s AND status IN ({', '.join(['%s'] * len(employed))}) THEN 1 ELSE 0 END) AS employed"
+        f" FROM {q(person)} GROUP BY household_id"
+    )
+    facts_params: list[Any] = [str(PersonState.ACTIVE), *able, oldest, youngest, str(PersonState.ACTIVE), *employed]
+    zero = "(f.labour = 1 AND f.employed = 0)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(household)} SET zero_employment = {zero}, has_labor = (f.labour = 1)"  # noqa: S608
+            f" FROM ({facts}) AS f WHERE {q(household)}.id = f.household_id"
+            f" AND ({q(household)}.zero_employment <> {zero} OR {q(household)}.has_labor <> (f.labour = 1))",
+            facts_params,
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {q(household)} SET zero_employment = %s, has_labor = %s"  # noqa: S608
+            f" WHERE (zero_employment OR has_labor)"
+            f" AND NOT EXISTS (SELECT 1 FROM {q(person)} p WHERE p.household_id = {q(household)}.id)",
+            [False, False],
+        )
+        changed += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {q(case)} (household_id, status, opened_on, deadline, close_note)"  # noqa: S608
+            f" SELECT h.id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment"
+            f" AND NOT EXISTS (SELECT 1 FROM {q(case)} c WHERE c.household_id = h.id AND c.status = %s)",
+            [CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), CaseStatus.OPEN],
+        )
+        opened = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {q(case)} SET status = %s, closed_on = %s,"  # noqa: S608
+            f" close_note = CASE WHEN h.has_labor THEN %s ELSE %s END"
+            f" FROM {q(household)} h WHERE {q(case)}.household_id = h.id"
+            f" AND {q(case)}.status = %s AND NOT h.zero_employment",
+            [CaseStatus.CLOSED, on, str(_("已有成员就业")), str(_("家庭已无劳动力")), CaseStatus.OPEN],
+        )
+        closed = cursor.rowcount
+    flagged = Household.objects.filter(zero_employment=True).count()
+    result = {"flagged": flagged, "changed": changed, "opened": opened, "closed": closed}
+    audit_record(action="registry.zero_recompute_all", object_type="registry.household", after=result)
+    return result
+
+
 # --- persons ----------------------------------------------------------------------------------
 
 
@@ -285,6 +356,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         after={"name": person.name, "id_number": fields["id_number"], "status": data.status},
     )
     household_refresh(household=household)
+    notify_records_changed(Person, since=data.status_since)
     return person
 
 
@@ -327,6 +399,8 @@ def person_update(*, actor: Any, person: Person, version: int, changes: dict[str
             after={k: changes[k] for k in diff},
         )
     household_refresh(household=current.household)
+    if diff:
+        notify_records_changed(Person, since=timezone.localdate())
     return current
 
 
@@ -344,6 +418,7 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
         before={"groups": ",".join(sorted(have))},
         after={"groups": ",".join(sorted(wanted))},
     )
+    notify_records_changed(PersonGroup, since=timezone.localdate())
 
 
 @transaction.atomic
@@ -398,6 +473,7 @@ def status_change(
         after={"status": status, "status_since": start.isoformat()},
     )
     household_refresh(household=person.household)
+    notify_records_changed(Person, since=start)
     return spell
 
 
@@ -436,6 +512,7 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     )
     household_refresh(household=old)
     household_refresh(household=household)
+    notify_records_changed(Person, since=timezone.localdate())
     return person
 
 
@@ -459,6 +536,7 @@ def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Per
         )
     audit_record(action="registry.person_state", actor=actor, obj=person, before=before, after={"state": state})
     household_refresh(household=person.household)
+    notify_records_changed(Person, since=on)
     return person
 
 
@@ -502,6 +580,7 @@ def registration_employment(
         obj=person,
         after={"date": day.isoformat(), "form": form},
     )
+    notify_records_changed(Registration, since=day)
     return registration
 
 
@@ -530,6 +609,7 @@ def registration_unemployment(
         obj=person,
         after={"date": day.isoformat(), "reason": reason},
     )
+    notify_records_changed(Registration, since=day)
     return registration
 
 
@@ -550,6 +630,7 @@ def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> R
     audit_record(
         action="registry.unemployment_end", actor=actor, obj=person, after={"date": day.isoformat(), "reason": reason}
     )
+    notify_records_changed(Registration, since=day)
     return open_registration
 
 
@@ -620,10 +701,26 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
     """The full ID number or phone, for a stated reason; every reveal is audited."""
     if field not in ("id_number", "phone"):
         raise ValidationError({"field": _("只能查看公民身份号码或联系电话。")})
+    from jiuye.core.models import AuditEvent
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = AuditEvent.objects.filter(action="registry.reveal", actor_id=actor.pk, at__gte=midnight).count()
+    if today >= settings.JIUYE_REVEAL_DAILY_LIMIT:
+        raise ValidationError({"field": _("今日查看完整号码的次数已达上限，请明日再试或联系安全管理员。")})
     audit_record(
         action="registry.reveal",
         actor=actor,
         obj=person,
         after={"field": field, "reason": reason.replace("\r", " ").replace("\n", " ")[:200]},
     )
+    if today == settings.JIUYE_REVEAL_ALERT_PER_DAY:  # this reveal is the first above the alert line
+        audit_record(
+            action="security.reveal_rate_alert",
+            actor=actor,
+            region_code=actor.region_id or "",
+            after={"reveals_today": today + 1, "alert_above": settings.JIUYE_REVEAL_ALERT_PER_DAY},
+        )
+        logger.warning(
+            "reveal rate alert: user %s passed %s reveals today", actor.pk, settings.JIUYE_REVEAL_ALERT_PER_DAY
+        )
     return str(getattr(person, field) or "")

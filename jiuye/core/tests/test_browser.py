@@ -6,6 +6,7 @@ does. Screenshots go to var/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -36,6 +37,11 @@ CHROME_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+_TOWNS = "from jiuye.regions.models import Region; print(*Region.objects.filter(parent_id='610924000000').values_list('code', flat=True))"
+
+
+def _square(x: float, y: float) -> list[list[float]]:
+    return [[x, y], [x + 0.18, y], [x + 0.18, y + 0.18], [x, y + 0.18], [x, y]]
 
 
 def _free_port() -> int:
@@ -73,6 +79,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     manage("create_user", "auditor", "--role", "audit_admin", "--region", "610900000000")
     manage("create_user", "loader", "--role", "city_admin", "--region", "610900000000")
     manage("generate_demo_data", "--persons", "3000", "--seed", "5", "--as", "loader")
+    manage("compute_indicators", "--period", time.strftime("%Y-%m"))
+    # Synthetic boundaries (a grid of squares, test only) for 紫阳县's towns, minus one.
+    towns = manage("shell", "-c", _TOWNS).split()
+    grid = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [_square(108.2 + (n % 4) * 0.2, 32.3 + (n // 4) * 0.2)]},
+            }
+            for n, code in enumerate(towns[:-1])
+        ],
+    }
+    boundaries = var / "ziyang.geojson"
+    boundaries.write_text(json.dumps(grid))
+    manage("load_boundaries", str(boundaries), "--region", "610924000000", "--as", "loader")
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -191,3 +214,32 @@ def test_phone_layout_and_admin_second_factor(server: str, browser: object) -> N
     assert "auth.mfa_enroll" in page.inner_text("body")
     _shot(page, "07-audit-phone")
     context.close()
+
+
+def test_county_dashboard_draws_its_charts_and_map(server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, server, "ziyang")
+    page.wait_for_url(server + "/")
+    page.click("nav.mainnav >> text=统计分析")
+    page.wait_for_url("**/stats/610924000000/")
+    for chart in ("#trend-chart", "#compare-chart", "#map-chart"):
+        page.wait_for_selector(f"{chart} canvas")
+    body = page.inner_text("body")
+    assert "紫阳县" in body and "城镇新增就业" in body and "汉滨区" not in body
+    assert "无边界数据" in body  # the town left out of the file is listed beside the map
+    page.wait_for_timeout(500)
+    _shot(page, "10-dashboard-ziyang-1920")
+    page.click("text=零就业家庭户数")
+    page.wait_for_url("**focus=zero_employment_households**")
+    page.locator("table.table a").first.click()  # a town of 紫阳县
+    page.wait_for_url(lambda url: "/stats/610924" in url and "/stats/610924000000/" not in url)
+    response = page.goto(server + "/stats/610902000000/")
+    assert response is not None and response.status == 404
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # type: ignore[attr-defined]
+    mobile = phone.new_page()
+    _login(mobile, server, "ziyang")
+    mobile.wait_for_url(server + "/")
+    mobile.goto(server + "/stats/")
+    mobile.wait_for_selector("#trend-chart canvas")
+    _shot(mobile, "11-dashboard-ziyang-phone")

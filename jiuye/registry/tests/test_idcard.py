@@ -89,3 +89,13 @@ def test_the_mask_hides_birth_date_and_sequence_and_keeps_the_length(number: str
 
 def test_phone_mask() -> None:
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_the_log_scanner_finds_clear_ids_and_phones_and_nothing_else() -> None:
+    from jiuye.conftest import clear_personal_data
+    from jiuye.registry import idcard as ids
+
+    valid = ids.make("610924", date(1990, 1, 1), 123)
+    broken = valid[:-1] + ("0" if valid[-1] != "0" else "1")  # a wrong check character
+    text = f"INFO x person {valid} phone 13812345678 id {broken} masked 610924********123X ts 1732659200123"
+    assert clear_personal_data(text) == [valid, "13812345678"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -198,3 +199,23 @@ def test_personal_rows_are_hidden_from_the_admin_roles(personas: dict[str, User]
     assert Person.objects.visible_to(personas["county_b"]).count() == 0
     for key in ("system_admin", "security_admin", "audit_admin"):
         assert Person.objects.visible_to(personas[key]).count() == 0
+
+
+def test_reveals_raise_an_alert_above_the_daily_line_and_stop_at_the_limit(
+    personas: dict[str, User], settings: Any
+) -> None:
+    from jiuye.core.models import AuditEvent
+
+    settings.JIUYE_REVEAL_ALERT_PER_DAY = 3
+    settings.JIUYE_REVEAL_DAILY_LIMIT = 5
+    admin = personas["county_a"]
+    person = factories.person(personas["city_admin"], factories.household(personas["city_admin"]))
+    for _ in range(4):
+        services.person_reveal(actor=admin, person=person, field="phone", reason="核对")
+    alerts = AuditEvent.objects.filter(action="security.reveal_rate_alert", actor_id=admin.pk)
+    assert alerts.count() == 1 and alerts.get().after["reveals_today"] == 4
+    services.person_reveal(actor=admin, person=person, field="id_number", reason="核对")
+    assert alerts.count() == 1  # one alert a day, not one per reveal
+    with pytest.raises(ValidationError):
+        services.person_reveal(actor=admin, person=person, field="id_number", reason="核对")
+    assert AuditEvent.objects.filter(action="registry.reveal", actor_id=admin.pk).count() == 5

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "jiuye.indicators"
+    label = "indicators"
+    verbose_name = _("统计指标")
+
+    def ready(self) -> None:
+        # Each app registers its own indicators in an ``indicators`` module (registry, later
+        # programs, training …); the catalogue is the union, in the order of INSTALLED_APPS.
+        autodiscover_modules("indicators")
+        from jiuye.indicators import signals  # noqa: F401  (connects the change listener)

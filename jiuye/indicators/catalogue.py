@@ -1,0 +1,139 @@
+"""The indicator catalogue: one entry per figure, registered by the app that can compute it.
+
+An entry says what the figure means (name, unit, rounding, direction, definition) and how it
+comes about — exactly one of:
+
+- ``calculate(snapshot, params)``: the records behind the figure, as a polars frame with a
+  ``region`` column (where each record lives), a ``record_id`` column and optionally a ``sign``
+  (+1, or -1 for a deduction). The value for a region is the sum of signs of its records, so the
+  drill-down list and the figure are one and the same computation;
+- ``derive(values)``: a formula over other indicators of the same region and month (rates);
+- ``entered``: a figure that comes from elsewhere and is entered by an officer with its source.
+
+Adding an indicator is a calculator plus an entry in the app's ``indicators`` module; the
+dashboard, the measurements, the targets and the report pick it up by its code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from jiuye.indicators.snapshot import Snapshot
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # more is better: progress is value ÷ target
+    CEILING = "ceiling"  # must stay at or below the target (登记失业率 < 4%)
+
+
+class Kind(StrEnum):
+    STOCK = "stock"  # the state on the month's last day
+    FLOW = "flow"  # counted from 1 January to the month's last day (year to date)
+
+
+DIRECTION_LABELS = {Direction.HIGHER: _("越高越好"), Direction.CEILING: _("不超过目标")}
+KIND_LABELS = {Kind.STOCK: _("期末时点数"), Kind.FLOW: _("年初至期末累计")}
+RECORD_LABELS = {"person": _("人员"), "household": _("家庭户")}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a definition: its label, its default and (for lists) its choices."""
+
+    label: Any
+    default: Any
+    choices: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: Any
+    unit: Any
+    definition: Any
+    decimals: int = 0
+    scale: int = 1  # stored value ÷ scale = the figure in ``unit`` (人 stored, 万人 shown)
+    direction: Direction = Direction.HIGHER
+    kind: Kind = Kind.STOCK
+    records: str = ""  # "person" or "household": what a drill-down lists
+    calculate: Callable[[Snapshot, Mapping[str, Any]], pl.DataFrame] | None = None
+    derive: Callable[[Mapping[str, Decimal | None]], Decimal | None] | None = None
+    inputs: tuple[str, ...] = ()
+    entered: bool = False
+    additive: bool = True  # parts add up to the whole (counts), unlike rates
+    params: Mapping[str, Param] = field(default_factory=dict)
+    key: bool = False  # a tile of the dashboard
+    module: str = ""
+    base_unit: Any = ""  # the unit of the stored value when ``scale`` > 1 (人 under 万人)
+
+    def __post_init__(self) -> None:
+        ways = sum([self.calculate is not None, self.derive is not None, self.entered])
+        if ways != 1:
+            raise ValueError(f"indicator {self.code}: exactly one of calculate, derive, entered")
+
+    @property
+    def source_label(self) -> Any:
+        if self.entered:
+            return _("录入")
+        return _("由其他指标计算") if self.derive else _("由台账记录计算")
+
+    def shown(self, value: Decimal | None) -> Decimal | None:
+        """The stored value in the indicator's unit, rounded half up to its decimals."""
+        if value is None:
+            return None
+        quantum = Decimal(1).scaleb(-self.decimals)
+        return (Decimal(value) / self.scale).quantize(quantum, rounding=ROUND_HALF_UP)
+
+    def stored(self, shown: Decimal) -> Decimal:
+        """A figure typed in the indicator's unit (a target), as stored."""
+        return Decimal(shown) * self.scale
+
+    def format(self, value: Decimal | None) -> str:
+        shown = self.shown(value)
+        return "" if shown is None else f"{shown:,.{self.decimals}f}"
+
+    @property
+    def detail_unit(self) -> Any:
+        """The unit for subdivisions, where 万人 would round to 0.00: the stored unit."""
+        return self.base_unit if self.scale > 1 and self.base_unit else self.unit
+
+    def detail(self, value: Decimal | None) -> Decimal | None:
+        """A value in ``detail_unit`` (whole persons or households for scaled counts)."""
+        if value is None or self.scale == 1 or not self.base_unit:
+            return self.shown(value)
+        return Decimal(value).quantize(Decimal(1))
+
+
+_CATALOGUE: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.code in _CATALOGUE:
+        raise ValueError(f"indicator {indicator.code} registered twice")
+    for code in indicator.inputs:
+        if code not in _CATALOGUE:
+            raise ValueError(f"indicator {indicator.code}: input {code} must be registered first")
+    _CATALOGUE[indicator.code] = indicator
+    return indicator
+
+
+def get(code: str) -> Indicator | None:
+    return _CATALOGUE.get(code)
+
+
+def all_indicators() -> list[Indicator]:
+    """In registration order, which is also a valid computation order (inputs come first)."""
+    return list(_CATALOGUE.values())
+
+
+def key_indicators() -> list[Indicator]:
+    return [i for i in _CATALOGUE.values() if i.key]

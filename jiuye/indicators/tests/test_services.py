@@ -1,0 +1,185 @@
+"""Storing, locking, keeping current, checking; the commands; map boundaries."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from jiuye.accounts.models import User
+from jiuye.conftest import COUNTY_A, VILLAGE_A
+from jiuye.core.models import AuditEvent
+from jiuye.indicators import catalogue, services
+from jiuye.indicators.models import Measurement, PeriodLock, StalePeriod
+from jiuye.regions.models import Region
+from jiuye.registry import services as registry
+from jiuye.registry.choices import EmploymentStatus
+from jiuye.registry.tests import factories
+
+pytestmark = pytest.mark.django_db
+CITY = "610900000000"
+
+
+@pytest.fixture
+def admin(personas: dict[str, User]) -> User:
+    return personas["city_admin"]
+
+
+def _month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+def test_compute_stores_every_region_and_writes_only_changes(admin: User) -> None:
+    home = factories.household(admin, village=VILLAGE_A)
+    person = factories.person(admin, home, status=EmploymentStatus.UNEMPLOYED, since=date(2025, 1, 1))
+    month = _month()
+    written = services.compute_period(month)
+    regions = Region.objects.count()
+    assert Measurement.objects.filter(period=month, indicator="labour_force").count() == regions
+    assert written == Measurement.objects.filter(period=month).count()
+    assert services.compute_period(month) == 0  # nothing changed, nothing written
+    registry.status_change(actor=admin, person=person, status=EmploymentStatus.IN_COUNTY, start=month)
+    changed = services.compute_period(month)
+    assert 0 < changed < written
+    assert services.check_period(month) == []
+
+
+def test_check_finds_a_stale_or_tampered_figure(admin: User) -> None:
+    factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    month = _month()
+    services.compute_period(month)
+    Measurement.objects.filter(period=month, indicator="labour_force", region_code=COUNTY_A).update(value=Decimal(99))
+    differences = services.check_period(month)
+    assert [(d.indicator, d.region, d.stored, d.fresh) for d in differences] == [
+        ("labour_force", COUNTY_A, Decimal(99), Decimal(1))
+    ]
+    with pytest.raises(CommandError):
+        call_command("check_indicators", period=month.strftime("%Y-%m"), stdout=io.StringIO())
+    services.compute_period(month)
+    out = io.StringIO()
+    call_command("check_indicators", period=month.strftime("%Y-%m"), stdout=out)
+    assert json.loads(out.getvalue().splitlines()[-1])["differences"] == 0
+
+
+def test_a_registry_change_marks_the_months_it_touches(admin: User) -> None:
+    person = factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    StalePeriod.objects.all().delete()
+    start = date(timezone.localdate().year, 1, 15)
+    registry.status_change(actor=admin, person=person, status=EmploymentStatus.FLEXIBLE, start=start)
+    stale = sorted(StalePeriod.objects.values_list("period", flat=True))
+    assert stale[0] == start.replace(day=1) and stale[-1] == _month()
+    assert len(stale) == timezone.localdate().month
+    assert set(services.recompute_stale()) == set(stale)  # this year's months are computed
+    assert not StalePeriod.objects.exists()
+
+
+def test_a_locked_month_is_frozen_until_reopened_with_a_reason(admin: User) -> None:
+    person = factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    month = date(2025, 12, 1)
+    services.compute_period(month)
+    with pytest.raises(ValidationError):
+        services.period_lock(actor=admin, period=month, locked=True, reason=" ")
+    with pytest.raises(ValidationError):
+        services.period_lock(actor=admin, period=date(2020, 1, 1), locked=True, reason="未计算")
+    services.period_lock(actor=admin, period=month, locked=True, reason="年报已上报")
+    assert AuditEvent.objects.filter(action="indicators.period_lock").count() == 1
+    with pytest.raises(services.PeriodLocked):
+        services.compute_period(month)
+    registry.status_change(actor=admin, person=person, status=EmploymentStatus.IN_COUNTY, start=date(2025, 12, 10))
+    assert not StalePeriod.objects.filter(period=month).exists()  # the lock holds
+    before = Measurement.objects.get(period=month, indicator="labour_force", region_code=CITY).value
+    services.period_lock(actor=admin, period=month, locked=False, reason="补录12月台账")
+    assert AuditEvent.objects.filter(action="indicators.period_reopen").count() == 1
+    assert StalePeriod.objects.filter(period=month).exists()
+    services.compute_period(month)
+    assert Measurement.objects.get(period=month, indicator="labour_force", region_code=CITY).value == before
+    assert PeriodLock.objects.get(period=month).locked is False
+
+
+def test_entered_values_need_scope_source_and_an_open_month(personas: dict[str, User]) -> None:
+    indicator = catalogue.get("urban_employed")
+    computed = catalogue.get("labour_force")
+    assert indicator is not None and computed is not None
+    county = personas["county_a"]
+    month = _month()
+    entry = services.entered_value_set(
+        actor=county,
+        indicator=indicator,
+        region_code=COUNTY_A,
+        period=month,
+        value=Decimal(5000),
+        source="县统计局月报",
+    )
+    assert entry.value == 5000
+    assert AuditEvent.objects.filter(action="indicators.entered_value_set", region_code=COUNTY_A).exists()
+    for kwargs in (
+        {"region_code": "610902000000", "source": "x"},  # a neighbour's county
+        {"region_code": COUNTY_A, "source": " "},  # no source
+    ):
+        with pytest.raises(ValidationError):
+            services.entered_value_set(actor=county, indicator=indicator, period=month, value=Decimal(1), **kwargs)
+    with pytest.raises(ValidationError):
+        services.entered_value_set(
+            actor=county, indicator=computed, region_code=COUNTY_A, period=month, value=Decimal(1), source="x"
+        )
+
+
+def test_commands(admin: User) -> None:
+    factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    out = io.StringIO()
+    call_command("compute_indicators", period="2025-12", stdout=out)
+    assert json.loads(out.getvalue())["period"] == "2025-12"
+    out = io.StringIO()
+    call_command("show_indicator", "labour_force", region=COUNTY_A, period="2025-12", stdout=out)
+    line = json.loads(out.getvalue())
+    assert line == {"code": "labour_force", "region": COUNTY_A, "period": "2025-12", "value": 1.0, "unit": "人"}
+    out = io.StringIO()
+    call_command("list_indicators", stdout=out)
+    rows = [line.split("\t") for line in out.getvalue().splitlines()]
+    assert all(len(r) == 3 for r in rows)
+    assert ["urban_new_employment", "城镇新增就业", "万人"] in rows
+    assert len(rows) == len(catalogue.all_indicators())
+    with pytest.raises(CommandError):
+        call_command("compute_indicators", period="2025-13", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("show_indicator", "no_such_code", region=COUNTY_A, period="2025-12", stdout=io.StringIO())
+
+
+def _square(code: str, name: str, x: float) -> dict[str, object]:
+    ring = [[x, 32.0], [x + 0.5, 32.0], [x + 0.5, 32.5], [x, 32.5], [x, 32.0]]
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": name},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def test_boundary_upload_keeps_known_children_and_reports_the_rest(admin: User) -> None:
+    city = Region.objects.get(code=CITY)
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            _square("610924", "", 108.0),  # a county by its 6-digit adcode
+            {**_square("", "汉滨区", 109.0)},  # by name
+            _square("999999", "某县", 110.0),  # not a child
+            {"type": "Feature", "properties": {"name": "点"}, "geometry": {"type": "Point", "coordinates": [1, 2]}},
+        ],
+    }
+    boundary, drawn, ignored = services.boundary_upload(actor=admin, region=city, raw=json.dumps(data).encode())
+    assert sorted(drawn) == ["610902000000", "610924000000"]
+    assert len(ignored) == 2
+    assert boundary.geojson["features"][1]["properties"]["name"] == "汉滨区"
+    for raw in (
+        b"not json",
+        b'{"type": "Feature"}',
+        json.dumps({"type": "FeatureCollection", "features": []}).encode(),
+    ):
+        with pytest.raises(ValidationError):
+            services.boundary_upload(actor=admin, region=city, raw=raw)

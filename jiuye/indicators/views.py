@@ -1,0 +1,425 @@
+"""Statistics pages: dashboard, drill-down, catalogue and parameters, entered figures, targets,
+period locks and map boundaries. Every page is scoped by the region in its URL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuye.core.access import staff_view
+from jiuye.core.forms import add_service_errors
+from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.scoping import read_prefix
+from jiuye.indicators import catalogue, exports, selectors, services, targets
+from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
+from jiuye.indicators.models import EnteredValue, MapBoundary, PeriodLock, StalePeriod, Target
+from jiuye.regions.models import Region
+from jiuye.regions.selectors import region_breadcrumb, region_get
+from jiuye.registry.models import Household, Person
+
+PAGE_SIZE = 50
+
+
+def _period(request: HttpRequest, region_code: str) -> date:
+    raw = request.GET.get("period", "")
+    if raw:
+        try:
+            return services.parse_period(raw)
+        except ValidationError:
+            pass
+    return selectors.default_period(region_code)
+
+
+def _indicator_or_404(code: str) -> catalogue.Indicator:
+    indicator = catalogue.get(code)
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def stats_home(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    return redirect("indicators:dashboard", code=user.region_id)
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    region = region_get(user=user, code=code)
+    period = _period(request, region.code)
+    board = selectors.dashboard(user=user, region=region, period=period, focus_code=request.GET.get("focus"))
+    boundary = MapBoundary.objects.filter(region_code=region.code).values_list("geojson", flat=True).first()
+    drawn = {f["properties"]["code"] for f in boundary["features"]} if boundary else set()
+    chart = {
+        "focus": {"name": str(board.focus.name), "unit": str(board.focus.unit), "decimals": board.focus.decimals},
+        "detail": {
+            "unit": str(board.focus.detail_unit),
+            "decimals": board.focus.decimals if board.focus.detail_unit == board.focus.unit else 0,
+        },
+        "trend": [{"period": m.strftime("%Y-%m"), "value": _float(board.focus.detail(v))} for m, v in board.trend],
+        "trendTarget": _float(board.focus.detail(board.trend_target)),
+        "children": [
+            {
+                "code": row.region.code,
+                "name": row.region.name,
+                "value": _float(board.focus.detail(row.value)),
+                "url": reverse("indicators:dashboard", args=[row.region.code])
+                + f"?period={period:%Y-%m}&focus={board.focus.code}",
+            }
+            for row in board.children
+        ],
+        "map": boundary,
+    }
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "board": board,
+            "chart": chart,
+            "breadcrumb": region_breadcrumb(user=user, region=region),
+            "unmapped": [row.region for row in board.children if row.region.code not in drawn] if boundary else [],
+            "can_drill": has_perm(user, Perm.VIEW_PERSONAL_DATA),
+            "names": {region.code: region.name, **{row.region.code: row.region.name for row in board.children}},
+        },
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def dashboard_export(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    region = region_get(user=user, code=code)
+    period = _period(request, region.code)
+    board = selectors.dashboard(user=user, region=region, period=period, focus_code=request.GET.get("focus"))
+    return exports.dashboard_response(board, user=user)
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    indicator = _indicator_or_404(request.GET.get("indicator", ""))
+    period = _period(request, code)
+    result = selectors.drill(user=user, region_code=code, indicator=indicator, period=period)
+    page = Paginator(result.records, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [record_id for record_id, _sign in page.object_list]
+    signs = dict(page.object_list)
+    model = Household if indicator.records == "household" else Person
+    rows = {
+        obj.pk: obj
+        for obj in model.objects.visible_to(user).filter(pk__in=ids).select_related("region")  # type: ignore[attr-defined]
+    }
+    items = [(rows[i], signs[i]) for i in ids if i in rows]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "indicators/drilldown.html",
+        {
+            "drill": result,
+            "items": items,
+            "page": page,
+            "query": query.urlencode(),
+            "stored_shown": indicator.format(result.stored),
+            "breadcrumb": region_breadcrumb(user=user, region=result.region),
+        },
+    )
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for indicator in catalogue.all_indicators():
+        current = services.effective_params(indicator)
+        rows.append(
+            {
+                "indicator": indicator,
+                "params": [(p.label, _param_text(p, current.get(name))) for name, p in indicator.params.items()],
+            }
+        )
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {
+            "rows": rows,
+            "can_manage": has_perm(request.user, Perm.MANAGE_STATISTICS),  # type: ignore[arg-type]
+            "direction_labels": catalogue.DIRECTION_LABELS,
+            "kind_labels": catalogue.KIND_LABELS,
+        },
+    )
+
+
+def _param_text(param: catalogue.Param, value: Any) -> str:
+    if isinstance(param.default, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list):
+        labels = dict(param.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    return str(value)
+
+
+@staff_view(Perm.MANAGE_STATISTICS)
+def params_edit(request: HttpRequest) -> HttpResponse:
+    indicator = _indicator_or_404(request.GET.get("code", ""))
+    if not indicator.params:
+        raise Http404
+    current = services.effective_params(indicator)
+    form = params_form(indicator, current, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.params_update(actor=request.user, indicator=indicator, params=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("口径参数已保存，相关月份将重新计算。"))
+            return redirect("indicators:catalogue")
+    return render(
+        request,
+        "indicators/params_form.html",
+        {"indicator": indicator, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def entered_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    can_enter = has_perm(user, Perm.ENTER_STATISTICS)
+    form = EnteredValueForm(
+        request.POST if request.method == "POST" else None,
+        initial={"region": user.region_id, "period": timezone.localdate().strftime("%Y-%m")},
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_enter:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.entered_value_set(
+                    actor=user,
+                    indicator=_indicator_or_404(data["indicator"]),
+                    region_code=data["region"],
+                    period=data["period"],
+                    value=data["value"],
+                    source=data["source"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("indicators:entered")
+        status = 422
+    entries = EnteredValue.objects.visible_to(user).select_related("entered_by")[:200]
+    names = dict(Region.objects.filter(code__in={e.region_code for e in entries}).values_list("code", "name"))
+    rows = [(e, catalogue.get(e.indicator), names.get(e.region_code, e.region_code)) for e in entries]
+    return render(
+        request, "indicators/entered.html", {"form": form, "rows": rows, "can_enter": can_enter}, status=status
+    )
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def target_list(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    region = region_get(user=user, code=code)
+    period = _period(request, region.code)
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    names = {region.code: region.name, **{c.code: c.name for c in children}}
+    rows = targets.targets_for(names, period)
+    book = targets.book_for(rows, period)
+    progress = [p for p in (targets.progress_of(t, period, book) for t in rows) if p is not None]
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "region": region,
+            "period": period,
+            "progress": progress,
+            "names": names,
+            "form": TargetForm(),
+            "upload": TargetUploadForm(),
+            "can_set": has_perm(user, Perm.SET_TARGETS),
+            "breadcrumb": region_breadcrumb(user=user, region=region),
+        },
+    )
+
+
+@staff_view(Perm.SET_TARGETS)
+def target_split(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's target and its split among the children, in one form."""
+    user: Any = request.user
+    region = region_get(user=user, code=code)
+    form = TargetForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        return render(request, "indicators/target_split.html", {"region": region, "form": form, "rows": None})
+    indicator = _indicator_or_404(form.cleaned_data["indicator"])
+    start, end = form.cleaned_data["start_year"], form.cleaned_data["end_year"]
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    existing = {
+        t.region_code: t
+        for t in Target.objects.visible_to(user).filter(
+            indicator=indicator.code,
+            start_year=start,
+            end_year=end,
+            region_code__in=[region.code, *[c.code for c in children]],
+        )
+    }
+    errors: list[str] = []
+    status = 200
+    note = request.POST.get("note", "")
+    if request.method == "POST":
+        try:
+            parts = {
+                c.code: indicator.stored(Decimal(raw))
+                for c in children
+                if (raw := request.POST.get(f"part_{c.code}", "").strip())
+            }
+            whole_raw = request.POST.get("whole", "").strip()
+            if whole_raw and targets.can_set_target_for(user, region.code):
+                targets.target_set(
+                    actor=user,
+                    indicator=indicator,
+                    region_code=region.code,
+                    start_year=start,
+                    end_year=end,
+                    value=indicator.stored(Decimal(whole_raw)),
+                    note=note,
+                )
+            targets.target_split(
+                actor=user, indicator=indicator, parent=region, start_year=start, end_year=end, parts=parts, note=note
+            )
+        except InvalidOperation:
+            errors.append(_("目标值应为数字。"))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        else:
+            messages.success(request, _("目标已保存。"))
+            return redirect(reverse("indicators:targets", args=[region.code]))
+        status = 422
+    rows = [
+        (
+            c,
+            request.POST.get(f"part_{c.code}")
+            if request.method == "POST"
+            else indicator.shown(existing[c.code].value)
+            if c.code in existing
+            else "",
+        )
+        for c in children
+    ]
+    whole = existing.get(region.code)
+    return render(
+        request,
+        "indicators/target_split.html",
+        {
+            "region": region,
+            "form": form,
+            "indicator": indicator,
+            "rows": rows,
+            "whole": indicator.shown(whole.value) if whole else None,
+            "can_set_whole": targets.can_set_target_for(user, region.code),
+            "note": note or (whole.note if whole else ""),
+            "errors": errors,
+            "breadcrumb": region_breadcrumb(user=user, region=region),
+        },
+        status=status,
+    )
+
+
+@staff_view(Perm.SET_TARGETS)
+def target_template(request: HttpRequest) -> HttpResponse:
+    return exports.target_template_response()
+
+
+@require_POST
+@staff_view(Perm.SET_TARGETS)
+def target_upload(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = TargetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("indicators:targets", code=user.region_id)
+    result = exports.targets_import(actor=user, upload=form.cleaned_data["file"])
+    return render(request, "indicators/target_upload_result.html", {"result": result}, status=200)
+
+
+@staff_view(Perm.VIEW_STATISTICS)
+def period_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    root = user.region_id
+    periods = selectors.computed_periods(root)
+    locks = {lock.period: lock for lock in PeriodLock.objects.select_related("changed_by")}
+    stale = set(StalePeriod.objects.values_list("period", flat=True))
+    rows = [(p, locks.get(p), p in stale) for p in periods]
+    return render(
+        request,
+        "indicators/periods.html",
+        {"rows": rows, "can_manage": has_perm(user, Perm.MANAGE_STATISTICS), "form": LockForm()},
+    )
+
+
+@require_POST
+@staff_view(Perm.MANAGE_STATISTICS)
+def period_lock(request: HttpRequest) -> HttpResponse:
+    form = LockForm(request.POST)
+    if form.is_valid():
+        try:
+            services.period_lock(
+                actor=request.user,
+                period=form.cleaned_data["period"],
+                locked=form.cleaned_data["action"] == "lock",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已锁定。") if form.cleaned_data["action"] == "lock" else _("已解锁。"))
+    else:
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+    return redirect("indicators:periods")
+
+
+@staff_view(Perm.MANAGE_STATISTICS)
+def boundary_upload(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = BoundaryForm(request.POST or None, request.FILES or None, initial={"region": user.region_id})
+    report: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            prefix = read_prefix(user) or "-"
+            region = Region.objects.filter(code=form.cleaned_data["region"], code__startswith=prefix).first()
+            if region is None:
+                form.add_error("region", _("区划代码不存在或不在管辖范围内。"))
+            else:
+                try:
+                    _b, drawn, ignored = services.boundary_upload(
+                        actor=user, region=region, raw=form.cleaned_data["file"].read()
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    report = {"region": region, "drawn": len(drawn), "ignored": ignored}
+        if report is None:
+            status = 422
+    return render(request, "indicators/boundary_upload.html", {"form": form, "report": report}, status=status)
