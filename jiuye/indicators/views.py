@@ -24,7 +24,7 @@ from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import read_prefix
 from jiuye.indicators import catalogue, exports, selectors, services, targets
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
-from jiuye.indicators.models import EnteredValue, MapBoundary, PeriodLock, StalePeriod, Target
+from jiuye.indicators.models import EnteredValue, MapBoundary, Measurement, PeriodLock, StalePeriod, Target
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb, region_get
 from jiuye.registry.models import Household, Person
@@ -93,6 +93,11 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "unmapped": [row.region for row in board.children if row.region.code not in drawn] if boundary else [],
             "can_drill": has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "names": {region.code: region.name, **{row.region.code: row.region.name for row in board.children}},
+            # Built once here rather than per row in the template.
+            "period_q": period.strftime("%Y-%m"),
+            "period_options": [p.strftime("%Y-%m") for p in board.periods],
+            "drill_url": reverse("indicators:drilldown", args=[region.code]),
+            "stats_root": reverse("indicators:home"),
         },
     )
 
@@ -127,6 +132,20 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     items = [(rows[i], signs[i]) for i in ids if i in rows]
     query = request.GET.copy()
     query.pop("page", None)
+    # A rate drills into the figures it is made of; an entered figure shows its entry.
+    stored = dict(
+        Measurement.objects.filter(
+            region_code=result.region.code, period=result.period, indicator__in=indicator.inputs
+        ).values_list("indicator", "value")
+    )
+    inputs = [(spec, stored.get(spec.code)) for spec in (catalogue.get(c) for c in indicator.inputs) if spec]
+    entry = (
+        EnteredValue.objects.filter(indicator=indicator.code, region_code=result.region.code, period__lte=result.period)
+        .order_by("-period")
+        .first()
+        if indicator.entered
+        else None
+    )
     return render(
         request,
         "indicators/drilldown.html",
@@ -136,6 +155,8 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "stored_shown": indicator.format(result.stored),
+            "inputs": inputs,
+            "entry": entry,
             "breadcrumb": region_breadcrumb(user=user, region=result.region),
         },
     )

@@ -44,7 +44,7 @@ class Household(ScopedModel):
     # "<village code>/<number>": one indexed equality for the bulk lookups of an import.
     key = models.CharField(_("户键"), max_length=53, unique=True, editable=False)
     relocation_site = models.CharField(_("易地搬迁安置点"), max_length=100, blank=True)
-    zero_employment = models.BooleanField(_("零就业家庭"), default=False, db_index=True)
+    zero_employment = models.BooleanField(_("零就业家庭"), default=False)
     has_labor = models.BooleanField(_("有劳动力"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -54,6 +54,12 @@ class Household(ScopedModel):
         verbose_name = _("家庭户")
         verbose_name_plural = _("家庭户")
         constraints = [models.UniqueConstraint(fields=["region", "number"], name="household_number_in_village")]
+        # The flagged households only (a few percent): listing them by region reads this alone.
+        indexes = [
+            models.Index(
+                fields=["region", "id"], condition=models.Q(zero_employment=True), name="household_zero_region"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id}-{self.number}"
@@ -107,9 +113,10 @@ class Person(ScopedModel):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         indexes = [
-            models.Index(fields=["region", "status"], name="person_region_status"),
-            # The registry list's order: a county's first page is an index range scan.
+            # The registry list's order: a county's first page is an index range scan, with or
+            # without a status filter.
             models.Index(fields=["region", "household", "id"], name="person_region_order"),
+            models.Index(fields=["status", "region", "household", "id"], name="person_status_region_order"),
         ]
 
     def __str__(self) -> str:

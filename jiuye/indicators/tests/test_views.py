@@ -232,3 +232,23 @@ def test_api_catalogue_and_scoped_measurements(city: dict[str, int], client_for:
     ]
     assert client.get(f"/api/v1/measurements?indicator=zero_employment_households&region={COUNTY_B}").status_code == 404
     assert client.get(f"/api/v1/measurements?indicator=nope&region={COUNTY_A}").status_code == 404
+
+
+def test_a_rate_drills_into_its_parts_and_an_entered_figure_shows_its_source(
+    city: dict[str, int], personas: dict[str, User], client_for: object
+) -> None:
+    EnteredValue.objects.create(
+        indicator="urban_employed",
+        region_code=COUNTY_A,
+        period=MONTH,
+        value=Decimal(500),
+        source="县统计局年报",
+        entered_by=personas["county_a"],
+    )
+    services.compute_period(MONTH)
+    client: Client = client_for("county_a")  # type: ignore[operator]
+    rate = client.get(f"/stats/{COUNTY_A}/drill/?indicator=registered_unemployment_rate&period=2025-12")
+    assert rate.status_code == 200
+    assert [spec.code for spec, _v in rate.context["inputs"]] == ["registered_unemployed", "urban_employed"]
+    entered = client.get(f"/stats/{COUNTY_A}/drill/?indicator=urban_employed&period=2025-12")
+    assert "县统计局年报" in entered.content.decode()
