@@ -56,10 +56,13 @@ CITY_PERSONS ?= 1500000
 ROWS ?= 200000
 XLSX_ROWS ?= 100000
 bench: setup
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
 	scripts/with-postgres.sh $(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
 	$(PY) bench/city.py --persons $(CITY_PERSONS)
 	scripts/with-postgres.sh $(PY) bench/city.py --persons $(CITY_PERSONS)
+	$(PY) bench/compare_import_export.py
+	scripts/with-postgres.sh $(PY) bench/compare_import_export.py
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock

@@ -240,9 +240,12 @@ class ZeroEmploymentCase(ScopedModel):
     """A household found with nobody employed: open until a member is employed."""
 
     personal_data: ClassVar[bool] = True
-    scope_field: ClassVar[str] = "household__region__code"
+    # The household's village, copied at opening (a household never changes village): the case
+    # list of a city is read, filtered, counted and grouped from this table alone.
+    scope_field: ClassVar[str] = "region_code"
 
     household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="cases")
+    region_code = models.CharField(_("所属区划"), max_length=12)
     status = models.CharField(_("状态"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_on = models.DateField(_("认定日期"))
     deadline = models.DateField(_("清零期限"))
@@ -267,7 +270,10 @@ class ZeroEmploymentCase(ScopedModel):
                 fields=["household"], condition=Q(status="open"), name="one_open_case_per_household"
             )
         ]
-        indexes = [models.Index(fields=["status", "deadline"], name="case_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline", "id"], name="case_status_deadline"),
+            models.Index(fields=["region_code", "status"], name="case_region_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.opened_on}"

@@ -122,7 +122,7 @@ def case_list(
             Q(household__relocation_site__gt="") | Q(household__members__groups__group="relocated")
         ).distinct()
     if region and code_level(region):
-        qs = qs.filter(household__region__code__startswith=code_prefix(region))
+        qs = qs.filter(**prefix_lookup("region_code", code_prefix(region)))
     return qs.order_by("deadline", "id")
 
 
@@ -140,7 +140,7 @@ def case_counts_by_county(*, user: Any) -> list[dict[str, Any]]:
     rows = (
         ZeroEmploymentCase.objects.visible_to(user)
         .filter(status=CaseStatus.OPEN)
-        .annotate(county=Substr("household__region_id", 1, 6))
+        .annotate(county=Substr("region_code", 1, 6))
         .values("county")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
         .order_by("county")

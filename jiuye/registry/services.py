@@ -123,7 +123,10 @@ def household_refresh(*, household: Household, on: date | None = None, rule: rul
     open_case = ZeroEmploymentCase.objects.filter(household=household, status=CaseStatus.OPEN).first()
     if verdict.zero_employment and open_case is None:
         case = ZeroEmploymentCase.objects.create(
-            household=household, opened_on=on, deadline=on + timedelta(days=rule.clear_days)
+            household=household,
+            region_code=household.region_id,
+            opened_on=on,
+            deadline=on + timedelta(days=rule.clear_days),
         )
         audit_record(action="registry.zero_case_open", obj=case, region_code=household.region_id)
     elif not verdict.zero_employment and open_case is not None:
@@ -145,6 +148,7 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
     ids = sorted(set(household_ids))
     members: dict[int, list[rules.MemberFacts]] = {i: [] for i in ids}
     current: dict[int, tuple[bool, bool]] = {}
+    regions: dict[int, str] = {}
     step = lookup_batch_size()
     for start in range(0, len(ids), step):
         chunk = ids[start : start + step]
@@ -152,12 +156,11 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
             "household_id", "birth_date", "labor_ability", "willing", "status", "state"
         ):
             members[hid].append(rules.MemberFacts(birth, ability, willing, status, state))
-        current.update(
-            (hid, (zero, labor))
-            for hid, zero, labor in Household.objects.filter(pk__in=chunk).values_list(
-                "pk", "zero_employment", "has_labor"
-            )
-        )
+        for hid, zero, labor, region in Household.objects.filter(pk__in=chunk).values_list(
+            "pk", "zero_employment", "has_labor", "region_id"
+        ):
+            current[hid] = (zero, labor)
+            regions[hid] = region
     verdicts = {hid: rules.household_verdict(facts, on, rule) for hid, facts in members.items()}
     for zero in (True, False):
         for labor in (True, False):
@@ -181,7 +184,9 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
     to_close = [case for h, case in open_cases.items() if not verdicts[h].zero_employment]
     ZeroEmploymentCase.objects.bulk_create(
         [
-            ZeroEmploymentCase(household_id=h, opened_on=on, deadline=on + timedelta(days=rule.clear_days))
+            ZeroEmploymentCase(
+                household_id=h, region_code=regions[h], opened_on=on, deadline=on + timedelta(days=rule.clear_days)
+            )
             for h in to_open
         ],
         batch_size=1000,
@@ -248,8 +253,8 @@ def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
         )
         changed += cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {q(case)} (household_id, status, opened_on, deadline, close_note)"  # noqa: S608
-            f" SELECT h.id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment"
+            f"INSERT INTO {q(case)} (household_id, region_code, status, opened_on, deadline, close_note)"  # noqa: S608
+            f" SELECT h.id, h.region_id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment"
             f" AND NOT EXISTS (SELECT 1 FROM {q(case)} c WHERE c.household_id = h.id AND c.status = %s)",
             [CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), CaseStatus.OPEN],
         )
