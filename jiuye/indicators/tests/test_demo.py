@@ -37,3 +37,28 @@ def test_demo_city_measurements_equal_a_fresh_computation(
     second = io.StringIO()
     call_command("demo_statistics", stdout=second)
     assert '"computed_months": []' in second.getvalue()  # idempotent
+    _report_of_the_demo_year(latest)
+
+
+def _report_of_the_demo_year(latest: object) -> None:
+    """The report for the demo year: no mask left, every figure its measurement, gaps marked."""
+    from docx import Document
+
+    from jiuye.indicators import catalogue
+    from jiuye.regions.models import Region
+    from jiuye.reports import builder, writers
+
+    year = latest.year  # type: ignore[attr-defined]
+    report = builder.build(Region.objects.get(code=CITY), year)
+    assert report.context.period == latest
+    assert report.figures
+    for figure in report.figures:
+        stored = Measurement.objects.get(indicator=figure.code, region_code=CITY, period=latest).value
+        indicator = catalogue.get(figure.code)
+        assert indicator is not None and figure.text == indicator.format(stored)
+    # Every registered indicator the template names has its figure; every gap names its module.
+    assert report.gaps and all(g.module and g.reason for g in report.gaps)
+    document = Document(io.BytesIO(writers.to_docx(report)))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "*" not in body
+    assert body.count(writers.GAP_MARK) == len(report.gaps) + 1  # each gap, plus the appendix's title
