@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from freezegun import freeze_time
 
 from jiuye.accounts.models import User
 from jiuye.conftest import COUNTY_A, VILLAGE_A
@@ -68,6 +69,7 @@ def test_check_finds_a_stale_or_tampered_figure(admin: User) -> None:
     assert json.loads(out.getvalue().splitlines()[-1])["differences"] == 0
 
 
+@freeze_time("2026-11-27 10:00:00")
 def test_a_registry_change_marks_the_months_it_touches(admin: User) -> None:
     person = factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
     StalePeriod.objects.all().delete()
