@@ -36,6 +36,12 @@ def _number(indicator: catalogue.Indicator, value: Decimal | None) -> Any:
     return "" if shown is None else float(shown)
 
 
+def _detail(indicator: catalogue.Indicator, value: Decimal | None) -> Any:
+    """As the charts draw it: whole persons or households where the headline is in 万."""
+    shown = indicator.detail(value)
+    return "" if shown is None else float(shown)
+
+
 def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
     """Three sheets: the month's figures with targets, the focus trend, the comparison of the
     subdivisions — exactly the numbers the charts draw."""
@@ -76,13 +82,13 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
 
     focus = board.focus
     trend = book.add_worksheet(_("月度趋势"))
-    trend.write_string(0, 0, f"{board.region.name} {focus.name}（{focus.unit}）", mark)
+    trend.write_string(0, 0, f"{board.region.name} {focus.name}（{focus.detail_unit}）", mark)
     trend.write_row(1, 0, [_("月份"), _("数值")], head)
     for n, (month, value) in enumerate(board.trend, start=2):
-        trend.write_row(n, 0, [month.strftime("%Y-%m"), _number(focus, value)])
+        trend.write_row(n, 0, [month.strftime("%Y-%m"), _detail(focus, value)])
 
     compare = book.add_worksheet(_("下级对比"))
-    compare.write_string(0, 0, f"{board.region.name} {period} {focus.name}（{focus.unit}）", mark)
+    compare.write_string(0, 0, f"{board.region.name} {period} {focus.name}（{focus.detail_unit}）", mark)
     compare.write_row(1, 0, [_("区划代码"), _("区划"), _("数值"), _("目标"), _("完成率(%)"), _("排名")], head)
     for n, row in enumerate(board.children, start=2):
         compare.write_row(
@@ -91,13 +97,17 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
             [
                 row.region.code,
                 safe_cell(row.region.name),
-                _number(focus, row.value),
-                _number(focus, row.progress.target.value) if row.progress else "",
+                _detail(focus, row.value),
+                _detail(focus, row.progress.target.value) if row.progress else "",
                 float(row.progress.percent) if row.progress and row.progress.percent is not None else "",
                 row.rank or "",
             ],
         )
     compare.set_column(0, 1, 16)
+    for each in (sheet, trend, compare):  # printed on A4: landscape, one page wide
+        each.set_landscape()
+        each.set_paper(9)
+        each.fit_to_pages(1, 0)
     book.close()
     return buffer.getvalue()
 
