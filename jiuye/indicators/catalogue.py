@@ -42,7 +42,6 @@ class Kind(StrEnum):
 
 DIRECTION_LABELS = {Direction.HIGHER: _("越高越好"), Direction.CEILING: _("不超过目标")}
 KIND_LABELS = {Kind.STOCK: _("期末时点数"), Kind.FLOW: _("年初至期末累计")}
-RECORD_LABELS = {"person": _("人员"), "household": _("家庭户")}
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,14 @@ class Indicator:
     def detail_unit(self) -> Any:
         """The unit for subdivisions, where 万人 would round to 0.00: the stored unit."""
         return self.base_unit if self.scale > 1 and self.base_unit else self.unit
+
+    @property
+    def detail_decimals(self) -> int:
+        return self.decimals if self.detail_unit == self.unit else 0
+
+    def format_detail(self, value: Decimal | None) -> str:
+        shown = self.detail(value)
+        return "" if shown is None else f"{shown:,.{self.detail_decimals}f}"
 
     def detail(self, value: Decimal | None) -> Decimal | None:
         """A value in ``detail_unit`` (whole persons or households for scaled counts)."""

@@ -9,8 +9,7 @@ from typing import Any
 
 from jiuye.indicators import catalogue, services, targets
 from jiuye.indicators.models import EnteredValue, Measurement, Target
-from jiuye.indicators.selectors import add_months
-from jiuye.indicators.snapshot import month_start
+from jiuye.indicators.snapshot import add_months, month_start
 from jiuye.regions.models import Region
 
 DEMO_SOURCE = "演示数据（虚构，仅供演示）"

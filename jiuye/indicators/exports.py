@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -115,14 +116,8 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
 def dashboard_response(board: Dashboard, *, user: Any) -> HttpResponse:
     response = HttpResponse(dashboard_workbook(board, user=user), content_type=XLSX)
     name = f"统计-{board.region.name}-{board.period:%Y%m}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -153,7 +148,7 @@ def target_template_response() -> HttpResponse:
     listing.set_column(0, 1, 36)
     book.close()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('目标任务模板.xlsx')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('目标任务模板.xlsx')}"
     return response
 
 

@@ -15,13 +15,8 @@ from jiuye.indicators import catalogue, targets
 from jiuye.indicators.catalogue import Indicator
 from jiuye.indicators.models import Measurement, PeriodLock, StalePeriod, Target
 from jiuye.indicators.services import effective_params, period_end
-from jiuye.indicators.snapshot import Snapshot, month_start
+from jiuye.indicators.snapshot import Snapshot, add_months, month_start
 from jiuye.regions.models import Region
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def latest_period(region_code: str) -> date | None:
@@ -29,8 +24,11 @@ def latest_period(region_code: str) -> date | None:
 
 
 def computed_periods(region_code: str) -> list[date]:
-    return sorted(
-        set(Measurement.objects.filter(region_code=region_code).values_list("period", flat=True)), reverse=True
+    return list(
+        Measurement.objects.filter(region_code=region_code)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
     )
 
 

@@ -31,7 +31,7 @@ from jiuye.indicators.models import (
     StalePeriod,
 )
 from jiuye.indicators.regiontree import RegionTree
-from jiuye.indicators.snapshot import Snapshot, month_end, month_start
+from jiuye.indicators.snapshot import Snapshot, add_months, month_end, month_start
 
 VALUE_PLACES = Decimal("0.0001")
 
@@ -255,7 +255,7 @@ def mark_stale(*, since: date) -> list[date]:
     while current <= today:
         if current not in locked:
             months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        current = add_months(current, 1)
     existing = set(StalePeriod.objects.filter(period__in=months).values_list("period", flat=True))
     StalePeriod.objects.bulk_create([StalePeriod(period=m) for m in months if m not in existing])
     return months

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "focus": {"name": str(board.focus.name), "unit": str(board.focus.unit), "decimals": board.focus.decimals},
         "detail": {
             "unit": str(board.focus.detail_unit),
-            "decimals": board.focus.decimals if board.focus.detail_unit == board.focus.unit else 0,
+            "decimals": board.focus.detail_decimals,
         },
         "trend": [{"period": m.strftime("%Y-%m"), "value": _float(board.focus.detail(v))} for m, v in board.trend],
         "trendTarget": _float(board.focus.detail(board.trend_target)),
@@ -228,8 +228,6 @@ def entered_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_enter:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data

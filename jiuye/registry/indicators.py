@@ -25,6 +25,10 @@ EMPLOYED = sorted(rules.DEFAULT_EMPLOYED)
 NON_FARM = EMPLOYED  # 转移就业: every kind of non-farm work, at home or away
 ABLE = sorted(rules.WITH_ABILITY)
 
+# The seed's units: counts stored whole, shown in 万 with two decimals.
+IN_10K_PERSONS: dict[str, Any] = {"unit": _("万人"), "scale": 10000, "base_unit": _("人"), "decimals": 2}
+IN_10K_HOUSEHOLDS: dict[str, Any] = {"unit": _("万户"), "scale": 10000, "base_unit": _("户"), "decimals": 2}
+
 _statuses = tuple((s.value, s.label) for s in EmploymentStatus)
 _groups = tuple((g.value, g.label) for g in KeyGroup)
 _forms = tuple((f.value, f.label) for f in EmploymentForm)
@@ -83,10 +87,7 @@ register(
     Indicator(
         code="urban_new_employment",
         name=_("城镇新增就业"),
-        unit=_("万人"),
-        scale=10000,
-        base_unit=_("人"),
-        decimals=2,
+        **IN_10K_PERSONS,
         kind=Kind.FLOW,
         records="person",
         key=True,
@@ -188,10 +189,7 @@ register(
     Indicator(
         code="rural_transfer_employment",
         name=_("农村劳动力转移就业"),
-        unit=_("万人"),
-        scale=10000,
-        base_unit=_("人"),
-        decimals=2,
+        **IN_10K_PERSONS,
         records="person",
         key=True,
         module=MODULE,
@@ -215,10 +213,7 @@ register(
     Indicator(
         code="poverty_alleviated_working",
         name=_("脱贫人口务工"),
-        unit=_("万人"),
-        scale=10000,
-        base_unit=_("人"),
-        decimals=2,
+        **IN_10K_PERSONS,
         records="person",
         key=True,
         module=MODULE,
@@ -235,10 +230,7 @@ register(
     Indicator(
         code="relocated_employment",
         name=_("易地搬迁劳动力就业创业"),
-        unit=_("万人"),
-        scale=10000,
-        base_unit=_("人"),
-        decimals=2,
+        **IN_10K_PERSONS,
         records="person",
         module=MODULE,
         definition=_("期末处于就业或创业状态的易地搬迁人员。"),
@@ -261,10 +253,7 @@ register(
     Indicator(
         code="public_welfare_placement",
         name=_("公益性岗位安置就业困难人员和脱贫劳动力"),
-        unit=_("万人"),
-        scale=10000,
-        base_unit=_("人"),
-        decimals=2,
+        **IN_10K_PERSONS,
         kind=Kind.FLOW,
         records="person",
         module=MODULE,
@@ -313,23 +302,20 @@ def _household_facts(snap: Snapshot) -> pl.DataFrame:
     return result
 
 
-def zero_households(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    facts = _household_facts(snap)
-    return _households(facts.filter(pl.col("labour") & ~pl.col("employed")))
+def _households_where(condition: pl.Expr) -> Any:
+    """A calculator: the households whose facts on the day meet ``condition``."""
+
+    def calculate(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+        return _households(_household_facts(snap).filter(condition))
+
+    return calculate
 
 
-def relocated_with_labour(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _households(_household_facts(snap).filter(pl.col("relocated") & pl.col("labour")))
-
-
-def relocated_cleared(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    facts = _household_facts(snap)
-    return _households(facts.filter(pl.col("relocated") & pl.col("labour") & pl.col("employed")))
-
-
-def relocated_zero(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    facts = _household_facts(snap)
-    return _households(facts.filter(pl.col("relocated") & pl.col("labour") & ~pl.col("employed")))
+_LABOUR, _EMPLOYED, _RELOCATED = pl.col("labour"), pl.col("employed"), pl.col("relocated")
+zero_households = _households_where(_LABOUR & ~_EMPLOYED)
+relocated_with_labour = _households_where(_RELOCATED & _LABOUR)
+relocated_cleared = _households_where(_RELOCATED & _LABOUR & _EMPLOYED)
+relocated_zero = _households_where(_RELOCATED & _LABOUR & ~_EMPLOYED)
 
 
 register(
@@ -363,10 +349,7 @@ register(
     Indicator(
         code="relocated_zero_cleared",
         name=_("有劳动力搬迁家庭零就业动态清零户数"),
-        unit=_("万户"),
-        scale=10000,
-        base_unit=_("户"),
-        decimals=2,
+        **IN_10K_HOUSEHOLDS,
         records="household",
         module=MODULE,
         definition=_("期末有劳动力、且至少一名成员就业的易地搬迁家庭户数。"),

@@ -19,7 +19,7 @@ from typing import Any
 from django.template import engines
 from django.utils import timezone
 
-from jiuye.indicators import catalogue, targets
+from jiuye.indicators import targets
 from jiuye.indicators.models import Measurement
 from jiuye.regions.models import Region
 
@@ -140,7 +140,3 @@ def target_rows(region: Region, year: int, period: date | None) -> list[targets.
     rows = targets.targets_for(codes, date(year, 12, 1))
     book = targets.book_for(rows, period)
     return [p for p in (targets.progress_of(t, period, book) for t in rows) if p is not None]
-
-
-def indicator_or_none(code: str) -> catalogue.Indicator | None:
-    return catalogue.get(code)

@@ -22,11 +22,9 @@ def figure(value: Decimal | None, indicator: Indicator) -> str:
 @register.filter
 def detail(value: Decimal | None, indicator: Indicator) -> str:
     """A subdivision's value in the indicator's detail unit (whole persons under 万人)."""
-    shown = indicator.detail(value)
-    if shown is None:
+    if value is None:
         return _("暂无数据")
-    decimals = indicator.decimals if indicator.detail_unit == indicator.unit else 0
-    return f"{shown:,.{decimals}f}"
+    return indicator.format_detail(value)
 
 
 @register.filter

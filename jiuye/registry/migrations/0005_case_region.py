@@ -6,9 +6,8 @@ from django.db import migrations, models
 def fill_region(apps, schema_editor):  # type: ignore[no-untyped-def]
     Case = apps.get_model("registry", "ZeroEmploymentCase")
     Household = apps.get_model("registry", "Household")
-    regions = dict(Household.objects.filter(cases__isnull=False).values_list("pk", "region_id"))
-    for case in Case.objects.only("pk", "household_id").iterator():
-        Case.objects.filter(pk=case.pk).update(region_code=regions[case.household_id])
+    village = Household.objects.filter(pk=models.OuterRef("household_id")).values("region_id")[:1]
+    Case.objects.update(region_code=models.Subquery(village))  # one statement, however many cases
 
 
 class Migration(migrations.Migration):
