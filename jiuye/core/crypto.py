@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +39,19 @@ def encrypt(plaintext: str, *, purpose: str) -> str:
     return _PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
+def encrypt_many(plaintexts: Sequence[str], *, purpose: str) -> list[str]:
+    """``encrypt`` over many values (an import batch): one cipher, one draw of nonces."""
+    cipher = _cipher(purpose, settings.JIUYE_FIELD_KEY)
+    aad = purpose.encode()
+    nonces = os.urandom(12 * len(plaintexts))
+    seal, b64 = cipher.encrypt, base64.b64encode
+    out = []
+    for i, text in enumerate(plaintexts):
+        nonce = nonces[12 * i : 12 * i + 12]
+        out.append(_PREFIX + b64(nonce + seal(nonce, text.encode(), aad)).decode())
+    return out
+
+
 def decrypt(token: str, *, purpose: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("unknown ciphertext version")
@@ -48,6 +62,13 @@ def decrypt(token: str, *, purpose: str) -> str:
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed hash for exact lookup and de-duplication without storing the value."""
     return hmac.new(_derived("idx:" + purpose, settings.JIUYE_FIELD_KEY), value.encode(), hashlib.sha256).hexdigest()
+
+
+def blind_index_many(values: Sequence[str], *, purpose: str) -> list[str]:
+    """``blind_index`` over many values, with the key derived once."""
+    key = _derived("idx:" + purpose, settings.JIUYE_FIELD_KEY)
+    digest = hmac.digest
+    return [digest(key, value.encode(), "sha256").hex() for value in values]
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]

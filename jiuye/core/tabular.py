@@ -133,7 +133,7 @@ def read_table(path: Path | str, *, known_headers: Sequence[str], required: Sequ
 
             def data_rows(start: int = number) -> Iterator[tuple[int, list[str], set[int]]]:
                 for n, (cells, numeric_cells) in enumerate(source, start=start + 1):
-                    if any(c.strip() for c in cells):
+                    if "".join(cells).strip():
                         yield n, cells, numeric_cells
 
             return Table(columns=columns, header_row=number, rows=data_rows())

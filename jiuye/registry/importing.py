@@ -1,10 +1,17 @@
 """The labour-force ledger import (劳动力信息采集表, IMPORT-TEMPLATES §1).
 
-Two passes over the file, streaming:
-1. a light pass for what spans rows: duplicate ID numbers and heads per household;
-2. batches of rows: column-wise validation with polars (every rule over the whole batch at
-   once, errors keyed by source row number), then one transaction per batch that writes through
-   bulk operations and records the batch in the audit log.
+Columnar end to end, streaming, in batches:
+1. a first pass over four columns for what spans rows: the first row of each ID number and the
+   rows naming a head, per household (two small polars frames);
+2. each batch becomes a polars frame and every rule runs over the whole batch at once: expressions
+   and joins, and where a rule is not an expression (dates as the field writes them, key-group
+   lists, credit codes) a Python check per *distinct* value; errors are keyed by source row;
+3. one transaction per batch: persons already in the registry are found by keyed hash in one
+   query and compared column by column, so unchanged rows cost nothing more; new persons are
+   hashed and encrypted in tight loops, their ids drawn before writing, and persons, status spells
+   and key groups written straight from frames (``COPY`` on PostgreSQL, ``executemany`` on
+   SQLite); the few changed persons go through a per-row path; the households touched are
+   refreshed by four set-based statements; one audit row per batch.
 
 Every input row ends created, updated, unchanged or rejected (with row, column, value, reason).
 A person is found again by the keyed hash of the ID number, so re-importing changes nothing.
@@ -13,27 +20,27 @@ A person is found again by the keyed hash of the ID number, so re-importing chan
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.bulk import db_date, db_datetime, insert_many, lookup_batch_size
+from jiuye.core.bulk import allocate_ids, db_datetime, insert_frame, insert_many, is_one_of
 from jiuye.core.credit_code import is_valid_credit_code
-from jiuye.core.crypto import encrypt
+from jiuye.core.crypto import encrypt_many
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
 from jiuye.core.signals import notify_records_changed
-from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table, to_halfwidth
+from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
 from jiuye.regions.models import Region
 from jiuye.registry import services
 from jiuye.registry.choices import (
@@ -164,6 +171,19 @@ def _open(path: Path) -> Table:
     return read_table(path, known_headers=HEADERS, required=REQUIRED)
 
 
+Row = tuple[int, list[str], set[int]]  # (source row number, cells, indexes of cells Excel kept as numbers)
+_KEYS = [k for _h, k, _r in COLUMNS]
+_TEXT = pl.Utf8
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """What the first pass learns about the whole file."""
+
+    first_seen: pl.DataFrame  # id_number → __first (the first row carrying it)
+    heads: pl.DataFrame  # (village, household) → __heads (the rows naming a head, sorted)
+
+
 def run_import(
     path: Path | str,
     *,
@@ -183,114 +203,168 @@ def run_import(
     path = Path(path)
     ctx = _context(user, as_of)
     result = ImportResult()
-    first_seen, heads = _first_pass(_open(path))
+    spans = _first_pass(_open(path))
     table = _open(path)
     result.columns = table.columns
     unknown = [c[1:] for c in table.columns if c.startswith("?")]
     if unknown:
         result.warnings.append(_("以下列不是模板中的列，已忽略：%(columns)s") % {"columns": "、".join(unknown)})
     index = {name: i for i, name in enumerate(table.columns) if not name.startswith("?")}
-    for batch in _batches(table.rows, batch_size):
-        result.rows_read += len(batch)
-        batch = [row for row in batch if row[0] > start_after_row]
-        if not batch:
-            continue
+
+    def prepare(batch: list[Row]) -> tuple[list[Row], ImportResult, pl.DataFrame]:
+        """Everything that needs no database: validation, hashes, ciphertexts, masks, pinyin."""
         part = ImportResult(columns=table.columns)
-        frame = _frame(batch, index)
-        accepted = _validate(frame, batch, ctx, part, first_seen, heads, index.get("公民身份号码"))
-        for number, cells, _numeric in batch:
-            if number in part.rejected_rows:
-                part.source_rows[number] = cells
+        accepted = _validate(_frame(batch, index), batch, ctx, part, spans, index.get("公民身份号码"))
+        return batch, part, _sealed(accepted)
+
+    for read, prepared in _ahead(_batches(table.rows, batch_size), start_after_row, prepare):
+        result.rows_read += read
+        if prepared is None:
+            continue
+        batch, part, accepted = prepared
         _commit_with_retry(accepted, ctx, part, batch, dry_run=dry_run, on_batch=on_batch)
         result.merge(part)
     return result
 
 
-def _batches(
-    rows: Iterator[tuple[int, list[str], set[int]]], size: int
-) -> Iterator[list[tuple[int, list[str], set[int]]]]:
-    batch: list[tuple[int, list[str], set[int]]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+def _ahead(
+    batches: Iterator[list[Row]], start_after_row: int, prepare: Callable[[list[Row]], Any]
+) -> Iterator[tuple[int, Any]]:
+    """(rows read, prepared batch or None when all its rows were done before) — the next batch is
+    read and prepared in a worker thread while the caller writes the current one. The worker
+    needs no database; the database waits release the interpreter lock, so the two overlap."""
+    language = translation.get_language()
+
+    def step() -> tuple[int, Any] | None:
+        with translation.override(language):
+            batch = next(batches, None)
+            if batch is None:
+                return None
+            todo = [row for row in batch if row[0] > start_after_row]
+            return len(batch), (prepare(todo) if todo else None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
+        pending = pool.submit(step)
+        while (item := pending.result()) is not None:
+            pending = pool.submit(step)
+            yield item
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while batch := list(islice(rows, size)):
         yield batch
 
 
-def _clean(text: str) -> str:
-    return to_halfwidth(text).strip()
-
-
-def _first_pass(table: Table) -> tuple[dict[str, int], dict[tuple[str, str], list[int]]]:
-    """The first row of each ID number, and the rows naming a head, per household."""
-    id_index = table.columns.index("公民身份号码")
-    village_index = table.columns.index("村(社区)代码")
-    household_index = table.columns.index("户编号")
-    relation_index = table.columns.index("与户主关系")
-    first_seen: dict[str, int] = {}
-    heads: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for number, cells, _numeric in table.rows:
-        cells = cells + [""] * (len(table.columns) - len(cells))
-        key = _clean(cells[id_index]).upper()
-        if key and key not in first_seen:
-            first_seen[key] = number
-        household = (_clean(cells[village_index]), _clean(cells[household_index]))
-        if _clean(cells[relation_index]) == "户主":
-            heads[household].append(number)
-        else:
-            heads.setdefault(household, [])
-    return first_seen, dict(heads)
-
-
-def _frame(batch: list[tuple[int, list[str], set[int]]], index: dict[str, int]) -> pl.DataFrame:
-    data: dict[str, list[Any]] = {"__row": [n for n, _c, _x in batch]}
-    for header, key, _required in COLUMNS:
-        i = index.get(header)
-        data[key] = [(cells[i] if i is not None and i < len(cells) else "") for _n, cells, _x in batch]
-    frame = pl.DataFrame(data, schema={"__row": pl.Int64, **{k: pl.Utf8 for _h, k, _r in COLUMNS}})
+def _normalised(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Full-width characters to ASCII, surrounding blanks off; ID numbers in upper case."""
     return frame.with_columns(
-        pl.col(k).str.replace_many(FULLWIDTH_FROM, FULLWIDTH_TO).str.strip_chars() for _h, k, _r in COLUMNS
+        pl.col(k).str.replace_many(FULLWIDTH_FROM, FULLWIDTH_TO).str.strip_chars() for k in keys
     ).with_columns(pl.col("id_number").str.to_uppercase())
 
 
-def _flag(frame: pl.DataFrame, result: ImportResult, key: str, bad: pl.Expr, reason: str) -> None:
-    for row, value in frame.filter(bad).select("__row", key).iter_rows():
-        result.reject(row, KEY_TO_HEADER[key], value or "", reason)
+def _columns(batch: list[Row], wanted: dict[str, int | None]) -> dict[str, list[str]]:
+    """The batch's cells as columns (key → texts), by one transposition of the padded rows."""
+    width = max((i for i in wanted.values() if i is not None), default=-1) + 1
+    padded = [cells if len(cells) >= width else cells + [""] * (width - len(cells)) for _n, cells, _x in batch]
+    transposed = list(zip(*padded, strict=False)) if padded else []
+    empty = [""] * len(batch)
+    return {key: (list(transposed[i]) if i is not None and transposed else empty) for key, i in wanted.items()}
+
+
+def _first_pass(table: Table) -> _Spans:
+    """The first row of each ID number, and the rows naming a head, per household."""
+    wanted = {"id_number": "公民身份号码", "village": "村(社区)代码", "household": "户编号", "relation": "与户主关系"}
+    where = {key: table.columns.index(header) for key, header in wanted.items()}
+    parts = [
+        pl.DataFrame(
+            {"__row": [n for n, _c, _x in chunk], **_columns(chunk, dict(where))},
+            schema={"__row": pl.Int64, **dict.fromkeys(where, _TEXT)},
+        )
+        for chunk in _batches(table.rows, 50_000)
+    ]
+    frame = _normalised(pl.concat(parts) if parts else _empty_first_pass(), list(where))
+    first_seen = (
+        frame.filter(pl.col("id_number") != "").group_by("id_number").agg(pl.col("__row").min().alias("__first"))
+    )
+    heads = frame.group_by("village", "household").agg(
+        pl.col("__row").filter(pl.col("relation") == "户主").sort().alias("__heads")
+    )
+    return _Spans(first_seen=first_seen, heads=heads)
+
+
+def _empty_first_pass() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"__row": pl.Int64, "id_number": _TEXT, "village": _TEXT, "household": _TEXT, "relation": _TEXT}
+    )
+
+
+def _frame(batch: list[Row], index: dict[str, int]) -> pl.DataFrame:
+    data: dict[str, list[Any]] = {
+        "__row": [n for n, _c, _x in batch],
+        **_columns(batch, {key: index.get(header) for header, key, _r in COLUMNS}),
+    }
+    frame = pl.DataFrame(data, schema={"__row": pl.Int64, **dict.fromkeys(_KEYS, _TEXT)})
+    return _normalised(frame, _KEYS)
+
+
+def _apply(frame: pl.DataFrame, result: ImportResult, rules: list[tuple[str, pl.Expr, str]]) -> None:
+    """Evaluate every rule over the batch in one pass; report each hit with its row and value."""
+    masks = frame.select(
+        "__row", *_KEYS, *(bad.fill_null(False).alias(f"__rule{i}") for i, (_k, bad, _r) in enumerate(rules))
+    )
+    hits = masks.filter(pl.any_horizontal(pl.col(f"__rule{i}") for i in range(len(rules))))
+    if hits.is_empty():
+        return
+    for i, (key, _bad, reason) in enumerate(rules):
+        for row, value in hits.filter(pl.col(f"__rule{i}")).select("__row", key).iter_rows():
+            result.reject(row, KEY_TO_HEADER[key], value or "", reason)
+
+
+def _lookup(key: str, mapping: dict[Any, Any], dtype: Any) -> pl.Expr:
+    """``mapping[value]`` for a column, null where the value is not a key."""
+    if not mapping:
+        return pl.lit(None, dtype=dtype)
+    return pl.col(key).replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=dtype)
+
+
+def _per_value(frame: pl.DataFrame, key: str, check: Callable[[str], Any]) -> dict[str, Any]:
+    """A rule that is not an expression, run once per distinct non-empty value of the batch."""
+    return {value: check(value) for value in frame.get_column(key).unique().to_list() if value}
 
 
 def _validate(
     frame: pl.DataFrame,
-    batch: list[tuple[int, list[str], set[int]]],
+    batch: list[Row],
     ctx: Context,
     result: ImportResult,
-    first_seen: dict[str, int],
-    heads: dict[tuple[str, str], list[int]],
+    spans: _Spans,
     id_column: int | None,
-) -> list[dict[str, Any]]:
-    """Every rule over the whole batch; returns the accepted rows as dicts of typed values."""
+) -> pl.DataFrame:
+    """Every rule over the whole batch; returns the accepted rows with their typed values."""
     col = pl.col
-    empty = {key: col(key) == "" for _h, key, _r in COLUMNS}
+    empty = {key: col(key) == "" for key in _KEYS}
+    rules: list[tuple[str, pl.Expr, str]] = []
+
+    def flag(key: str, bad: pl.Expr, reason: str) -> None:
+        rules.append((key, bad, reason))
+
     for header, key, required in COLUMNS:
         if required:
-            _flag(frame, result, key, empty[key], _("“%(column)s”为必填项。") % {"column": header})
+            flag(key, empty[key], _("“%(column)s”为必填项。") % {"column": header})
 
     # 村(社区)代码: a known village inside the importer's scope.
     village = col("village")
     known_level = village.replace_strict(list(ctx.levels), list(ctx.levels.values()), default=None)
     in_scope = village.replace_strict(list(ctx.villages), list(ctx.villages.values()), default=None)
-    _flag(frame, result, "village", ~empty["village"] & known_level.is_null(), _("系统中没有这个村(社区)代码。"))
-    _flag(
-        frame,
-        result,
+    flag("village", ~empty["village"] & known_level.is_null(), _("系统中没有这个村(社区)代码。"))
+    flag(
         "village",
         known_level.is_not_null() & (known_level != "village"),
         _("这是乡镇或更高一级的代码，请填写村(社区)的12位代码。"),
     )
-    _flag(frame, result, "village", in_scope.eq(False), _("该村(社区)不在您的管辖范围内。"))
-    _flag(frame, result, "household", col("household").str.len_chars() > 40, _("户编号过长（最多40个字符）。"))
-    _flag(frame, result, "name", col("name").str.len_chars() > 30, _("姓名过长（最多30个字）。"))
+    flag("village", in_scope.eq(False), _("该村(社区)不在您的管辖范围内。"))
+    flag("household", col("household").str.len_chars() > 40, _("户编号过长（最多40个字符）。"))
+    flag("name", col("name").str.len_chars() > 30, _("姓名过长（最多30个字）。"))
 
     # 公民身份号码 (GB 11643), checked column-wise.
     idc = col("id_number")
@@ -319,15 +393,13 @@ def _validate(
     # Excel kept some IDs as numbers: their last digits are gone; say so instead of "wrong length".
     numeric_rows = [n for n, _cells, numeric in batch if id_column is not None and id_column in numeric]
     as_number = col("__row").is_in(numeric_rows)
-    _flag(
-        frame,
-        result,
+    flag(
         "id_number",
         as_number,
         _("公民身份号码被 Excel 存成了数字，末几位已经丢失；请把该列设为文本格式后重新填写。"),
     )
     for bad, reason in id_reasons:
-        _flag(frame, result, "id_number", bad & ~as_number, reason)
+        flag("id_number", bad & ~as_number, reason)
 
     # Enumerations.
     enum_rules = [
@@ -340,127 +412,154 @@ def _validate(
     mapped: dict[str, pl.Expr] = {}
     for key, labels, allowed in enum_rules:
         mapped[key] = col(key).replace_strict(list(labels), list(labels.values()), default=None)
-        _flag(
-            frame,
-            result,
+        flag(
             key,
             ~empty[key] & mapped[key].is_null(),
             _("不是有效选项，应为：%(allowed)s。") % {"allowed": allowed},
         )
     willing = col("willing").replace_strict(["是", "否"], [True, False], default=None, return_dtype=pl.Boolean)
-    _flag(frame, result, "willing", ~empty["willing"] & willing.is_null(), _("就业意愿应为“是”或“否”。"))
+    flag("willing", ~empty["willing"] & willing.is_null(), _("就业意愿应为“是”或“否”。"))
     derived_gender = (
         pl.when(idc.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1).then(pl.lit("M")).otherwise(pl.lit("F"))
     )
-    _flag(
-        frame,
-        result,
+    flag(
         "gender",
         mapped["gender"].is_not_null() & col("__id_ok") & (mapped["gender"] != derived_gender),
         _("性别与公民身份号码不一致。"),
     )
     phone_ok = col("phone").str.contains(r"^1\d{10}$") | col("phone").str.contains(r"^0\d{2,3}-?\d{7,8}$")
-    _flag(
-        frame, result, "phone", ~empty["phone"] & ~phone_ok, _("联系电话应为以1开头的11位手机号，或带区号的固定电话。")
+    flag("phone", ~empty["phone"] & ~phone_ok, _("联系电话应为以1开头的11位手机号，或带区号的固定电话。"))
+    income_ok = col("income").str.contains(r"^\d{1,9}(\.\d{1,2})?$")
+    flag("income", ~empty["income"] & ~income_ok, _("月收入应为不小于0的数，最多两位小数。"))
+
+    # Dates as the field writes them (one parse per distinct text).
+    given_birth = _lookup("birth", _per_value(frame, "birth", parse_date), pl.Date)
+    flag(
+        "birth",
+        ~empty["birth"] & given_birth.is_null(),
+        _("出生日期无法识别，请写成 2026-03-01 这样的日期。"),
     )
-    _flag(
-        frame,
-        result,
-        "income",
-        ~empty["income"] & ~col("income").str.contains(r"^\d{1,9}(\.\d{1,2})?$"),
-        _("月收入应为不小于0的数，最多两位小数。"),
+    flag(
+        "birth",
+        given_birth.is_not_null() & col("__birth").is_not_null() & (given_birth != col("__birth")),
+        _("出生日期与公民身份号码不一致。"),
     )
+    start = _lookup("start", _per_value(frame, "start", parse_date), pl.Date)
+    flag(
+        "start",
+        ~empty["start"] & start.is_null(),
+        _("就业开始日期无法识别，请写成 2026-03-01 这样的日期。"),
+    )
+    flag("start", start > ctx.today, _("就业开始日期不能晚于今天。"))
 
-    rows = frame.with_columns(
-        __relation=mapped["relation"],
-        __ability=mapped["ability"],
-        __status=mapped["status"],
-        __education=mapped["education"],
-        __willing=willing,
-    ).to_dicts()
-    # The per-row rules that remain (dates, groups, credit codes, duplicates, households).
-    accepted: list[dict[str, Any]] = []
-    for row in rows:
-        number = row["__row"]
-        _row_rules(row, ctx, result, first_seen, heads)
-        if number not in result.rejected_rows:
-            accepted.append(row)
-    return accepted
-
-
-def _row_rules(
-    row: dict[str, Any],
-    ctx: Context,
-    result: ImportResult,
-    first_seen: dict[str, int],
-    heads: dict[tuple[str, str], list[int]],
-) -> None:
-    number = row["__row"]
-    if row["birth"]:
-        given = parse_date(row["birth"])
-        if given is None:
-            result.reject(number, "出生日期", row["birth"], _("出生日期无法识别，请写成 2026-03-01 这样的日期。"))
-        elif row["__birth"] is not None and given != row["__birth"]:
-            result.reject(number, "出生日期", row["birth"], _("出生日期与公民身份号码不一致。"))
-    start = ctx.as_of
-    if row["start"]:
-        parsed = parse_date(row["start"])
-        if parsed is None:
-            result.reject(
-                number, "就业开始日期", row["start"], _("就业开始日期无法识别，请写成 2026-03-01 这样的日期。")
-            )
-        elif parsed > ctx.today:
-            result.reject(number, "就业开始日期", row["start"], _("就业开始日期不能晚于今天。"))
-        else:
-            start = parsed
-    row["__start"] = start
-    groups: list[str] = []
-    if row["groups"]:
-        for part in _GROUP_SPLIT.split(row["groups"]):
-            part = part.strip()
-            if not part:
-                continue
-            if part not in ctx.groups:
+    # 人员类别: a list of labels; every unknown one is reported.
+    split = _per_value(frame, "groups", lambda text: _split_groups(text, ctx.groups))
+    for text, (_codes, unknown_parts) in split.items():
+        for row in frame.filter(col("groups") == text).get_column("__row").to_list():
+            for part in unknown_parts:
                 result.reject(
-                    number,
+                    row,
                     "人员类别",
-                    row["groups"],
+                    text,
                     _("人员类别“%(value)s”不是有效选项，应为：%(allowed)s。")
                     % {"value": part, "allowed": "、".join(ctx.groups)},
                 )
-            else:
-                groups.append(ctx.groups[part])
-    row["__groups"] = tuple(sorted(set(groups)))
-    if row["credit_code"] and not is_valid_credit_code(row["credit_code"]):
-        result.reject(
-            number, "统一社会信用代码", row["credit_code"], _("统一社会信用代码无效（GB 32100 校验不通过）。")
-        )
-    first = first_seen.get(row["id_number"])
-    if row["id_number"] and first is not None and first != number:
-        result.reject(number, "公民身份号码", row["id_number"], _("与第%(row)d行的公民身份号码重复。") % {"row": first})
-    head_rows = heads.get((row["village"], row["household"]), [])
-    if len(head_rows) > 1:
-        result.reject(
-            number,
-            "与户主关系",
-            row["relation"],
-            _("同一户（户编号 %(household)s）有%(n)d位户主：第%(rows)s行。")
-            % {"household": row["household"], "n": len(head_rows), "rows": "、".join(str(r) for r in head_rows)},
-        )
-    row["__household_has_head_in_file"] = bool(head_rows)
-    row["__income"] = (
-        int(Decimal(row["income"]) * 100) if row["income"] and number not in result.rejected_rows else None
+    groups = _lookup("groups", {text: codes for text, (codes, _bad) in split.items()}, _TEXT).fill_null("")
+
+    credit_ok = _lookup("credit_code", _per_value(frame, "credit_code", is_valid_credit_code), pl.Boolean)
+    flag("credit_code", credit_ok.eq(False), _("统一社会信用代码无效（GB 32100 校验不通过）。"))
+
+    _apply(frame, result, rules)
+
+    # What spans rows: duplicates in the file, heads per household.
+    frame = frame.join(spans.first_seen, on="id_number", how="left", maintain_order="left").join(
+        spans.heads, on=["village", "household"], how="left", maintain_order="left"
     )
+    duplicates = ~empty["id_number"] & col("__first").is_not_null() & (col("__first") != col("__row"))
+    for row, value, first in frame.filter(duplicates).select("__row", "id_number", "__first").iter_rows():
+        result.reject(row, "公民身份号码", value, _("与第%(row)d行的公民身份号码重复。") % {"row": first})
+    head_count = col("__heads").list.len().fill_null(0)
+    for row, value, household, head_rows in (
+        frame.filter(head_count > 1).select("__row", "relation", "household", "__heads").iter_rows()
+    ):
+        result.reject(
+            row,
+            "与户主关系",
+            value,
+            _("同一户（户编号 %(household)s）有%(n)d位户主：第%(rows)s行。")
+            % {"household": household, "n": len(head_rows), "rows": "、".join(str(r) for r in head_rows)},
+        )
+
+    income = (col("income").cast(pl.Float64, strict=False) * 100).round(0).cast(pl.Int64)
+    return frame.filter(~col("__row").is_in(sorted(result.rejected_rows))).select(
+        "__row",
+        "village",
+        "household",
+        "name",
+        "id_number",
+        "relation",
+        "phone",
+        "note",
+        "location",
+        "employer",
+        "credit_code",
+        "start",
+        "__birth",
+        __relation=mapped["relation"],
+        __ability=mapped["ability"],
+        __status=mapped["status"],
+        __education=mapped["education"].fill_null(""),
+        __willing=willing,
+        __start=start.fill_null(ctx.as_of),
+        __groups=groups,
+        __income=pl.when(empty["income"]).then(None).otherwise(income),
+        __household_has_head_in_file=head_count > 0,
+    )
+
+
+def _sealed(rows: pl.DataFrame) -> pl.DataFrame:
+    """Keyed hashes for every accepted row (to find persons again), and what a new person needs
+    written: the ciphertexts, masked forms and pinyin keys (computed for all rows, ahead of the
+    database; a row that turns out to be a known person simply does not use them)."""
+    numbers = rows.get_column("id_number").to_list()
+    phones = rows.get_column("phone").to_list()
+    present = [p for p in phones if p]
+    sealed = iter(encrypt_many(present, purpose=services.PHONE_PURPOSE))
+    digests = iter(services.phone_hashes(present))
+    return rows.with_columns(
+        __hash=pl.Series(services.id_hashes(numbers), dtype=_TEXT),
+        __phone_hash=pl.Series([next(digests) if p else "" for p in phones], dtype=_TEXT),
+        __id_sealed=pl.Series(encrypt_many(numbers, purpose=services.ID_PURPOSE), dtype=_TEXT),
+        __id_masked=pl.Series([mask_id_number(n) for n in numbers], dtype=_TEXT),
+        __phone_sealed=pl.Series([next(sealed) if p else "" for p in phones], dtype=_TEXT),
+        __phone_masked=pl.Series([mask_phone(p) if p else "" for p in phones], dtype=_TEXT),
+        __pinyin=pl.Series([name_pinyin(n) for n in rows.get_column("name").to_list()], dtype=_TEXT),
+    )
+
+
+def _split_groups(text: str, labels: dict[str, str]) -> tuple[str, list[str]]:
+    """ "脱贫人口、残疾人" → ("disabled,poverty", []) — the codes sorted and joined, and the unknown labels."""
+    codes: set[str] = set()
+    unknown: list[str] = []
+    for part in _GROUP_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        if part in labels:
+            codes.add(labels[part])
+        else:
+            unknown.append(part)
+    return ",".join(sorted(codes)), unknown
 
 
 # --- writing ----------------------------------------------------------------------------------
 
 
 def _commit_with_retry(
-    rows: list[dict[str, Any]],
+    rows: pl.DataFrame,
     ctx: Context,
     part: ImportResult,
-    batch: list[tuple[int, list[str], set[int]]],
+    batch: list[Row],
     *,
     dry_run: bool,
     on_batch: Callable[[int, ImportResult], None] | None,
@@ -480,10 +579,10 @@ class _DryRun(Exception):
 
 
 def _commit(
-    rows: list[dict[str, Any]],
+    rows: pl.DataFrame,
     ctx: Context,
     part: ImportResult,
-    batch: list[tuple[int, list[str], set[int]]],
+    batch: list[Row],
     *,
     dry_run: bool,
     on_batch: Callable[[int, ImportResult], None] | None,
@@ -501,7 +600,7 @@ def _commit(
             )
             outcome.errors = [*part.errors, *rejected]
             outcome.rejected_rows = part.rejected_rows | {e.row for e in rejected}
-            cells = {n: c for n, c, _x in batch}
+            cells = {n: c for n, c, _x in batch if n in outcome.rejected_rows}
             outcome.source_rows = {n: cells[n] for n in outcome.rejected_rows}
             if on_batch is not None and not dry_run:
                 on_batch(batch[-1][0], outcome)
@@ -513,78 +612,209 @@ def _commit(
     part.errors, part.rejected_rows, part.source_rows = outcome.errors, outcome.rejected_rows, outcome.source_rows
 
 
-def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rejected: list[RowError]) -> None:
-    if not rows:
-        return
-    for row in rows:
-        row["__hash"] = services.id_hash(row["id_number"])
-    existing = _existing_persons([r["__hash"] for r in rows])
-    known = _existing_households(rows)
-    heads_in_db = dict(
-        Person.objects.filter(
-            household_id__in=[h.pk for h in known.values()], relation=Relation.HEAD, state=PersonState.ACTIVE
-        ).values_list("household_id", "id_hash")
-    )
-    kept = []
-    for row in rows:
-        household = known.get((row["village"], row["household"]))
-        if household is None and not row["__household_has_head_in_file"]:
-            rejected.append(
-                RowError(
-                    row["__row"],
-                    "与户主关系",
-                    row["relation"],
-                    _("该户在系统中不存在，文件中也没有户主；每户必须有一位户主。"),
-                )
-            )
-        elif (
-            household is not None
-            and row["__relation"] == Relation.HEAD
-            and heads_in_db.get(household.pk, row["__hash"]) != row["__hash"]
-        ):
-            rejected.append(
-                RowError(
-                    row["__row"],
-                    "与户主关系",
-                    row["relation"],
-                    _("该户在系统中已有户主；如需更换户主，请先修改原户主的与户主关系。"),
-                )
-            )
-        else:
-            kept.append(row)
-    rows = kept
-    households = _create_missing_households(rows, known)
-    open_spells = {
-        s.person_id: s
-        for s in EmploymentSpell.objects.filter(person_id__in=[p.pk for p in existing.values()], end__isnull=True)
-    }
-    groups_of: dict[int, set[str]] = defaultdict(set)
-    for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in existing.values()]).values_list(
-        "person_id", "group"
-    ):
-        groups_of[person_id].add(group)
+def _reject_rows(rows: pl.DataFrame, bad: pl.Expr, column: str, key: str, reason: str, out: list[RowError]) -> None:
+    for row, value in rows.filter(bad).select("__row", key).iter_rows():
+        out.append(RowError(row, column, value or "", reason))
 
-    new_persons: list[tuple[Any, ...]] = []
-    new_groups: list[tuple[str | int, tuple[str, ...]]] = []
-    new_spells: list[tuple[str | int, dict[str, Any]]] = []
+
+@dataclass
+class _Written:
+    """What a batch changed, for the household refresh, the statistics and the audit row."""
+
+    households: set[int] = field(default_factory=set)
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    starts: list[date] = field(default_factory=list)
+
+
+def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: list[RowError]) -> None:
+    if rows.is_empty():
+        return
+    col = pl.col
+    # Households: those already registered, and each one's active head.
+    rows = rows.join(_households(rows), on=["village", "household"], how="left", maintain_order="left")
+    rows = rows.join(_heads_in_db(rows), on="__hid", how="left", maintain_order="left")
+    _reject_rows(
+        rows,
+        col("__hid").is_null() & ~col("__household_has_head_in_file"),
+        "与户主关系",
+        "relation",
+        _("该户在系统中不存在，文件中也没有户主；每户必须有一位户主。"),
+        rejected,
+    )
+    head_taken = (
+        col("__hid").is_not_null()
+        & (col("__relation") == Relation.HEAD)
+        & col("__head_hash").is_not_null()
+        & (col("__head_hash") != col("__hash"))
+    )
+    _reject_rows(
+        rows,
+        head_taken,
+        "与户主关系",
+        "relation",
+        _("该户在系统中已有户主；如需更换户主，请先修改原户主的与户主关系。"),
+        rejected,
+    )
+    rows = rows.filter(~(col("__hid").is_null() & ~col("__household_has_head_in_file")) & ~head_taken)
+    if rows.get_column("__hid").null_count():
+        _create_households(rows.filter(col("__hid").is_null()))
+        rows = rows.drop("__hid").join(
+            _households(rows), on=["village", "household"], how="left", maintain_order="left"
+        )
+
+    rows = rows.join(
+        _existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
+    )
+    written = _Written()
+    now = timezone.now()
+    known = rows.filter(col("__pid").is_not_null())
+    if not known.is_empty():
+        outside = ~col("p_region").str.starts_with(ctx.prefix)
+        _reject_rows(
+            known,
+            outside,
+            "公民身份号码",
+            "id_number",
+            _("此人已在其他地区的台账中登记，需由原登记地办理迁移。"),
+            rejected,
+        )
+        known = _with_unchanged(known.filter(~outside))
+        counts["unchanged"] += known.get_column("__unchanged").sum()
+        changed = known.filter(~col("__unchanged"))
+        if not changed.is_empty():
+            _write_changed(changed, ctx, counts, rejected, written, now)
+    new = rows.filter(col("__pid").is_null())
+    if not new.is_empty():
+        _write_new(new, ctx, written, now)
+        counts["created"] += new.height
+    if written.households:
+        services.households_refresh(household_ids=written.households, on=ctx.as_of)
+    if written.starts:
+        notify_records_changed(Person, since=min(written.starts))
+    if written.created or written.updated:
+        audit_record(
+            action="registry.import_batch",
+            actor=ctx.user,
+            object_type="registry.person",
+            region_code=ctx.prefix.ljust(12, "0") if len(ctx.prefix) < 12 else ctx.prefix,
+            after={
+                "created": len(written.created),
+                "updated": len(written.updated),
+                "person_ids": ",".join(str(i) for i in written.created + written.updated)[:20000],
+            },
+        )
+
+
+def _write_new(new: pl.DataFrame, ctx: Context, written: _Written, now: Any) -> None:
+    """Persons, their first status spell and their key groups, straight from the frame."""
+    col = pl.col
+    ids = allocate_ids(Person._meta.db_table, new.height)
+    stamp = str(db_datetime(now))
+    new = new.with_columns(__pid=pl.Series(ids, dtype=pl.Int64))
+    odd = col("id_number").str.slice(16, 1).cast(pl.Int64) % 2 == 1
+    persons = new.select(
+        id=col("__pid"),
+        household_id=col("__hid"),
+        region_id=col("village"),
+        relation=col("__relation"),
+        name=col("name"),
+        name_pinyin=col("__pinyin"),
+        id_number=col("__id_sealed"),
+        id_hash=col("__hash"),
+        id_masked=col("__id_masked"),
+        gender=pl.when(odd).then(pl.lit("M")).otherwise(pl.lit("F")),
+        birth_date=col("__birth"),
+        phone=col("__phone_sealed"),
+        phone_hash=col("__phone_hash"),
+        phone_masked=col("__phone_masked"),
+        education=col("__education"),
+        labor_ability=col("__ability"),
+        willing=col("__willing"),
+        status=col("__status"),
+        status_since=col("__start"),
+        state=pl.lit(str(PersonState.ACTIVE)),
+        note=col("note"),
+        version=pl.lit(1, dtype=pl.Int64),
+        created_at=pl.lit(stamp),
+        updated_at=pl.lit(stamp),
+    )
+    insert_frame(Person._meta.db_table, persons)
+    insert_frame(EmploymentSpell._meta.db_table, _spells(new, ctx, stamp))
+    groups = (
+        new.filter(col("__groups") != "")
+        .select(person_id=col("__pid"), group=col("__groups").str.split(","))
+        .explode("group")
+    )
+    insert_frame(PersonGroup._meta.db_table, groups)
+    written.households.update(new.get_column("__hid").to_list())
+    written.created.extend(ids)
+    written.starts.append(new.get_column("__start").min())  # type: ignore[arg-type]
+
+
+def _spells(rows: pl.DataFrame, ctx: Context, stamp: str) -> pl.DataFrame:
+    recorder = ctx.user.pk if getattr(ctx.user, "is_authenticated", False) else None
+    places = {str(k): str(v) for k, v in STATUS_PLACE.items()}
+    return rows.select(
+        person_id=pl.col("__pid"),
+        status=pl.col("__status"),
+        place=pl.col("__status").replace_strict(list(places), list(places.values()), default=""),
+        location=pl.col("location"),
+        employer_name=pl.col("employer"),
+        employer_credit_code=pl.col("credit_code"),
+        monthly_income=pl.col("__income"),
+        start=pl.col("__start"),
+        source=pl.lit(str(Source.IMPORT)),
+        recorded_by_id=pl.lit(recorder, dtype=pl.Int64),
+        recorded_at=pl.lit(stamp),
+    )
+
+
+def _with_unchanged(known: pl.DataFrame) -> pl.DataFrame:
+    """Mark the rows that would change nothing: the person, the open spell and the groups as stored."""
+    col = pl.col
+    pids = known.get_column("__pid").to_list()
+    known = known.join(_open_spells(pids), on="__pid", how="left", maintain_order="left").join(
+        _groups_of(pids), on="__pid", how="left", maintain_order="left"
+    )
+    same_spell = col("s_open").is_null() | (
+        (col("s_location") == col("location"))
+        & (col("s_employer") == col("employer"))
+        & (col("s_credit") == col("credit_code"))
+        & col("s_income").eq_missing(col("__income"))
+    )
+    unchanged = (
+        (col("p_household") == col("__hid"))
+        & (col("p_region") == col("village"))
+        & (col("p_relation") == col("__relation"))
+        & (col("p_name") == col("name"))
+        & (col("p_ability") == col("__ability"))
+        & (col("p_willing") == col("__willing"))
+        & (col("p_education") == col("__education"))
+        & (col("p_phone_hash") == col("__phone_hash"))
+        & (col("p_note") == col("note"))
+        & (col("p_status") == col("__status"))
+        & (col("g_groups").fill_null("") == col("__groups"))
+        & same_spell
+    )
+    return known.with_columns(__unchanged=unchanged.fill_null(False))
+
+
+def _write_changed(
+    rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: list[RowError], written: _Written, now: Any
+) -> None:
+    """Persons whose row differs from what is stored: compared and written one by one (few)."""
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=rows.get_column("__pid").to_list()).defer("id_number")}
+    open_spells = {
+        s.person_id: s for s in EmploymentSpell.objects.filter(person_id__in=list(persons), end__isnull=True)
+    }
+    new_spells: list[dict[str, Any]] = []
     changed_persons: list[Person] = []
     spell_updates: list[EmploymentSpell] = []
     spell_closes: list[EmploymentSpell] = []
-    group_replacements: dict[int, tuple[str, ...]] = {}
-    touched: set[int] = set()
-    audit_created: list[int] = []
-    audit_updated: list[int] = []
-    now = timezone.now()
-    db_now = db_datetime(now)
-    adapted: dict[date, Any] = {}
-
-    def db_day(day: date) -> Any:
-        if day not in adapted:
-            adapted[day] = db_date(day)
-        return adapted[day]
-
-    for row in rows:
-        household = households[(row["village"], row["household"])]
+    group_replacements: dict[int, list[str]] = {}
+    for row in rows.iter_rows(named=True):
+        person = persons[row["__pid"]]
         spell_fields = {
             "status": row["__status"],
             "place": STATUS_PLACE.get(row["__status"], ""),
@@ -594,64 +824,21 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
             "monthly_income": row["__income"],
         }
         wanted = {
-            "household_id": household.pk,
-            "region_id": household.region_id,
+            "household_id": row["__hid"],
+            "region_id": row["village"],
             "relation": row["__relation"],
             "name": row["name"],
             "labor_ability": row["__ability"],
             "willing": row["__willing"],
-            "education": row["__education"] or "",
+            "education": row["__education"],
             # Compared by keyed hash: the stored phone is never decrypted for the comparison.
-            "phone_hash": services.phone_hash(row["phone"]) if row["phone"] else "",
+            "phone_hash": row["__phone_hash"],
             "note": row["note"],
         }
-        person = existing.get(row["__hash"])
-        if person is None:
-            phone = row["phone"]
-            new_persons.append(
-                (
-                    household.pk,
-                    household.region_id,
-                    row["__relation"],
-                    row["name"],
-                    name_pinyin(row["name"]),
-                    encrypt(row["id_number"], purpose=services.ID_PURPOSE),
-                    row["__hash"],
-                    mask_id_number(row["id_number"]),
-                    "M" if int(row["id_number"][16]) % 2 else "F",
-                    db_day(row["__birth"]),
-                    encrypt(phone, purpose=services.PHONE_PURPOSE) if phone else "",
-                    services.phone_hash(phone) if phone else "",
-                    mask_phone(phone) if phone else "",
-                    row["__education"] or "",
-                    row["__ability"],
-                    row["__willing"],
-                    row["__status"],
-                    db_day(row["__start"]),
-                    PersonState.ACTIVE,
-                    row["note"],
-                    1,
-                    db_now,
-                    db_now,
-                )
-            )
-            new_groups.append((row["__hash"], row["__groups"]))
-            new_spells.append((row["__hash"], {**spell_fields, "start": row["__start"]}))
-            touched.add(household.pk)
-            continue
-        if not person.region_id.startswith(ctx.prefix):
-            rejected.append(
-                RowError(
-                    row["__row"],
-                    "公民身份号码",
-                    row["id_number"],
-                    _("此人已在其他地区的台账中登记，需由原登记地办理迁移。"),
-                )
-            )
-            continue
         changed = {k: v for k, v in wanted.items() if getattr(person, k) != v}
         spell = open_spells.get(person.pk)
         status_changed = person.status != row["__status"]
+        spell_changed = False
         if status_changed and spell is not None and row["__start"] < spell.start:
             rejected.append(
                 RowError(
@@ -662,7 +849,6 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                 )
             )
             continue
-        spell_changed = False
         if status_changed:
             if spell is not None and row["__start"] == spell.start:
                 for k, v in spell_fields.items():
@@ -673,9 +859,9 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                 if spell is not None:
                     spell.end = row["__start"] - timedelta(days=1)
                     spell_closes.append(spell)
-                new_spells.append((person.pk, {**spell_fields, "start": row["__start"]}))
+                new_spells.append(row)
+                written.starts.append(row["__start"])
             person.status, person.status_since = row["__status"], row["__start"]
-            changed["status"] = row["__status"]
         elif spell is not None and any(
             getattr(spell, k) != v for k, v in spell_fields.items() if k not in ("status", "place")
         ):
@@ -683,10 +869,12 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
                 setattr(spell, k, v)
             spell_updates.append(spell)
             spell_changed = True
-        groups_changed = set(row["__groups"]) != groups_of.get(person.pk, set())
-        if not changed and not spell_changed and not groups_changed:
+        groups_changed = (row["g_groups"] or "") != row["__groups"]
+        if not changed and not status_changed and not spell_changed and not groups_changed:
             counts["unchanged"] += 1
             continue
+        if groups_changed:
+            group_replacements[person.pk] = [g for g in row["__groups"].split(",") if g]
         old_household = person.household_id
         for k, v in changed.items():
             setattr(person, k, v)
@@ -698,173 +886,150 @@ def _write(rows: list[dict[str, Any]], ctx: Context, counts: dict[str, int], rej
         person.version += 1
         person.updated_at = now
         changed_persons.append(person)
-        if groups_changed:
-            group_replacements[person.pk] = row["__groups"]
-        touched.update({old_household, household.pk})
+        written.households.update({old_household, row["__hid"]})
+        written.updated.append(person.pk)
         counts["updated"] += 1
-        audit_updated.append(person.pk)
-
-    insert_many(Person._meta.db_table, _PERSON_COLUMNS, new_persons)
-    new_ids = _ids_by_hash([p[6] for p in new_persons])
-    audit_created.extend(new_ids.values())
-    counts["created"] += len(new_persons)
-    if changed_persons:
-        Person.objects.bulk_update(
-            changed_persons,
-            [
-                "household",
-                "region",
-                "relation",
-                "name",
-                "name_pinyin",
-                "labor_ability",
-                "willing",
-                "education",
-                "phone",
-                "phone_hash",
-                "phone_masked",
-                "note",
-                "status",
-                "status_since",
-                "version",
-                "updated_at",
-            ],
-            batch_size=1000,
-        )
-    if spell_closes:
-        EmploymentSpell.objects.bulk_update(spell_closes, ["end"], batch_size=1000)
-    if spell_updates:
-        EmploymentSpell.objects.bulk_update(
-            spell_updates,
-            ["status", "place", "location", "employer_name", "employer_credit_code", "monthly_income", "source"],
-            batch_size=1000,
-        )
-    recorder = ctx.user.pk if getattr(ctx.user, "is_authenticated", False) else None
-    insert_many(
-        EmploymentSpell._meta.db_table,
-        _SPELL_COLUMNS,
+    if not changed_persons:
+        return
+    written.starts.append(ctx.as_of)
+    Person.objects.bulk_update(
+        changed_persons,
         [
-            (
-                new_ids.get(key, key) if isinstance(key, str) else key,
-                f["status"],
-                f["place"],
-                f["location"],
-                f["employer_name"],
-                f["employer_credit_code"],
-                f["monthly_income"],
-                db_day(f["start"]),
-                Source.IMPORT,
-                recorder,
-                db_now,
-            )
-            for key, f in new_spells
+            "household",
+            "region",
+            "relation",
+            "name",
+            "name_pinyin",
+            "labor_ability",
+            "willing",
+            "education",
+            "phone",
+            "phone_hash",
+            "phone_masked",
+            "note",
+            "status",
+            "status_since",
+            "version",
+            "updated_at",
         ],
+        batch_size=1000,
     )
+    # Closed before the new spells open: one open spell per person at any moment.
+    EmploymentSpell.objects.bulk_update(spell_closes, ["end"], batch_size=1000)
+    EmploymentSpell.objects.bulk_update(
+        spell_updates,
+        ["status", "place", "location", "employer_name", "employer_credit_code", "monthly_income", "source"],
+        batch_size=1000,
+    )
+    if new_spells:
+        frame = pl.DataFrame(new_spells, schema=rows.schema)
+        insert_frame(EmploymentSpell._meta.db_table, _spells(frame, ctx, str(db_datetime(now))))
     if group_replacements:
         PersonGroup.objects.filter(person_id__in=list(group_replacements)).delete()
-    insert_many(
-        PersonGroup._meta.db_table,
-        ["person_id", "group"],
-        [(new_ids[str(key)], g) for key, groups in new_groups for g in groups]
-        + [(pid, g) for pid, groups in group_replacements.items() for g in groups],
-    )
-    if touched:
-        services.households_refresh(household_ids=touched, on=ctx.as_of)
-    if new_spells or audit_updated:
-        starts = [f["start"] for _key, f in new_spells] + ([ctx.as_of] if audit_updated else [])
-        notify_records_changed(Person, since=min(starts))
-    if audit_created or audit_updated:
-        audit_record(
-            action="registry.import_batch",
-            actor=ctx.user,
-            object_type="registry.person",
-            region_code=ctx.prefix.ljust(12, "0") if len(ctx.prefix) < 12 else ctx.prefix,
-            after={
-                "created": len(audit_created),
-                "updated": len(audit_updated),
-                "person_ids": ",".join(str(i) for i in audit_created + audit_updated)[:20000],
-            },
+        insert_many(
+            PersonGroup._meta.db_table,
+            ["person_id", "group"],
+            [(pid, g) for pid, groups in group_replacements.items() for g in groups],
         )
 
 
-_PERSON_COLUMNS = [
-    "household_id",
-    "region_id",
-    "relation",
-    "name",
-    "name_pinyin",
-    "id_number",
-    "id_hash",
-    "id_masked",
-    "gender",
-    "birth_date",
-    "phone",
-    "phone_hash",
-    "phone_masked",
-    "education",
-    "labor_ability",
-    "willing",
-    "status",
-    "status_since",
-    "state",
-    "note",
-    "version",
-    "created_at",
-    "updated_at",
-]
-_SPELL_COLUMNS = [
-    "person_id",
-    "status",
-    "place",
-    "location",
-    "employer_name",
-    "employer_credit_code",
-    "monthly_income",
-    "start",
-    "source",
-    "recorded_by_id",
-    "recorded_at",
-]
+# --- lookups: one query per batch, answered as frames ---------------------------------------------
 
 
-def _ids_by_hash(hashes: list[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    step = lookup_batch_size()
-    for start in range(0, len(hashes), step):
-        ids.update(Person.objects.filter(id_hash__any=hashes[start : start + step]).values_list("id_hash", "pk"))
-    return ids
+def _frame_of(sql: str, column: str, values: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run ``sql`` (its ``{where}`` standing for "``column`` is one of ``values``") into a frame.
+    Booleans come back from SQLite as 0/1: read as integers, then cast."""
+    if not values:
+        return pl.DataFrame(schema=schema)
+    where, params = is_one_of(column, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(where=where), params)
+        found = cursor.fetchall()
+    read = {name: (pl.Int8 if dtype == pl.Boolean else dtype) for name, dtype in schema.items()}
+    return pl.DataFrame(found, schema=read, orient="row").cast(schema)  # type: ignore[arg-type]
 
 
-def _existing_persons(hashes: list[str]) -> dict[str, Person]:
-    found: dict[str, Person] = {}
-    step = lookup_batch_size()
-    for start in range(0, len(hashes), step):
-        chunk = hashes[start : start + step]
-        for person in Person.objects.filter(id_hash__any=chunk).defer("id_number", "phone"):
-            found[person.id_hash] = person
-    return found
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _existing_households(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Household]:
-    keys = sorted({Household.make_key(r["village"], r["household"]) for r in rows})
-    found: dict[tuple[str, str], Household] = {}
-    step = lookup_batch_size()
-    for start in range(0, len(keys), step):
-        for h in Household.objects.filter(key__any=keys[start : start + step]):
-            found[(h.region_id, h.number)] = h
-    return found
+def _existing_persons(hashes: list[str]) -> pl.DataFrame:
+    schema = {
+        "__pid": pl.Int64,
+        "__hash": _TEXT,
+        "p_household": pl.Int64,
+        "p_region": _TEXT,
+        "p_relation": _TEXT,
+        "p_name": _TEXT,
+        "p_ability": _TEXT,
+        "p_willing": pl.Boolean,
+        "p_education": _TEXT,
+        "p_phone_hash": _TEXT,
+        "p_note": _TEXT,
+        "p_status": _TEXT,
+    }
+    return _frame_of(
+        "SELECT id, id_hash, household_id, region_id, relation, name, labor_ability, willing, education,"  # noqa: S608
+        f" phone_hash, note, status FROM {_table(Person)} WHERE {{where}}",
+        "id_hash",
+        hashes,
+        schema,
+    )
 
 
-def _create_missing_households(
-    rows: list[dict[str, Any]], known: dict[tuple[str, str], Household]
-) -> dict[tuple[str, str], Household]:
-    keys = {(r["village"], r["household"]) for r in rows} - set(known)
-    if not keys:
-        return known
+def _households(rows: pl.DataFrame) -> pl.DataFrame:
+    keys = rows.select(pl.concat_str("village", pl.lit("/"), "household").unique()).to_series().sort().to_list()
+    return _frame_of(
+        f"SELECT region_id, number, id FROM {_table(Household)} WHERE {{where}}",  # noqa: S608
+        "key",
+        keys,
+        {"village": _TEXT, "household": _TEXT, "__hid": pl.Int64},
+    )
+
+
+def _heads_in_db(rows: pl.DataFrame) -> pl.DataFrame:
+    frame = _frame_of(
+        f"SELECT household_id, id_hash FROM {_table(Person)} WHERE {{where}}"  # noqa: S608
+        f" AND relation = '{Relation.HEAD}' AND state = '{PersonState.ACTIVE}' ORDER BY id",
+        "household_id",
+        rows.get_column("__hid").drop_nulls().unique().to_list(),
+        {"__hid": pl.Int64, "__head_hash": _TEXT},
+    )
+    return frame.unique(subset="__hid", keep="last")
+
+
+def _open_spells(pids: list[int]) -> pl.DataFrame:
+    return _frame_of(
+        "SELECT person_id, 1, location, employer_name, employer_credit_code, monthly_income"  # noqa: S608
+        f' FROM {_table(EmploymentSpell)} WHERE {{where}} AND "end" IS NULL',
+        "person_id",
+        pids,
+        {
+            "__pid": pl.Int64,
+            "s_open": pl.Int64,
+            "s_location": _TEXT,
+            "s_employer": _TEXT,
+            "s_credit": _TEXT,
+            "s_income": pl.Int64,
+        },
+    )
+
+
+def _groups_of(pids: list[int]) -> pl.DataFrame:
+    frame = _frame_of(
+        f'SELECT person_id, "group" FROM {_table(PersonGroup)} WHERE {{where}}',  # noqa: S608
+        "person_id",
+        pids,
+        {"__pid": pl.Int64, "group": _TEXT},
+    )
+    return frame.group_by("__pid").agg(g_groups=pl.col("group").unique().sort().str.join(","))
+
+
+def _create_households(rows: pl.DataFrame) -> None:
+    keys = rows.select("village", "household").unique().sort("village", "household").rows()
     now = db_datetime(timezone.now())
     insert_many(
         Household._meta.db_table,
         ["region_id", "number", "key", "relocation_site", "zero_employment", "has_labor", "updated_at"],
-        [(v, n, Household.make_key(v, n), "", False, False, now) for v, n in sorted(keys)],
+        [(v, n, Household.make_key(v, n), "", False, False, now) for v, n in keys],
     )
-    return {**known, **_existing_households([{"village": v, "household": n} for v, n in keys])}

@@ -10,6 +10,7 @@ from pypinyin import Style, pinyin
 _MAX_COMBINATIONS = 16
 
 
+@lru_cache(maxsize=65536)
 def name_pinyin(name: str) -> str:
     """Space-separated keys, e.g. 单田芳 → "dantianfang dtf shantianfang stf"."""
     readings = [r for r in (_readings(ch) for ch in name) if r]

@@ -4,7 +4,7 @@ the person's current status (from the spells) and the household's zero-employmen
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.bulk import lookup_batch_size
-from jiuye.core.crypto import blind_index
+from jiuye.core.bulk import is_one_of, lookup_batch_size
+from jiuye.core.crypto import blind_index, blind_index_many
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import write_prefix
 from jiuye.core.signals import notify_records_changed
@@ -58,6 +58,15 @@ def id_hash(number: str) -> str:
 
 def phone_hash(phone: str) -> str:
     return blind_index(phone.strip(), purpose=PHONE_PURPOSE)
+
+
+def id_hashes(numbers: Sequence[str]) -> list[str]:
+    """``id_hash`` over a batch (the import), the key derived once."""
+    return blind_index_many([idcard.normalize(n) for n in numbers], purpose=ID_PURPOSE)
+
+
+def phone_hashes(phones: Sequence[str]) -> list[str]:
+    return blind_index_many([p.strip() for p in phones], purpose=PHONE_PURPOSE)
 
 
 class StaleEdit(Exception):
@@ -139,72 +148,29 @@ def household_refresh(*, household: Household, on: date | None = None, rule: rul
 
 
 def households_refresh(*, household_ids: Iterable[int], on: date | None = None) -> int:
-    """Refresh many households at once (after an import): a few set-based queries, one audit row.
+    """Refresh many households at once (after an import batch): the set-based statements of the
+    nightly recompute, limited to these households; one audit row for the cases opened and closed.
 
     Returns how many of them are zero-employment households now.
     """
-    on = on or timezone.localdate()
-    rule = zero_rule()
     ids = sorted(set(household_ids))
-    members: dict[int, list[rules.MemberFacts]] = {i: [] for i in ids}
-    current: dict[int, tuple[bool, bool]] = {}
-    regions: dict[int, str] = {}
-    step = lookup_batch_size()
-    for start in range(0, len(ids), step):
-        chunk = ids[start : start + step]
-        for hid, birth, ability, willing, status, state in Person.objects.filter(household_id__any=chunk).values_list(
-            "household_id", "birth_date", "labor_ability", "willing", "status", "state"
-        ):
-            members[hid].append(rules.MemberFacts(birth, ability, willing, status, state))
-        for hid, zero, labor, region in Household.objects.filter(pk__in=chunk).values_list(
-            "pk", "zero_employment", "has_labor", "region_id"
-        ):
-            current[hid] = (zero, labor)
-            regions[hid] = region
-    verdicts = {hid: rules.household_verdict(facts, on, rule) for hid, facts in members.items()}
-    for zero in (True, False):
-        for labor in (True, False):
-            changed = [
-                h
-                for h, v in verdicts.items()
-                if (v.zero_employment, v.has_labor) == (zero, labor) and current.get(h) != (zero, labor)
-            ]
-            for start in range(0, len(changed), step):
-                Household.objects.filter(pk__any=changed[start : start + step]).update(
-                    zero_employment=zero, has_labor=labor
-                )
-    zero_ids = [h for h, v in verdicts.items() if v.zero_employment]
-    open_cases: dict[int, ZeroEmploymentCase] = {}
-    for start in range(0, len(ids), 900):
-        for case in ZeroEmploymentCase.objects.filter(
-            household_id__in=ids[start : start + 900], status=CaseStatus.OPEN
-        ):
-            open_cases[case.household_id] = case
-    to_open = [h for h in zero_ids if h not in open_cases]
-    to_close = [case for h, case in open_cases.items() if not verdicts[h].zero_employment]
-    ZeroEmploymentCase.objects.bulk_create(
-        [
-            ZeroEmploymentCase(
-                household_id=h, region_code=regions[h], opened_on=on, deadline=on + timedelta(days=rule.clear_days)
-            )
-            for h in to_open
-        ],
-        batch_size=1000,
-    )
-    for case in to_close:
-        case.status, case.closed_on = CaseStatus.CLOSED, on
-        case.close_note = _("已有成员就业") if verdicts[case.household_id].has_labor else _("家庭已无劳动力")
-    ZeroEmploymentCase.objects.bulk_update(to_close, ["status", "closed_on", "close_note"], batch_size=1000)
-    if to_open or to_close:
+    if not ids:
+        return 0
+    changes = _recompute_households(on=on or timezone.localdate(), ids=ids)
+    if changes["opened_ids"] or changes["closed_ids"]:
         audit_record(
             action="registry.zero_cases_refresh",
             object_type="registry.zeroemploymentcase",
             after={
-                "opened_for_households": ",".join(map(str, to_open))[:20000],
-                "closed_for_households": ",".join(str(c.household_id) for c in to_close)[:20000],
+                "opened_for_households": ",".join(map(str, sorted(changes["opened_ids"])))[:20000],
+                "closed_for_households": ",".join(map(str, sorted(changes["closed_ids"])))[:20000],
             },
         )
-    return len(zero_ids)
+    flagged = 0
+    step = lookup_batch_size()
+    for start in range(0, len(ids), step):
+        flagged += Household.objects.filter(pk__any=ids[start : start + step], zero_employment=True).count()
+    return flagged
 
 
 def _years_before(day: date, years: int) -> date:
@@ -220,7 +186,32 @@ def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
     close cases to match, one audit row. The nightly job: ages move on even when nothing is
     recorded, so a household can become (or stop being) a zero-employment household overnight.
     """
-    on = on or timezone.localdate()
+    changes = _recompute_households(on=on or timezone.localdate(), ids=None)
+    flagged = Household.objects.filter(zero_employment=True).count()
+    result = {
+        "flagged": flagged,
+        "changed": changes["changed"],
+        "opened": len(changes["opened_ids"]),
+        "closed": len(changes["closed_ids"]),
+    }
+    audit_record(action="registry.zero_recompute_all", object_type="registry.household", after=result)
+    return result
+
+
+def _id_filter(column: str, ids: list[int] | None) -> tuple[str, list[Any]]:
+    """`` AND column IN (ids)`` as one parameter; nothing for all households."""
+    if ids is None:
+        return "", []
+    where, params = is_one_of(column, ids)
+    return f" AND {where}", params
+
+
+def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
+    """Set the households' flags from their members on ``on`` and open / close cases to match.
+
+    Four statements whatever the number of households: the verdict is an aggregate over the
+    members (the rule of ``rules.household_verdict``, in SQL), written only where it changed.
+    """
     rule = zero_rule()
     q = connection.ops.quote_name
     person, household, case = Person._meta.db_table, Household._meta.db_table, ZeroEmploymentCase._meta.db_table
@@ -228,49 +219,59 @@ def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
     employed = sorted(rule.employed)
     oldest = _years_before(on, rule.max_age + 1)  # born after this day: at most max_age
     youngest = _years_before(on, rule.min_age)  # born on or before this day: at least min_age
+    persons_in, persons_params = _id_filter("household_id", ids)
+    households_in, households_params = _id_filter(f"{q(household)}.id", ids)
+    plain_in, plain_params = _id_filter("h.id", ids)
+    cases_in, cases_params = _id_filter(f"{q(case)}.household_id", ids)
     facts = (
         f"SELECT household_id,"  # noqa: S608 (table names and placeholders only)
         f" MAX(CASE WHEN state = %s AND willing AND labor_ability IN ({', '.join(['%s'] * len(able))})"
         f" AND birth_date > %s AND birth_date <= %s THEN 1 ELSE 0 END) AS labour,"
         f" MAX(CASE WHEN state = %s AND status IN ({', '.join(['%s'] * len(employed))}) THEN 1 ELSE 0 END) AS employed"
-        f" FROM {q(person)} GROUP BY household_id"
+        f" FROM {q(person)} WHERE 1 = 1{persons_in} GROUP BY household_id"
     )
-    facts_params: list[Any] = [str(PersonState.ACTIVE), *able, oldest, youngest, str(PersonState.ACTIVE), *employed]
+    facts_params: list[Any] = [
+        str(PersonState.ACTIVE),
+        *able,
+        oldest,
+        youngest,
+        str(PersonState.ACTIVE),
+        *employed,
+        *persons_params,
+    ]
     zero = "(f.labour = 1 AND f.employed = 0)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {q(household)} SET zero_employment = {zero}, has_labor = (f.labour = 1)"  # noqa: S608
-            f" FROM ({facts}) AS f WHERE {q(household)}.id = f.household_id"
+            f" FROM ({facts}) AS f WHERE {q(household)}.id = f.household_id{households_in}"
             f" AND ({q(household)}.zero_employment <> {zero} OR {q(household)}.has_labor <> (f.labour = 1))",
-            facts_params,
+            [*facts_params, *households_params],
         )
         changed = cursor.rowcount
         cursor.execute(
             f"UPDATE {q(household)} SET zero_employment = %s, has_labor = %s"  # noqa: S608
-            f" WHERE (zero_employment OR has_labor)"
+            f" WHERE (zero_employment OR has_labor){households_in}"
             f" AND NOT EXISTS (SELECT 1 FROM {q(person)} p WHERE p.household_id = {q(household)}.id)",
-            [False, False],
+            [False, False, *households_params],
         )
         changed += cursor.rowcount
         cursor.execute(
             f"INSERT INTO {q(case)} (household_id, region_code, status, opened_on, deadline, close_note)"  # noqa: S608
-            f" SELECT h.id, h.region_id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment"
-            f" AND NOT EXISTS (SELECT 1 FROM {q(case)} c WHERE c.household_id = h.id AND c.status = %s)",
-            [CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), CaseStatus.OPEN],
+            f" SELECT h.id, h.region_id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment{plain_in}"
+            f" AND NOT EXISTS (SELECT 1 FROM {q(case)} c WHERE c.household_id = h.id AND c.status = %s)"
+            f" RETURNING household_id",
+            [CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), *plain_params, CaseStatus.OPEN],
         )
-        opened = cursor.rowcount
+        opened = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"UPDATE {q(case)} SET status = %s, closed_on = %s,"  # noqa: S608
             f" close_note = CASE WHEN h.has_labor THEN %s ELSE %s END"
-            f" FROM {q(household)} h WHERE {q(case)}.household_id = h.id"
-            f" AND {q(case)}.status = %s AND NOT h.zero_employment",
-            [CaseStatus.CLOSED, on, str(_("已有成员就业")), str(_("家庭已无劳动力")), CaseStatus.OPEN],
+            f" FROM {q(household)} h WHERE {q(case)}.household_id = h.id{cases_in}"
+            f" AND {q(case)}.status = %s AND NOT h.zero_employment RETURNING {q(case)}.household_id",
+            [CaseStatus.CLOSED, on, str(_("已有成员就业")), str(_("家庭已无劳动力")), *cases_params, CaseStatus.OPEN],
         )
-        closed = cursor.rowcount
-    flagged = Household.objects.filter(zero_employment=True).count()
-    result = {"flagged": flagged, "changed": changed, "opened": opened, "closed": closed}
-    audit_record(action="registry.zero_recompute_all", object_type="registry.household", after=result)
-    return result
+        closed = [row[0] for row in cursor.fetchall()]
+    return {"changed": changed, "opened_ids": opened, "closed_ids": closed}
 
 
 # --- persons ----------------------------------------------------------------------------------
