@@ -195,9 +195,14 @@ class HouseholdOut(Schema):
     id: int
     region_code: str = Field(..., alias="region_id")
     number: str
+    relocation_site: str
     zero_employment: bool
     has_labor: bool
     members: list[MemberOut]
+
+
+class HouseholdPatch(Schema):
+    relocation_site: str = Field(..., max_length=100, description="易地搬迁安置点; empty to clear")
 
 
 class PersonIn(Schema):
@@ -252,11 +257,24 @@ class MeasureOut(Schema):
 def household_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    return _household_out(selectors.household_get(user=user, pk=pk))
+
+
+@router.patch("/registry/households/{pk}", response=HouseholdOut, summary="Set a household's relocation site")
+def household_update(request: HttpRequest, pk: int, payload: HouseholdPatch) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     household = selectors.household_get(user=user, pk=pk)
+    services.household_set_relocation_site(actor=user, household=household, relocation_site=payload.relocation_site)
+    return _household_out(selectors.household_get(user=user, pk=pk))
+
+
+def _household_out(household: Any) -> dict[str, Any]:
     return {
         "id": household.pk,
         "region_id": household.region_id,
         "number": household.number,
+        "relocation_site": household.relocation_site,
         "zero_employment": household.zero_employment,
         "has_labor": household.has_labor,
         "members": list(household.members.all()),

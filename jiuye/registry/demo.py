@@ -46,6 +46,7 @@ _STATUS_WEIGHTS = [
 class Village:
     code: str
     urban: bool
+    name: str = ""
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -175,6 +176,8 @@ def _person_row(
         "就业地点": location,
         "月收入(元)": str(rng.randint(20, 90) * 100) if employed else "",
         "就业开始日期": start.isoformat() if start else "",
+        # On the head's row only: the template asks for it once per household.
+        "易地搬迁安置点": f"{village.name or village.code}集中安置点" if relocated and relation == "户主" else "",
     }
 
 

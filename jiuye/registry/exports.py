@@ -38,6 +38,7 @@ EXPORT_COLUMNS = [
     "就业状态",
     "状态起始日期",
     "人员类别",
+    "易地搬迁安置点",
 ]
 
 
@@ -73,7 +74,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0, 1)  # the watermark and the header on every printed page
-    for c, width in enumerate([14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28]):
+    for c, width in enumerate([14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28, 18]):
         sheet.set_column(c, c, width)
     row_number = 2
     queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
@@ -103,6 +104,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
                 labels["status"].get(p.status, ""),
                 p.status_since.isoformat(),
                 "、".join(sorted(groups.get(p.pk, []))),
+                p.household.relocation_site,
             ]
             sheet.write_row(row_number, 0, [safe_cell(v) for v in values])
             row_number += 1
@@ -114,6 +116,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         .only(
             "region_id",
             "household__number",
+            "household__relocation_site",
             "name",
             "id_masked",
             "gender",
@@ -176,6 +179,7 @@ def registry_template(path: Path) -> Path:
         "月收入(元)": "4500",
         "就业开始日期": "2026-03-01",
         "备注": "示例行，导入前请删除",
+        "易地搬迁安置点": "城关镇幸福社区安置点",
     }
     for c, (header, _key, is_required) in enumerate(COLUMNS):
         sheet.write_string(0, c, header, required if is_required else optional)
@@ -205,6 +209,7 @@ def registry_template(path: Path) -> Path:
             _("同一村(社区)代码和户编号的行为同一户，每户有且只有一位户主。"),
             _("人员类别可填多个，用顿号、逗号或分号分隔。日期写成 2026-03-01。"),
             _("未填写就业开始日期的，按上传时选择的数据截至日期记录。"),
+            _("易地搬迁户填写易地搬迁安置点（同一户各行一致，填在任一行即可）；留空不会清除系统中已有的安置点。"),
         ]
     ):
         notes.write_string(r, 0, line)

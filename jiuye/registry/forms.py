@@ -139,6 +139,16 @@ class CaseFilterForm(forms.Form):
     region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
 
 
+class HouseholdForm(forms.Form):
+    relocation_site = forms.CharField(
+        label=_("易地搬迁安置点"),
+        max_length=100,
+        required=False,
+        help_text=_("易地扶贫搬迁户填写其安置点名称；不是搬迁户的留空。"),
+        widget=forms.TextInput(attrs={"list": "relocation-sites", "autocomplete": "off"}),
+    )
+
+
 class MoveForm(forms.Form):
     """Move to another household, in this village or another one (both must be in write scope)."""
 

@@ -78,6 +78,9 @@ COLUMNS: list[tuple[str, str, bool]] = [
     ("月收入(元)", "income", False),
     ("就业开始日期", "start", False),
     ("备注", "note", False),
+    # Added after the first release of the template (the contract grows only by adding): a
+    # household's resettlement site, on any of its rows; rows of one household must agree.
+    ("易地搬迁安置点", "site", False),
 ]
 HEADERS = [h for h, _k, _r in COLUMNS]
 REQUIRED = [h for h, _k, r in COLUMNS if r]
@@ -272,9 +275,16 @@ def _columns(batch: list[Row], wanted: dict[str, int | None]) -> dict[str, list[
 
 
 def _first_pass(table: Table) -> _Spans:
-    """The first row of each ID number, and the rows naming a head, per household."""
-    wanted = {"id_number": "公民身份号码", "village": "村(社区)代码", "household": "户编号", "relation": "与户主关系"}
-    where = {key: table.columns.index(header) for key, header in wanted.items()}
+    """The first row of each ID number; per household, the rows naming a head and the
+    relocation sites named."""
+    wanted = {
+        "id_number": "公民身份号码",
+        "village": "村(社区)代码",
+        "household": "户编号",
+        "relation": "与户主关系",
+        "site": "易地搬迁安置点",
+    }
+    where = {key: (table.columns.index(h) if h in table.columns else None) for key, h in wanted.items()}
     parts = [
         pl.DataFrame(
             {"__row": [n for n, _c, _x in chunk], **_columns(chunk, dict(where))},
@@ -287,14 +297,15 @@ def _first_pass(table: Table) -> _Spans:
         frame.filter(pl.col("id_number") != "").group_by("id_number").agg(pl.col("__row").min().alias("__first"))
     )
     heads = frame.group_by("village", "household").agg(
-        pl.col("__row").filter(pl.col("relation") == "户主").sort().alias("__heads")
+        pl.col("__row").filter(pl.col("relation") == "户主").sort().alias("__heads"),
+        pl.col("site").filter(pl.col("site") != "").unique().sort().alias("__sites"),
     )
     return _Spans(first_seen=first_seen, heads=heads)
 
 
 def _empty_first_pass() -> pl.DataFrame:
     return pl.DataFrame(
-        schema={"__row": pl.Int64, "id_number": _TEXT, "village": _TEXT, "household": _TEXT, "relation": _TEXT}
+        schema={"__row": pl.Int64, **dict.fromkeys(["id_number", "village", "household", "relation", "site"], _TEXT)}
     )
 
 
@@ -365,6 +376,7 @@ def _validate(
     flag("village", in_scope.eq(False), _("该村(社区)不在您的管辖范围内。"))
     flag("household", col("household").str.len_chars() > 40, _("户编号过长（最多40个字符）。"))
     flag("name", col("name").str.len_chars() > 30, _("姓名过长（最多30个字）。"))
+    flag("site", col("site").str.len_chars() > 100, _("易地搬迁安置点名称过长（最多100个字）。"))
 
     # 公民身份号码 (GB 11643), checked column-wise.
     idc = col("id_number")
@@ -490,6 +502,18 @@ def _validate(
             % {"household": household, "n": len(head_rows), "rows": "、".join(str(r) for r in head_rows)},
         )
 
+    site_count = col("__sites").list.len().fill_null(0)
+    for row, value, household, sites in (
+        frame.filter((site_count > 1) & ~empty["site"]).select("__row", "site", "household", "__sites").iter_rows()
+    ):
+        result.reject(
+            row,
+            "易地搬迁安置点",
+            value,
+            _("同一户（户编号 %(household)s）填写了不同的易地搬迁安置点：%(sites)s。")
+            % {"household": household, "sites": "、".join(sites)},
+        )
+
     income = (col("income").cast(pl.Float64, strict=False) * 100).round(0).cast(pl.Int64)
     return frame.filter(~col("__row").is_in(sorted(result.rejected_rows))).select(
         "__row",
@@ -514,6 +538,8 @@ def _validate(
         __groups=groups,
         __income=pl.when(empty["income"]).then(None).otherwise(income),
         __household_has_head_in_file=head_count > 0,
+        # The household's site as the whole file names it (empty: the file does not say).
+        __site=pl.when(site_count == 1).then(col("__sites").list.first()).otherwise(pl.lit("")),
     )
 
 
@@ -625,6 +651,7 @@ class _Written:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     starts: list[date] = field(default_factory=list)
+    sites: list[int] = field(default_factory=list)  # households given another relocation site
 
 
 def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: list[RowError]) -> None:
@@ -659,14 +686,14 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
     rows = rows.filter(~(col("__hid").is_null() & ~col("__household_has_head_in_file")) & ~head_taken)
     if rows.get_column("__hid").null_count():
         _create_households(rows.filter(col("__hid").is_null()))
-        rows = rows.drop("__hid").join(
+        rows = rows.drop("__hid", "h_site").join(
             _households(rows), on=["village", "household"], how="left", maintain_order="left"
         )
+    written = _Written(sites=_update_sites(rows))
 
     rows = rows.join(
         _existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
     )
-    written = _Written()
     now = timezone.now()
     known = rows.filter(col("__pid").is_not_null())
     if not known.is_empty():
@@ -680,7 +707,7 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
             rejected,
         )
         known = _with_unchanged(known.filter(~outside))
-        counts["unchanged"] += known.get_column("__unchanged").sum()
+        counts["unchanged"] += int(known.get_column("__unchanged").sum())
         changed = known.filter(~col("__unchanged"))
         if not changed.is_empty():
             _write_changed(changed, ctx, counts, rejected, written, now)
@@ -690,9 +717,11 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
         counts["created"] += new.height
     if written.households:
         services.households_refresh(household_ids=written.households, on=ctx.as_of)
+    if written.sites:
+        written.starts.append(ctx.as_of)
     if written.starts:
         notify_records_changed(Person, since=min(written.starts))
-    if written.created or written.updated:
+    if written.created or written.updated or written.sites:
         audit_record(
             action="registry.import_batch",
             actor=ctx.user,
@@ -702,6 +731,7 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
                 "created": len(written.created),
                 "updated": len(written.updated),
                 "person_ids": ",".join(str(i) for i in written.created + written.updated)[:20000],
+                "relocation_site_households": ",".join(map(str, sorted(written.sites)))[:20000],
             },
         )
 
@@ -980,10 +1010,10 @@ def _existing_persons(hashes: list[str]) -> pl.DataFrame:
 def _households(rows: pl.DataFrame) -> pl.DataFrame:
     keys = rows.select(pl.concat_str("village", pl.lit("/"), "household").unique()).to_series().sort().to_list()
     return _frame_of(
-        f"SELECT region_id, number, id FROM {_table(Household)} WHERE {{where}}",  # noqa: S608
+        f"SELECT region_id, number, id, relocation_site FROM {_table(Household)} WHERE {{where}}",  # noqa: S608
         "key",
         keys,
-        {"village": _TEXT, "household": _TEXT, "__hid": pl.Int64},
+        {"village": _TEXT, "household": _TEXT, "__hid": pl.Int64, "h_site": _TEXT},
     )
 
 
@@ -1026,10 +1056,30 @@ def _groups_of(pids: list[int]) -> pl.DataFrame:
 
 
 def _create_households(rows: pl.DataFrame) -> None:
-    keys = rows.select("village", "household").unique().sort("village", "household").rows()
+    keys = (
+        rows.select("village", "household", "__site")
+        .unique(subset=["village", "household"])
+        .sort("village", "household")
+        .rows()
+    )
     now = db_datetime(timezone.now())
     insert_many(
         Household._meta.db_table,
         ["region_id", "number", "key", "relocation_site", "zero_employment", "has_labor", "updated_at"],
-        [(v, n, Household.make_key(v, n), "", False, False, now) for v, n in keys],
+        [(v, n, Household.make_key(v, n), site, False, False, now) for v, n, site in keys],
     )
+
+
+def _update_sites(rows: pl.DataFrame) -> list[int]:
+    """Households the file gives a relocation site other than the one stored (never cleared by an
+    empty cell: a ledger without the column says nothing about sites)."""
+    changes = (
+        rows.filter((pl.col("__site") != "") & (pl.col("__site") != pl.col("h_site")))
+        .select("__hid", "__site")
+        .unique()
+        .rows()
+    )
+    now = timezone.now()
+    for hid, site in changes:
+        Household.objects.filter(pk=hid).update(relocation_site=site, updated_at=now)
+    return [hid for hid, _site in changes]

@@ -99,6 +99,17 @@ def person_registrations(*, person: Person) -> list[Registration]:
     return list(Registration.objects.filter(person=person).order_by("-date", "-id"))
 
 
+def relocation_sites(*, user: Any, county: str, limit: int = 200) -> list[str]:
+    """The relocation sites already recorded in a county (as far as the user sees)."""
+    return list(
+        Household.objects.visible_to(user)
+        .filter(**prefix_lookup("region__code", county), relocation_site__gt="")
+        .values_list("relocation_site", flat=True)
+        .distinct()
+        .order_by("relocation_site")[:limit]
+    )
+
+
 def household_get(*, user: Any, pk: int) -> Household:
     return get_visible_or_404(
         Household.objects.select_related("region").prefetch_related(

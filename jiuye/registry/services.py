@@ -113,6 +113,31 @@ def household_get_or_create(*, actor: Any, region: Region, number: str, relocati
     return household
 
 
+@transaction.atomic
+def household_set_relocation_site(*, actor: Any, household: Household, relocation_site: str) -> Household:
+    """Record (or clear) the relocation site (易地搬迁安置点) the household was resettled to."""
+    _require_writable(actor, household.region_id)
+    site = relocation_site.strip()
+    if len(site) > 100:
+        raise ValidationError({"relocation_site": _("易地搬迁安置点名称过长（最多100个字）。")})
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    if current.relocation_site == site:
+        return current
+    before = current.relocation_site
+    Household.objects.filter(pk=current.pk).update(relocation_site=site, updated_at=timezone.now())
+    current.refresh_from_db()
+    audit_record(
+        action="registry.household_update",
+        actor=actor,
+        obj=current,
+        before={"relocation_site": before},
+        after={"relocation_site": site},
+    )
+    # The relocated-household figures read the site as it is now: this month onward.
+    notify_records_changed(Household, since=timezone.localdate().replace(day=1))
+    return current
+
+
 def household_refresh(*, household: Household, on: date | None = None, rule: rules.ZeroRule | None = None) -> bool:
     """Recompute the zero-employment verdict; open, close or reopen the case. Returns the verdict."""
     on = on or timezone.localdate()

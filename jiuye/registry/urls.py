@@ -14,6 +14,7 @@ urlpatterns = [
     path("persons/<int:pk>/move/", views.person_move, name="person_move"),
     path("persons/<int:pk>/state/", views.person_state, name="person_state"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("zero-employment/", views.case_list, name="case_list"),
     path("zero-employment/<int:pk>/", views.case_detail, name="case_detail"),
 ]

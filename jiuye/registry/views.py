@@ -28,6 +28,7 @@ from jiuye.registry import exports, selectors, services
 from jiuye.registry.choices import KeyGroup
 from jiuye.registry.forms import (
     CaseFilterForm,
+    HouseholdForm,
     MeasureForm,
     MoveForm,
     PersonEditForm,
@@ -284,7 +285,8 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get(user=request.user, pk=pk)
+    user: Any = request.user
+    household = selectors.household_get(user=user, pk=pk)
     today = timezone.localdate()
     members = list(household.members.all())
     for member in members:
@@ -296,6 +298,35 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": members,
             "cases": household.cases.order_by("-opened_on"),
+            "can_edit": has_perm(user, Perm.EDIT_BUSINESS_DATA)
+            and household.region_id.startswith(write_prefix(user) or "\0"),
+            "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
+        },
+    )
+
+
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(user=request.user, pk=pk)
+    form = HouseholdForm(request.POST or None, initial={"relocation_site": household.relocation_site})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_set_relocation_site(
+                actor=request.user, household=household, relocation_site=form.cleaned_data["relocation_site"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_edit.html",
+        {
+            "household": household,
+            "form": form,
+            # The sites already named in this county, offered as suggestions (one spelling each).
+            "sites": selectors.relocation_sites(user=request.user, county=household.region_id[:6]),
             "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
         },
     )

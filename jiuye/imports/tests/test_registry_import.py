@@ -427,3 +427,43 @@ def test_no_clear_personal_data_in_the_database(officer: User, tmp_path: Path) -
             for record in cursor.fetchall():
                 text = " ".join(str(v) for v in record)
                 assert number not in text and phone not in text, table
+
+
+def test_relocation_site_is_set_on_the_household_from_any_of_its_rows(officer: User, tmp_path: Path) -> None:
+    site = "城关镇幸福社区安置点"
+    rows = [
+        row(),
+        row(**{"姓名": "李娜", "与户主关系": "配偶", "易地搬迁安置点": site}),
+        row(**{"户编号": "002", "姓名": "王芳"}),
+    ]
+    job = run(write_csv(tmp_path / "site.csv", rows), officer)
+    assert (job.created, job.rejected) == (3, 0)
+    assert dict(Household.objects.values_list("number", "relocation_site")) == {"001": site, "002": ""}
+    # A later ledger without the column (or with the cell left empty) does not clear it ...
+    again = run(write_csv(tmp_path / "again.csv", [rows[0]], headers=list(rows[0])), officer)
+    assert (again.unchanged, again.rejected) == (1, 0)
+    assert Household.objects.get(number="001").relocation_site == site
+    # ... and a new name replaces it, audited with the batch.
+    moved = run(write_csv(tmp_path / "moved.csv", [{**rows[0], "易地搬迁安置点": "新城安置小区"}]), officer)
+    assert (moved.unchanged, moved.rejected) == (1, 0)
+    household = Household.objects.get(number="001")
+    assert household.relocation_site == "新城安置小区"
+    from jiuye.core.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="registry.import_batch").latest("seq")
+    assert str(household.pk) in event.after["relocation_site_households"]
+
+
+def test_rows_of_one_household_naming_different_sites_are_rejected(officer: User, tmp_path: Path) -> None:
+    rows = [
+        row(**{"易地搬迁安置点": "甲安置点"}),
+        row(**{"姓名": "李娜", "与户主关系": "配偶", "易地搬迁安置点": "乙安置点"}),
+        row(**{"户编号": "002", "姓名": "王芳", "易地搬迁安置点": "安" * 101}),
+        row(**{"户编号": "003", "姓名": "赵强", "易地搬迁安置点": "丙安置点"}),
+    ]
+    job = run(write_csv(tmp_path / "sites.csv", rows), officer)
+    found = reasons(job)
+    assert set(found) == {2, 3, 4}
+    assert found[2] == [("易地搬迁安置点", "同一户（户编号 001）填写了不同的易地搬迁安置点：乙安置点、甲安置点。")]
+    assert "过长" in found[4][0][1]
+    assert job.created == 1 and dict(Household.objects.values_list("number", "relocation_site")) == {"003": "丙安置点"}

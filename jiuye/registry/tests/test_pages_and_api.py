@@ -259,3 +259,46 @@ def test_the_template_example_row_imports_cleanly(personas: dict[str, User], tmp
     )
     job = import_services.import_run(job=job)
     assert (job.created, job.rejected) == (1, 0)
+
+
+def test_relocation_site_by_form_and_api_is_scoped_audited_and_exported(
+    personas: dict[str, User], people: dict[str, Person], tmp_path: Path
+) -> None:
+    household = people["zhang"].household
+    client = login(Client(), personas["county_a"])
+    url = f"/registry/households/{household.pk}/edit/"
+    assert "编辑家庭信息" in client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert client.post(url, {"relocation_site": "安" * 101}).status_code == 200  # too long: the form again
+    assert client.post(url, {"relocation_site": " 城关镇幸福社区安置点 "}).status_code == 302
+    household.refresh_from_db()
+    assert household.relocation_site == "城关镇幸福社区安置点"
+    event = AuditEvent.objects.get(action="registry.household_update")
+    assert (event.before, event.after) == ({"relocation_site": ""}, {"relocation_site": "城关镇幸福社区安置点"})
+    # The county's sites are offered when another household is edited.
+    other = people["evil"].household
+    assert "城关镇幸福社区安置点" in client.get(f"/registry/households/{other.pk}/edit/").content.decode()
+    # The API changes it the same way; a neighbour's household is 404 on the page and in the API.
+    patched = client.patch(
+        f"/api/v1/registry/households/{other.pk}",
+        json.dumps({"relocation_site": "新城安置小区"}),
+        content_type="application/json",
+    )
+    assert patched.status_code == 200 and patched.json()["relocation_site"] == "新城安置小区"
+    neighbour = login(Client(), personas["county_b"])
+    assert neighbour.post(url, {"relocation_site": "别处"}).status_code == 404
+    assert (
+        neighbour.patch(
+            f"/api/v1/registry/households/{household.pk}",
+            json.dumps({"relocation_site": "别处"}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    household.refresh_from_db()
+    assert household.relocation_site == "城关镇幸福社区安置点"
+    # The export carries it in its last column.
+    out = tmp_path / "sites.xlsx"
+    call_command("export_registry", "--as", "county_a", "--out", str(out))
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert rows[1][-1] == "易地搬迁安置点"
+    assert {r[2]: r[-1] for r in rows[2:] if any(r)}["张伟"] == "城关镇幸福社区安置点"

@@ -41,8 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
         villages = [
-            Village(code, bool(urban))
-            for code, urban in Region.objects.filter(level="village").order_by("code").values_list("code", "urban")
+            Village(code, bool(urban), name)
+            for code, urban, name in Region.objects.filter(level="village")
+            .order_by("code")
+            .values_list("code", "urban", "name")
         ]
         if not villages:
             raise CommandError("no villages: run load_regions first")
