@@ -19,9 +19,11 @@ A person is found again by the keyed hash of the ID number, so re-importing chan
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import islice
@@ -205,6 +207,54 @@ def run_import(
     """
     path = Path(path)
     ctx = _context(user, as_of)
+    with _large_page_cache(), _without_cycle_collection():
+        return _run(path, ctx, dry_run, batch_size, start_after_row, on_batch)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while the import runs: a batch is tens of thousands
+    of short-lived lists and strings (freed by reference counting; the import makes no cycles),
+    and each full collection walks every live object again — a third of the first pass's time.
+    One collection at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+@contextmanager
+def _large_page_cache(mebibytes: int = 128) -> Iterator[None]:
+    """SQLite only: a larger page cache for this connection while the import runs. The keyed
+    hashes are random keys, so every insert lands on another page of their indexes; with the
+    default 2 MiB cache most of those pages are read again from disk (a third of the write
+    time at 100,000 persons)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{mebibytes * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _run(
+    path: Path,
+    ctx: Context,
+    dry_run: bool,
+    batch_size: int,
+    start_after_row: int,
+    on_batch: Callable[[int, ImportResult], None] | None,
+) -> ImportResult:
     result = ImportResult()
     spans = _first_pass(_open(path))
     table = _open(path)
