@@ -139,21 +139,36 @@ def household_set_relocation_site(*, actor: Any, household: Household, relocatio
 
 
 def household_refresh(*, household: Household, on: date | None = None, rule: rules.ZeroRule | None = None) -> bool:
-    """Recompute the zero-employment verdict; open, close or reopen the case. Returns the verdict."""
+    """Recompute the zero-employment verdict; open, close or reopen the case. Returns the verdict.
+
+    One query reads the household's stored flags with its members. A household has an open case
+    exactly when it is flagged, so when the verdict equals the stored flags there is nothing to
+    do (the nightly ``households_recompute_all`` restores that invariant should anything else
+    ever break it).
+    """
     on = on or timezone.localdate()
     rule = rule or zero_rule()
-    members = [
-        rules.MemberFacts(p.birth_date, p.labor_ability, p.willing, p.status, p.state)
-        for p in Person.objects.filter(household=household).only(
-            "birth_date", "labor_ability", "willing", "status", "state"
+    rows = list(
+        Household.objects.filter(pk=household.pk).values_list(
+            "zero_employment",
+            "has_labor",
+            "members__birth_date",
+            "members__labor_ability",
+            "members__willing",
+            "members__status",
+            "members__state",
         )
-    ]
+    )
+    stored = (rows[0][0], rows[0][1]) if rows else (household.zero_employment, household.has_labor)
+    members = [rules.MemberFacts(*row[2:]) for row in rows if row[2] is not None]
     verdict = rules.household_verdict(members, on, rule)
-    if (household.zero_employment, household.has_labor) != (verdict.zero_employment, verdict.has_labor):
-        Household.objects.filter(pk=household.pk).update(
-            zero_employment=verdict.zero_employment, has_labor=verdict.has_labor
-        )
-        household.zero_employment, household.has_labor = verdict.zero_employment, verdict.has_labor
+    household.zero_employment, household.has_labor = stored
+    if stored == (verdict.zero_employment, verdict.has_labor):
+        return verdict.zero_employment
+    Household.objects.filter(pk=household.pk).update(
+        zero_employment=verdict.zero_employment, has_labor=verdict.has_labor
+    )
+    household.zero_employment, household.has_labor = verdict.zero_employment, verdict.has_labor
     open_case = ZeroEmploymentCase.objects.filter(household=household, status=CaseStatus.OPEN).first()
     if verdict.zero_employment and open_case is None:
         case = ZeroEmploymentCase.objects.create(
