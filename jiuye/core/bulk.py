@@ -102,6 +102,16 @@ def allocate_ids(table: str, count: int) -> list[int]:
         return list(range(first, first + count))
 
 
+def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's rows as a polars frame of this schema. Booleans come back from SQLite as 0/1:
+    read as integers, then cast."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    read = {name: (pl.Int8 if dtype == pl.Boolean else dtype) for name, dtype in schema.items()}
+    return pl.DataFrame(rows, schema=read, orient="row", strict=False).cast(schema)  # type: ignore[arg-type]
+
+
 def is_one_of(column: str, values: Sequence[str] | Sequence[int]) -> tuple[str, list[Any]]:
     """SQL for "``column`` is one of ``values``" with a single parameter, however many values:
     a PostgreSQL array literal (built here: psycopg's list adapter costs ~10 µs a value), or a

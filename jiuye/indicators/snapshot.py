@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 from django.db import connection
 
+from jiuye.core.bulk import fetch_frame
 from jiuye.regions.models import Region
 from jiuye.registry.choices import PersonState
 from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, Registration
@@ -33,13 +34,6 @@ def add_months(day: date, months: int) -> date:
 
 def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _fetch(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row", strict=False)
 
 
 def _date(column: str) -> pl.Expr:
@@ -65,7 +59,7 @@ class Snapshot:
     @cached_property
     def regions(self) -> pl.DataFrame:
         where, params = self._where_region("code")
-        return _fetch(
+        return fetch_frame(
             f"SELECT code, urban FROM {Region._meta.db_table} WHERE {where}",  # noqa: S608
             params,
             {"region": pl.Utf8, "urban": pl.Boolean},
@@ -76,7 +70,7 @@ class Snapshot:
         """Persons who held a status on ``end`` and were in the registry that day."""
         q = self._q
         where, params = self._where_region("p.region_id")
-        people = _fetch(
+        people = fetch_frame(
             f"SELECT p.id, p.region_id, p.household_id, CAST(p.birth_date AS TEXT), p.gender, p.labor_ability,"  # noqa: S608
             f" p.willing, p.state, CAST(p.state_date AS TEXT) FROM {Person._meta.db_table} p WHERE {where}",
             params,
@@ -92,7 +86,7 @@ class Snapshot:
                 "state_date": pl.Utf8,
             },
         )
-        spells = _fetch(
+        spells = fetch_frame(
             f"SELECT s.person_id, s.status, CAST(s.start AS TEXT), s.id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
             f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
             f" WHERE s.start <= %s AND (s.{q('end')} IS NULL OR s.{q('end')} >= %s) AND {where}",
@@ -122,7 +116,7 @@ class Snapshot:
     @cached_property
     def groups(self) -> pl.DataFrame:
         where, params = self._where_region("p.region_id")
-        return _fetch(
+        return fetch_frame(
             f"SELECT g.person_id, g.{self._q('group')} FROM {PersonGroup._meta.db_table} g"  # noqa: S608
             f" JOIN {Person._meta.db_table} p ON p.id = g.person_id WHERE {where}",
             params,
@@ -136,7 +130,7 @@ class Snapshot:
     @cached_property
     def households(self) -> pl.DataFrame:
         where, params = self._where_region("region_id")
-        return _fetch(
+        return fetch_frame(
             f"SELECT id, region_id, relocation_site FROM {Household._meta.db_table} WHERE {where}",  # noqa: S608
             params,
             {"household_id": pl.Int64, "region": pl.Utf8, "relocation_site": pl.Utf8},
@@ -146,7 +140,7 @@ class Snapshot:
     def registrations(self) -> pl.DataFrame:
         """Registrations made on or before ``end``, with their end if they had ended by then."""
         where, params = self._where_region("region_id")
-        frame = _fetch(
+        frame = fetch_frame(
             f"SELECT person_id, region_id, kind, CAST(date AS TEXT), urban, form, CAST(ended_on AS TEXT), end_reason"  # noqa: S608
             f" FROM {Registration._meta.db_table} WHERE date <= %s AND {where}",
             [self.end, *params],
@@ -168,7 +162,7 @@ class Snapshot:
         q = self._q
         where, params = self._where_region("p.region_id")
         placeholders = ", ".join(["%s"] * len(statuses))
-        return _fetch(
+        return fetch_frame(
             f"SELECT DISTINCT s.person_id, p.region_id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
             f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
             f" WHERE s.status IN ({placeholders}) AND s.start <= %s AND (s.{q('end')} IS NULL OR s.{q('end')} >= %s)"
@@ -181,7 +175,7 @@ class Snapshot:
         """Persons who entered one of ``statuses`` between ``start`` and ``end``."""
         where, params = self._where_region("p.region_id")
         placeholders = ", ".join(["%s"] * len(statuses))
-        return _fetch(
+        return fetch_frame(
             f"SELECT DISTINCT s.person_id, p.region_id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
             f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
             f" WHERE s.status IN ({placeholders}) AND s.start >= %s AND s.start <= %s AND {where}",
@@ -193,7 +187,7 @@ class Snapshot:
         """Persons who left the registry (death …) between ``start`` and ``end``."""
         where, params = self._where_region("region_id")
         placeholders = ", ".join(["%s"] * len(states))
-        return _fetch(
+        return fetch_frame(
             f"SELECT id, region_id FROM {Person._meta.db_table}"  # noqa: S608
             f" WHERE state IN ({placeholders}) AND state_date >= %s AND state_date <= %s AND {where}",
             [*states, start, self.end, *params],
