@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jiuye.conftest import ROOT
-from jiuye.core.crypto import blind_index, decrypt, encrypt
+from jiuye.core.crypto import blind_index, blind_index_many, decrypt, encrypt, encrypt_many
 
 
 def _key() -> str:
@@ -91,3 +91,12 @@ def test_field_encryption_round_trips_and_binds_its_purpose() -> None:
         decrypt(token, purpose="registry.person.phone")
     assert blind_index("13812345678", purpose="phone") == blind_index("13812345678", purpose="phone")
     assert blind_index("13812345678", purpose="phone") != blind_index("13812345678", purpose="id")
+
+
+def test_batch_encryption_and_hashes_agree_with_the_single_forms() -> None:
+    values = ["61092419900101123X", "13812345678", "13812345678", ""]
+    tokens = encrypt_many(values, purpose="registry.person.phone")
+    assert [decrypt(t, purpose="registry.person.phone") for t in tokens] == values
+    assert len({t[3:19] for t in tokens}) == len(values)  # every value its own nonce
+    assert blind_index_many(values, purpose="phone") == [blind_index(v, purpose="phone") for v in values]
+    assert encrypt_many([], purpose="phone") == [] and blind_index_many([], purpose="phone") == []
