@@ -469,9 +469,7 @@ def test_rows_of_one_household_naming_different_sites_are_rejected(officer: User
     assert job.created == 1 and dict(Household.objects.values_list("number", "relocation_site")) == {"003": "丙安置点"}
 
 
-def test_household_numbers_with_commas_quotes_and_backslashes_are_found_again(
-    officer: User, tmp_path: Path
-) -> None:
+def test_household_numbers_with_commas_quotes_and_backslashes_are_found_again(officer: User, tmp_path: Path) -> None:
     odd = 'A,"12"\\3{x}'  # each a special character of a PostgreSQL array literal
     rows = [row(**{"户编号": odd}), row(**{"户编号": odd, "姓名": "李娜", "与户主关系": "配偶"})]
     first = run(write_csv(tmp_path / "odd.csv", rows), officer)
