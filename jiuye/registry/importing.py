@@ -585,6 +585,7 @@ def _validate(
         __status=mapped["status"],
         __education=mapped["education"].fill_null(""),
         __willing=willing,
+        __gender=derived_gender,
         __start=start.fill_null(ctx.as_of),
         __groups=groups,
         __income=pl.when(empty["income"]).then(None).otherwise(income),
@@ -793,7 +794,6 @@ def _write_new(new: pl.DataFrame, ctx: Context, written: _Written, now: Any) -> 
     ids = allocate_ids(Person._meta.db_table, new.height)
     stamp = str(db_datetime(now))
     new = new.with_columns(__pid=pl.Series(ids, dtype=pl.Int64))
-    odd = col("id_number").str.slice(16, 1).cast(pl.Int64) % 2 == 1
     persons = new.select(
         id=col("__pid"),
         household_id=col("__hid"),
@@ -804,7 +804,7 @@ def _write_new(new: pl.DataFrame, ctx: Context, written: _Written, now: Any) -> 
         id_number=col("__id_sealed"),
         id_hash=col("__hash"),
         id_masked=col("__id_masked"),
-        gender=pl.when(odd).then(pl.lit("M")).otherwise(pl.lit("F")),
+        gender=col("__gender"),
         birth_date=col("__birth"),
         phone=col("__phone_sealed"),
         phone_hash=col("__phone_hash"),

@@ -107,6 +107,9 @@ def test_a_good_file_creates_households_persons_spells_and_groups(officer: User,
     assert household.members.count() == 2 and not household.zero_employment
     zhang = Person.objects.get(name="张伟")
     assert zhang.status_since == date(2026, 1, 5) and zhang.phone == "13812345678"
+    for person in Person.objects.all():  # gender and birth date come from the ID number
+        info = idcard.parse(person.id_number)
+        assert (person.gender, person.birth_date) == (info.gender, info.birth_date)
     assert set(PersonGroup.objects.filter(person=zhang).values_list("group", flat=True)) == {
         "poverty_alleviated",
         "relocated",
