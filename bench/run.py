@@ -101,11 +101,11 @@ def baseline(csv_path: Path) -> float:
         cursor.execute("CREATE INDEX bench_raw_household ON bench_raw (household_key)")
     from django.db import transaction
 
-    from jiuye.registry.importing import _large_page_cache
+    from jiuye.registry.importing import large_page_cache
 
     # The same writer the import uses (COPY of CSV text on PostgreSQL, executemany on SQLite),
     # in batches of the same size, with the same SQLite page cache: the physical floor.
-    with _large_page_cache():
+    with large_page_cache():
         started = time.perf_counter()
         for start in range(0, frame.height, 5000):
             with transaction.atomic():

@@ -76,6 +76,12 @@ def write_prefix(user: ScopedUser) -> str | None:
     return write if write.startswith(read) else None
 
 
+def can_write(user: ScopedUser, region_code: str) -> bool:
+    """Whether the user may change records of this region (an edit button, a write service)."""
+    prefix = write_prefix(user)
+    return prefix is not None and region_code.startswith(prefix)
+
+
 class ScopedQuerySet(models.QuerySet[_M]):
     """Base queryset of every region-scoped model.
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -208,7 +209,7 @@ def run_import(
     """
     path = Path(path)
     ctx = _context(user, as_of)
-    with _large_page_cache(), _without_cycle_collection():
+    with large_page_cache(), _without_cycle_collection():
         return _run(path, ctx, dry_run, batch_size, start_after_row, on_batch)
 
 
@@ -229,7 +230,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 @contextmanager
-def _large_page_cache(mebibytes: int = 128) -> Iterator[None]:
+def large_page_cache(mebibytes: int = 128) -> Iterator[None]:
     """SQLite only: a larger page cache for this connection while the import runs. The keyed
     hashes are random keys, so every insert lands on another page of their indexes; with the
     default 2 MiB cache most of those pages are read again (inserting 50,000 persons beside 50,000:
@@ -1125,7 +1126,10 @@ def _update_sites(rows: pl.DataFrame) -> list[int]:
         .unique()
         .rows()
     )
-    now = timezone.now()
+    by_site: dict[str, list[int]] = defaultdict(list)
     for hid, site in changes:
-        Household.objects.filter(pk=hid).update(relocation_site=site, updated_at=now)
+        by_site[site].append(hid)
+    now = timezone.now()
+    for site, ids in by_site.items():  # one statement per site named (a batch names few)
+        Household.objects.filter(pk__any=ids).update(relocation_site=site, updated_at=now)
     return [hid for hid, _site in changes]

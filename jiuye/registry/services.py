@@ -21,7 +21,7 @@ from jiuye.core.audit import audit_record
 from jiuye.core.bulk import is_one_of, lookup_batch_size
 from jiuye.core.crypto import blind_index, blind_index_many
 from jiuye.core.masking import mask_id_number, mask_phone
-from jiuye.core.scoping import write_prefix
+from jiuye.core.scoping import can_write
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import idcard, rules
@@ -79,8 +79,7 @@ class StaleEdit(Exception):
 
 
 def _require_writable(actor: Any, region_code: str) -> None:
-    prefix = write_prefix(actor)
-    if prefix is None or not region_code.startswith(prefix):
+    if not can_write(actor, region_code):
         # The same answer as for a record that does not exist (no oracle).
         raise Http404
 

@@ -21,7 +21,7 @@ from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
-from jiuye.core.scoping import write_prefix
+from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import exports, selectors, services
@@ -99,7 +99,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str, Any]:
     user: Any = request.user
-    can_edit = write_prefix(user) is not None and person.region_id.startswith(write_prefix(user) or "\0")
+    can_edit = can_write(user, person.region_id)
     labels = dict(KeyGroup.choices)
     return {
         "person": person,
@@ -298,8 +298,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": members,
             "cases": household.cases.order_by("-opened_on"),
-            "can_edit": has_perm(user, Perm.EDIT_BUSINESS_DATA)
-            and household.region_id.startswith(write_prefix(user) or "\0"),
+            "can_edit": can_write(user, household.region_id),
             "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
         },
     )
@@ -363,7 +362,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     user: Any = request.user
-    can_edit = write_prefix(user) is not None and case.household.region_id.startswith(write_prefix(user) or "\0")
+    can_edit = can_write(user, case.household.region_id)
     form = MeasureForm(request.POST or None)
     officers = (
         User.objects.visible_to(user)
