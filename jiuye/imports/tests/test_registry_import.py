@@ -16,6 +16,7 @@ import xlwt
 from django.core.management import call_command
 
 from jiuye.accounts.models import User
+from jiuye.core.models import AuditEvent
 from jiuye.imports import services
 from jiuye.imports.models import ImportJob, ImportRowError, ImportStatus
 from jiuye.registry import idcard
@@ -451,8 +452,6 @@ def test_relocation_site_is_set_on_the_household_from_any_of_its_rows(officer: U
     assert (moved.unchanged, moved.rejected) == (1, 0)
     household = Household.objects.get(number="001")
     assert household.relocation_site == "新城安置小区"
-    from jiuye.core.models import AuditEvent
-
     event = AuditEvent.objects.filter(action="registry.import_batch").latest("seq")
     assert str(household.pk) in event.after["relocation_site_households"]
 
