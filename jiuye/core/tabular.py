@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their ASCII forms.
@@ -177,6 +178,17 @@ def parse_date(text: str) -> date | None:
 # --- writing ----------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def watermark(user: Any, *, personal_data: bool = False) -> str:
+    """The first row of every export: who exported it and when (and, for personal data, that
+    it is for the exporter's work only)."""
+    name = f"{user.username} {getattr(user, 'full_name', '')}".strip()
+    text = _("导出人：%(user)s　导出时间：%(time)s") % {
+        "user": name,
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    return text + _("　仅限本人工作使用，不得外传。") if personal_data else text
 
 
 def safe_cell(value: Any) -> Any:

@@ -18,18 +18,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core.tabular import TableError, read_table, safe_cell
+from jiuye.core.tabular import TableError, read_table, safe_cell, watermark
 from jiuye.indicators import catalogue, targets
 from jiuye.indicators.selectors import Dashboard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _watermark(user: Any) -> str:
-    return _("导出人：%(user)s　导出时间：%(time)s") % {
-        "user": user.username,
-        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-    }
 
 
 def _number(indicator: catalogue.Indicator, value: Decimal | None) -> Any:
@@ -53,7 +46,7 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
     period = board.period.strftime("%Y-%m")
 
     sheet = book.add_worksheet(_("指标概览"))
-    sheet.write_string(0, 0, f"{board.region.name} {period}　{_watermark(user)}", mark)
+    sheet.write_string(0, 0, f"{board.region.name} {period}　{watermark(user)}", mark)
     sheet.write_row(
         1,
         0,

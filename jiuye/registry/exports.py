@@ -10,17 +10,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.tabular import safe_cell
+from jiuye.core.tabular import safe_cell, watermark
+from jiuye.regions.models import Region
+from jiuye.registry import rules, selectors, services
 from jiuye.registry.choices import (
+    CaseStatus,
     Education,
     EmploymentStatus,
     Gender,
     KeyGroup,
     LaborAbility,
+    MeasureKind,
+    PersonState,
     Relation,
 )
 from jiuye.registry.importing import COLUMNS
-from jiuye.registry.models import PersonGroup
+from jiuye.registry.models import CaseMeasure, Person, PersonGroup
 from jiuye.registry.selectors import PersonFilters, person_list
 
 EXPORT_COLUMNS = [
@@ -42,9 +47,32 @@ EXPORT_COLUMNS = [
 ]
 
 
+EXPORT_WIDTHS = [14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28, 18]
+
+
 def _labels(choices: Any) -> dict[str, str]:
     with translation.override("zh-hans"):
         return {value: str(label) for value, label in choices.choices}
+
+
+def _listing(
+    path: Path, user: Any, title: str, columns: list[str], widths: list[int]
+) -> tuple[xlsxwriter.Workbook, Any]:
+    """A streaming workbook of one list: the watermark row, the header row, both repeated on every
+    printed page, landscape and one page wide. Rows are written from row 2."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(title)
+    mark = workbook.add_format({"italic": True, "font_color": "#B42318"})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    sheet.write_string(0, 0, watermark(user, personal_data=True), mark)
+    sheet.write_row(1, 0, columns, bold)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, 1)
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    return workbook, sheet
 
 
 def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
@@ -57,25 +85,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         "status": _labels(EmploymentStatus),
         "group": _labels(KeyGroup),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(_("劳动力台账"))
-    mark = workbook.add_format({"italic": True, "font_color": "#B42318"})
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    now = timezone.localtime()
-    sheet.write_string(
-        0,
-        0,
-        _("导出人：%(user)s　导出时间：%(time)s　仅限本人工作使用，不得外传。")
-        % {"user": f"{user.username} {getattr(user, 'full_name', '')}".strip(), "time": now.strftime("%Y-%m-%d %H:%M")},
-        mark,
-    )
-    sheet.write_row(1, 0, EXPORT_COLUMNS, bold)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, 1)  # the watermark and the header on every printed page
-    for c, width in enumerate([14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28, 18]):
-        sheet.set_column(c, c, width)
+    workbook, sheet = _listing(path, user, _("劳动力台账"), EXPORT_COLUMNS, EXPORT_WIDTHS)
     row_number = 2
     queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
     chunk: list[Any] = []
@@ -143,6 +153,150 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         after={
             "rows": count,
             "filters": {k: v for k, v in vars(filters).items() if v and k not in ("id_number", "phone")},
+        },
+    )
+    return count
+
+
+CASE_EXPORT_COLUMNS = [
+    "区县",
+    "乡镇(街道)",
+    "村(社区)",
+    "户编号",
+    "户主姓名",
+    "户主公民身份号码（脱敏）",
+    "户主联系电话（脱敏）",
+    "家庭人数",
+    "劳动力人数",
+    "劳动力",
+    "易地搬迁安置点",
+    "认定日期",
+    "清零期限",
+    "状态",
+    "是否超期",
+    "清零日期",
+    "清零说明",
+    "责任人",
+    "帮扶措施",
+]
+CASE_EXPORT_WIDTHS = [12, 14, 16, 9, 10, 22, 18, 8, 8, 24, 18, 12, 12, 8, 8, 12, 20, 10, 48]
+CASE_CHUNK = 1000
+
+
+def case_export(
+    *,
+    user: Any,
+    path: Path,
+    status: str = CaseStatus.OPEN,
+    overdue: bool = False,
+    relocated: bool = False,
+    region: str = "",
+) -> int:
+    """The zero-employment households of the case list, as filtered on the page, one row a
+    household: where it is, its head (masked), its members and labour as the rule counts them
+    today, the case's dates, officer and measures. Returns the number of cases written. Audited."""
+    labels = {"status": _labels(CaseStatus), "measure": _labels(MeasureKind)}
+    rule, today = services.zero_rule(), timezone.localdate()
+    workbook, sheet = _listing(path, user, _("零就业家庭台账"), CASE_EXPORT_COLUMNS, CASE_EXPORT_WIDTHS)
+    cases = (
+        selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated, region=region)
+        .select_related(None)
+        .select_related("household", "assigned_to")
+        .order_by("region_code", "household__number", "id")
+    )
+    row_number, count = 2, 0
+    chunk: list[Any] = []
+
+    def flush() -> None:
+        nonlocal row_number, count
+        household_ids = [c.household_id for c in chunk]
+        members: dict[int, list[dict[str, Any]]] = {}
+        for member in (
+            Person.objects.visible_to(user)
+            .filter(household_id__in=household_ids, state=PersonState.ACTIVE)
+            .order_by("household_id", "relation", "birth_date", "id")
+            .values(
+                "household_id",
+                "name",
+                "relation",
+                "id_masked",
+                "phone_masked",
+                "birth_date",
+                "labor_ability",
+                "willing",
+                "status",
+                "state",
+            )
+        ):
+            members.setdefault(member["household_id"], []).append(dict(member))
+        measures: dict[int, list[str]] = {}
+        for case_id, kind, day, note in (
+            CaseMeasure.objects.filter(case_id__in=[c.pk for c in chunk])
+            .order_by("date", "id")
+            .values_list("case_id", "kind", "date", "note")
+        ):
+            text = f"{day:%Y-%m-%d} {labels['measure'].get(kind, kind)}" + (f"：{note}" if note else "")
+            measures.setdefault(case_id, []).append(text)
+        codes = {c.region_code for c in chunk}
+        codes |= {code[:9] + "000" for code in codes} | {code[:6] + "000000" for code in codes}
+        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        for case in chunk:
+            code = case.region_code
+            people = members.get(case.household_id, [])
+            head = next((m for m in people if m["relation"] == Relation.HEAD), None)
+            labor = [
+                m["name"]
+                for m in people
+                if rules.is_labor(
+                    rules.MemberFacts(m["birth_date"], m["labor_ability"], m["willing"], m["status"], m["state"]),
+                    today,
+                    rule,
+                )
+            ]
+            is_open = case.status == CaseStatus.OPEN
+            values = [
+                names.get(code[:6] + "000000", ""),
+                names.get(code[:9] + "000", ""),
+                names.get(code, code),
+                case.household.number,
+                head["name"] if head else "",
+                head["id_masked"] if head else "",
+                head["phone_masked"] if head else "",
+                len(people),
+                len(labor),
+                "、".join(labor),
+                case.household.relocation_site,
+                case.opened_on.isoformat(),
+                case.deadline.isoformat(),
+                labels["status"].get(case.status, case.status),
+                "是" if is_open and case.deadline < today else "否",
+                case.closed_on.isoformat() if case.closed_on else "",
+                case.close_note,
+                str(case.assigned_to) if case.assigned_to else "",
+                "；".join(measures.get(case.pk, [])),
+            ]
+            sheet.write_row(row_number, 0, [safe_cell(v) for v in values])
+            row_number += 1
+        count += len(chunk)
+        chunk.clear()
+
+    for case in cases.iterator(chunk_size=CASE_CHUNK):
+        chunk.append(case)
+        if len(chunk) >= CASE_CHUNK:
+            flush()
+    flush()
+    workbook.close()
+    audit_record(
+        action="registry.case_export",
+        actor=user,
+        object_type="registry.zeroemploymentcase",
+        after={
+            "rows": count,
+            "filters": {
+                k: v
+                for k, v in {"status": status, "overdue": overdue, "relocated": relocated, "region": region}.items()
+                if v
+            },
         },
     )
     return count

@@ -331,17 +331,22 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def case_list(request: HttpRequest) -> HttpResponse:
+def _case_filters(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any]]:
+    """The case list's filters from the query string (the page and its export read the same)."""
     form = CaseFilterForm(request.GET or None, initial={"status": "open"})
     data = form.cleaned_data if form.is_valid() else {"status": "open"}
-    cases = selectors.case_list(
-        user=request.user,
-        status=data.get("status", "open"),
-        overdue=bool(data.get("overdue")),
-        relocated=bool(data.get("relocated")),
-        region=data.get("region") or "",
-    )
+    return form, {
+        "status": data.get("status", "open"),
+        "overdue": bool(data.get("overdue")),
+        "relocated": bool(data.get("relocated")),
+        "region": data.get("region") or "",
+    }
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _case_filters(request)
+    cases = selectors.case_list(user=request.user, **filters)
     page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
     user: Any = request.user
     names = dict(Region.objects.visible_to(user).filter(level="county").values_list("code", "name"))
@@ -402,15 +407,28 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def person_export(request: HttpRequest) -> HttpResponseBase:
-    _form, filters = _filters(request)
+def _xlsx_download(title: str, write: Any) -> FileResponse:
+    """Run ``write(path)`` into a temporary file and send it as ``<title>-<date>.xlsx``."""
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (streamed, then removed)
     handle.close()
     path = Path(handle.name)
-    exports.person_export(user=request.user, filters=filters, path=path)
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"劳动力台账-{timezone.localdate():%Y%m%d}.xlsx"
-    )
+    write(path)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
     path.unlink()  # the open handle keeps the data readable until the response is sent
     return response
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def person_export(request: HttpRequest) -> HttpResponseBase:
+    _form, filters = _filters(request)
+    return _xlsx_download(
+        _("劳动力台账"), lambda path: exports.person_export(user=request.user, filters=filters, path=path)
+    )
+
+
+@staff_view(Perm.VIEW_PERSONAL_DATA)
+def case_export(request: HttpRequest) -> HttpResponseBase:
+    _form, filters = _case_filters(request)
+    return _xlsx_download(
+        _("零就业家庭台账"), lambda path: exports.case_export(user=request.user, path=path, **filters)
+    )

@@ -116,6 +116,7 @@ ROUTES = [
         ok=(302,),
     ),
     Route("registry:case_list", perm=Perm.VIEW_PERSONAL_DATA),
+    Route("registry:case_export", perm=Perm.VIEW_PERSONAL_DATA),
     Route("registry:case_detail", perm=Perm.VIEW_PERSONAL_DATA, target="case"),
     Route("imports:job_list", perm=Perm.EDIT_BUSINESS_DATA),
     Route("imports:template", perm=Perm.EDIT_BUSINESS_DATA),

@@ -16,8 +16,8 @@ from jiuye.conftest import login, read_download
 from jiuye.core.models import AuditEvent
 from jiuye.registry import services
 from jiuye.registry.choices import EmploymentStatus
-from jiuye.registry.exports import registry_template
-from jiuye.registry.models import Person
+from jiuye.registry.exports import CASE_EXPORT_COLUMNS, registry_template
+from jiuye.registry.models import Person, ZeroEmploymentCase
 from jiuye.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +158,47 @@ def test_case_pages_and_measures(personas: dict[str, User], people: dict[str, Pe
     )
     assert case.measures.count() == 1
     assert login(Client(), personas["county_b"]).get(f"/registry/zero-employment/{case.pk}/").status_code == 404
+
+
+def test_the_case_export_is_the_filtered_list_masked_watermarked_and_scoped(
+    personas: dict[str, User], people: dict[str, Person], tmp_path: Path
+) -> None:
+    a = personas["county_a"]
+    zhang = people["zhang"]
+    # A retired parent: a member, but not labour.
+    factories.person(a, zhang.household, relation="parent", name="张老汉", birth=date(1950, 3, 1))
+    case = ZeroEmploymentCase.objects.get(household=zhang.household, status="open")
+    services.case_add_measure(actor=a, case=case, kind="job_referral", day=date(2026, 11, 1), note="推荐到社区工厂")
+
+    def export(user: User, query: str = "") -> list[list[object]]:
+        response = login(Client(), user).get(f"/registry/zero-employment/export.xlsx{query}")
+        assert response["Content-Disposition"].startswith("attachment")
+        path = tmp_path / "cases.xlsx"
+        path.write_bytes(read_download(response))
+        return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+    rows = export(a)
+    assert "county_a" in rows[0][0] and "仅限本人工作使用" in rows[0][0]
+    assert rows[1][: len(CASE_EXPORT_COLUMNS)] == CASE_EXPORT_COLUMNS
+    body = {r[4]: dict(zip(CASE_EXPORT_COLUMNS, r, strict=False)) for r in rows[2:] if any(r)}
+    assert set(body) == {"张伟", '\'=HYPERLINK("http://x")'}
+    row = body["张伟"]
+    assert row["户编号"] == zhang.household.number and row["户主公民身份号码（脱敏）"] == zhang.id_masked
+    assert row["户主联系电话（脱敏）"] == "138****2222"
+    assert (row["家庭人数"], row["劳动力人数"], row["劳动力"]) == (2, 1, "张伟")
+    assert row["状态"] == "待清零" and row["是否超期"] == "否" and row["清零期限"] == case.deadline.isoformat()
+    assert row["帮扶措施"] == "2026-11-01 岗位推荐：推荐到社区工厂"
+    cells = [str(c) for r in rows[2:] for c in r]
+    assert zhang.id_number not in cells and not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert AuditEvent.objects.filter(action="registry.case_export", actor_username="county_a").exists()
+
+    # The page's filters: only the overdue case.
+    ZeroEmploymentCase.objects.filter(pk=case.pk).update(deadline=date(2026, 1, 31))
+    overdue = [r for r in export(a, "?status=open&overdue=on")[2:] if any(r)]
+    assert [(r[4], r[14]) for r in overdue] == [("张伟", "是")]
+
+    # The neighbour county sees its own household only.
+    assert [r[4] for r in export(personas["county_b"])[2:] if any(r)] == ["王芳"]
 
 
 def test_upload_page_runs_the_import_in_the_background(personas: dict[str, User], tmp_path: Path) -> None:
