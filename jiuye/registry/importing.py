@@ -258,13 +258,13 @@ def _run(
     on_batch: Callable[[int, ImportResult], None] | None,
 ) -> ImportResult:
     result = ImportResult()
-    spans = _first_pass(_open(path))
+    spans = _first_pass(_open(path), ctx)
     table = _open(path)
     result.columns = table.columns
     unknown = [c[1:] for c in table.columns if c.startswith("?")]
     if unknown:
         result.warnings.append(_("以下列不是模板中的列，已忽略：%(columns)s") % {"columns": "、".join(unknown)})
-    index = {name: i for i, name in enumerate(table.columns) if not name.startswith("?")}
+    index = _column_index(table)
 
     def prepare(batch: list[Row]) -> tuple[list[Row], ImportResult, pl.DataFrame]:
         """Everything that needs no database: validation, hashes, ciphertexts, masks, pinyin."""
@@ -326,9 +326,12 @@ def _columns(batch: list[Row], wanted: dict[str, int | None]) -> dict[str, list[
     return {key: (list(transposed[i]) if i is not None and transposed else empty) for key, i in wanted.items()}
 
 
-def _first_pass(table: Table) -> _Spans:
-    """The first row of each ID number; per household, the rows naming a head and the
-    relocation sites named."""
+def _first_pass(table: Table, ctx: Context) -> _Spans:
+    """The first row of each ID number; per household, the rows naming a head, whether exactly
+    one of them passes validation, and the relocation sites named.
+
+    The head rows are validated here too (by the rules of a single row), so that a household new
+    to the registry whose head row is rejected does not come in headless with its other members."""
     wanted = {
         "id_number": "公民身份号码",
         "village": "村(社区)代码",
@@ -337,13 +340,18 @@ def _first_pass(table: Table) -> _Spans:
         "site": "易地搬迁安置点",
     }
     where = {key: (table.columns.index(h) if h in table.columns else None) for key, h in wanted.items()}
-    parts = [
-        pl.DataFrame(
+    index = _column_index(table)
+    parts, bad_heads = [], ImportResult()
+    for chunk in _batches(table.rows, 50_000):
+        part = pl.DataFrame(
             {"__row": [n for n, _c, _x in chunk], **_columns(chunk, dict(where))},
             schema={"__row": pl.Int64, **dict.fromkeys(where, _TEXT)},
         )
-        for chunk in _batches(table.rows, 50_000)
-    ]
+        parts.append(part)
+        relation = part.get_column("relation").str.replace_many(FULLWIDTH_FROM, FULLWIDTH_TO).str.strip_chars()
+        head_rows = [chunk[i] for i in (relation == "户主").arg_true().to_list()]
+        if head_rows:
+            _validate(_frame(head_rows, index), head_rows, ctx, bad_heads, _NO_SPANS, index.get("公民身份号码"))
     frame = _normalised(pl.concat(parts) if parts else _empty_first_pass(), list(where))
     first_seen = (
         frame.filter(pl.col("id_number") != "").group_by("id_number").agg(pl.col("__row").min().alias("__first"))
@@ -352,13 +360,48 @@ def _first_pass(table: Table) -> _Spans:
         pl.col("__row").filter(pl.col("relation") == "户主").sort().alias("__heads"),
         pl.col("site").filter(pl.col("site") != "").unique().sort().alias("__sites"),
     )
+    # A head row also falls to the rules that span rows: a repeated ID number, a second head,
+    # a relocation site other than the one its household's other rows name.
+    repeated = first_seen.join(frame, on="id_number").filter(pl.col("__row") != pl.col("__first"))
+    conflicting = frame.join(
+        heads.filter(pl.col("__sites").list.len() > 1).select("village", "household"), on=["village", "household"]
+    ).filter(pl.col("site") != "")
+    bad = (
+        bad_heads.rejected_rows
+        | set(repeated.get_column("__row").to_list())
+        | set(conflicting.get_column("__row").to_list())
+    )
+    heads = heads.with_columns(
+        __head_ok=(pl.col("__heads").list.len() == 1)
+        & ~pl.col("__heads").list.first().is_in(sorted(bad))
+    )
     return _Spans(first_seen=first_seen, heads=heads)
+
+
+def _column_index(table: Table) -> dict[str, int]:
+    """Template column → position in the file (columns not in the template left out)."""
+    return {name: i for i, name in enumerate(table.columns) if not name.startswith("?")}
 
 
 def _empty_first_pass() -> pl.DataFrame:
     return pl.DataFrame(
         schema={"__row": pl.Int64, **dict.fromkeys(["id_number", "village", "household", "relation", "site"], _TEXT)}
     )
+
+
+# Validating rows on their own, without what the whole file says (the first pass's head rows).
+_NO_SPANS = _Spans(
+    first_seen=pl.DataFrame(schema={"id_number": _TEXT, "__first": pl.Int64}),
+    heads=pl.DataFrame(
+        schema={
+            "village": _TEXT,
+            "household": _TEXT,
+            "__heads": pl.List(pl.Int64),
+            "__sites": pl.List(_TEXT),
+            "__head_ok": pl.Boolean,
+        }
+    ),
+)
 
 
 def _frame(batch: list[Row], index: dict[str, int]) -> pl.DataFrame:
@@ -591,6 +634,7 @@ def _validate(
         __groups=groups,
         __income=pl.when(empty["income"]).then(None).otherwise(income),
         __household_has_head_in_file=head_count > 0,
+        __household_head_ok=col("__head_ok").fill_null(False),
         # The household's site as the whole file names it (empty: the file does not say).
         __site=pl.when(site_count == 1).then(col("__sites").list.first()).otherwise(pl.lit("")),
     )
@@ -736,7 +780,16 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
         _("该户在系统中已有户主；如需更换户主，请先修改原户主的与户主关系。"),
         rejected,
     )
-    rows = rows.filter(~(col("__hid").is_null() & ~col("__household_has_head_in_file")) & ~head_taken)
+    head_rejected = col("__hid").is_null() & col("__household_has_head_in_file") & ~col("__household_head_ok")
+    _reject_rows(
+        rows,
+        head_rejected,
+        "与户主关系",
+        "relation",
+        _("该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。"),
+        rejected,
+    )
+    rows = rows.filter(~(col("__hid").is_null() & ~col("__household_has_head_in_file")) & ~head_taken & ~head_rejected)
     if rows.get_column("__hid").null_count():
         _create_households(rows.filter(col("__hid").is_null()))
         rows = rows.drop("__hid", "h_site").join(

@@ -251,6 +251,56 @@ def test_a_new_household_without_a_head_is_rejected(officer: User, tmp_path: Pat
     assert job.created == 0 and "没有户主" in reasons(job)[2][0][1]
 
 
+def test_a_new_household_whose_head_row_is_rejected_brings_in_none_of_its_members(
+    officer: User, tmp_path: Path
+) -> None:
+    """Members before and after the bad head row, across batches of three: none comes in headless."""
+    good = new_id()
+    bad_head = row(**{"公民身份号码": good[:-1] + ("1" if good.endswith("0") else "0"), "户编号": "007"})
+    assert not idcard.is_valid(bad_head["公民身份号码"])
+    rows = [
+        row(**{"户编号": "007", "姓名": "张小明", "与户主关系": "子女"}),
+        row(**{"户编号": "008"}),
+        row(**{"户编号": "009"}),
+        row(**{"户编号": "010"}),
+        bad_head,
+        row(**{"户编号": "007", "姓名": "李娜", "与户主关系": "配偶"}),
+        # Two heads: the whole household is rejected (as before).
+        row(**{"户编号": "011"}),
+        row(**{"户编号": "011", "姓名": "王五"}),
+        row(**{"户编号": "011", "姓名": "王小五", "与户主关系": "子女"}),
+    ]
+    job = run(write_csv(tmp_path / "bh.csv", rows), officer)
+    found = reasons(job)
+    assert job.created == 3 and set(found) == {2, 6, 7, 8, 9, 10}
+    assert "公民身份号码" == found[6][0][0]
+    assert "2位户主" in found[10][0][1]
+    for member in (2, 7):
+        assert found[member] == [
+            ("与户主关系", "该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。")
+        ]
+    assert sorted(Household.objects.values_list("number", flat=True)) == ["008", "009", "010"]
+    assert all(h.members.filter(relation="head").count() == 1 for h in Household.objects.all())
+
+    # Once the head row is mended the same file brings the household in whole.
+    rows[4] = row(**{"户编号": "007"})
+    rows = rows[:6]
+    again = run(write_csv(tmp_path / "bh2.csv", rows), officer)
+    assert (again.created, again.unchanged, again.rejected) == (3, 3, 0)
+    assert Household.objects.get(number="007").members.count() == 3
+
+
+def test_members_join_a_registered_household_even_if_the_file_head_row_is_rejected(
+    officer: User, tmp_path: Path
+) -> None:
+    head = row()
+    run(write_csv(tmp_path / "1.csv", [head]), officer)
+    bad = dict(head, **{"就业状态": "不知道"})
+    job = run(write_csv(tmp_path / "2.csv", [bad, row(**{"姓名": "张小明", "与户主关系": "子女"})]), officer)
+    assert job.created == 1 and set(reasons(job)) == {2}
+    assert Household.objects.get().members.count() == 2
+
+
 def test_members_can_join_a_household_that_already_has_its_head(officer: User, tmp_path: Path) -> None:
     run(write_csv(tmp_path / "1.csv", [row()]), officer)
     job = run(write_csv(tmp_path / "2.csv", [row(**{"姓名": "张小明", "与户主关系": "子女"})]), officer)
