@@ -112,12 +112,13 @@ def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.D
     return pl.DataFrame(rows, schema=read, orient="row", strict=False).cast(schema)  # type: ignore[arg-type]
 
 
-def is_one_of(column: str, values: Sequence[str] | Sequence[int]) -> tuple[str, list[Any]]:
+def is_one_of(column: str, values: Sequence[Any], *, vendor: str | None = None) -> tuple[str, list[Any]]:
     """SQL for "``column`` is one of ``values``" with a single parameter, however many values:
     a PostgreSQL array literal (built here: psycopg's list adapter costs ~10 µs a value), or a
     JSON list that SQLite unpacks with ``json_each``. ``column`` is SQL, written by the caller."""
-    if connection.vendor != "postgresql":
-        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
+    values = list(values)
+    if (vendor or connection.vendor) != "postgresql":
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]  # noqa: S608
     if values and isinstance(values[0], int):
         return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, values)) + "}"]
     quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
@@ -125,8 +126,8 @@ def is_one_of(column: str, values: Sequence[str] | Sequence[int]) -> tuple[str, 
 
 
 class AnyLookup(Lookup):  # type: ignore[type-arg]
-    """``field__any=[…]``: ``= ANY(%s)`` with one array parameter on PostgreSQL (no query of
-    thousands of placeholders to build and parse), a plain ``IN`` elsewhere."""
+    """``field__any=[…]``: the ORM's form of ``is_one_of``, one parameter however many keys (no
+    query of thousands of placeholders to build and parse, no cap on SQLite's parameters)."""
 
     lookup_name = "any"
 
@@ -135,19 +136,10 @@ class AnyLookup(Lookup):  # type: ignore[type-arg]
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, values]
-        if not values:
-            return "1 = 0", list(lhs_params)
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+        sql, params = is_one_of(lhs, self.rhs, vendor=connection.vendor)
+        return sql, [*lhs_params, *params]
 
 
 models.CharField.register_lookup(AnyLookup)
 models.IntegerField.register_lookup(AnyLookup)
 models.ForeignKey.register_lookup(AnyLookup)
-
-
-def lookup_batch_size() -> int:
-    """How many keys one ``__any`` lookup may carry: SQLite caps parameters, PostgreSQL needs one."""
-    return 20_000 if connection.vendor == "postgresql" else 900

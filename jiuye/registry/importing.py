@@ -372,8 +372,7 @@ def _first_pass(table: Table, ctx: Context) -> _Spans:
         | set(conflicting.get_column("__row").to_list())
     )
     heads = heads.with_columns(
-        __head_ok=(pl.col("__heads").list.len() == 1)
-        & ~pl.col("__heads").list.first().is_in(sorted(bad))
+        __head_ok=(pl.col("__heads").list.len() == 1) & ~pl.col("__heads").list.first().is_in(sorted(bad))
     )
     return _Spans(first_seen=first_seen, heads=heads)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.bulk import is_one_of, lookup_batch_size
+from jiuye.core.bulk import is_one_of
 from jiuye.core.crypto import blind_index, blind_index_many
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.scoping import can_write
@@ -205,11 +205,7 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
                 "closed_for_households": ",".join(map(str, sorted(changes["closed_ids"])))[:20000],
             },
         )
-    flagged = 0
-    step = lookup_batch_size()
-    for start in range(0, len(ids), step):
-        flagged += Household.objects.filter(pk__any=ids[start : start + step], zero_employment=True).count()
-    return flagged
+    return Household.objects.filter(pk__any=ids, zero_employment=True).count()
 
 
 def _years_before(day: date, years: int) -> date:

@@ -273,11 +273,14 @@ def test_a_new_household_whose_head_row_is_rejected_brings_in_none_of_its_member
     job = run(write_csv(tmp_path / "bh.csv", rows), officer)
     found = reasons(job)
     assert job.created == 3 and set(found) == {2, 6, 7, 8, 9, 10}
-    assert "公民身份号码" == found[6][0][0]
+    assert found[6][0][0] == "公民身份号码"
     assert "2位户主" in found[10][0][1]
     for member in (2, 7):
         assert found[member] == [
-            ("与户主关系", "该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。")
+            (
+                "与户主关系",
+                "该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。",
+            )
         ]
     assert sorted(Household.objects.values_list("number", flat=True)) == ["008", "009", "010"]
     assert all(h.members.filter(relation="head").count() == 1 for h in Household.objects.all())
