@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from python_calamine import CalamineWorkbook
 
 from jiuye.conftest import ROOT
 
@@ -204,6 +205,12 @@ def test_county_officer_sees_only_ziyang(server: str, browser: object) -> None:
     page.click("nav.mainnav >> text=零就业家庭")
     page.wait_for_url("**/zero-employment/")
     _shot(page, "10-zero-employment")
+    listed = page.locator("table.table tbody tr a").count()
+    with page.expect_download() as download:
+        page.click("text=导出 Excel")
+    assert download.value.suggested_filename.startswith("零就业家庭台账-")
+    sheet = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    assert sheet[1][0] == "区县" and len([r for r in sheet[2:] if any(r)]) >= listed > 0
     context.close()
 
 
