@@ -779,39 +779,39 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
         _("该户在系统中已有户主；如需更换户主，请先修改原户主的与户主关系。"),
         rejected,
     )
-    head_rejected = col("__hid").is_null() & col("__household_has_head_in_file") & ~col("__household_head_ok")
-    _reject_rows(
-        rows,
-        head_rejected,
-        "与户主关系",
-        "relation",
-        _("该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。"),
-        rejected,
+    held_back = _(
+        "该户在系统中不存在，文件中本户的户主行未能导入（原因见户主行）；本行暂不导入，更正户主行后重新导入即可。"
     )
+    head_rejected = col("__hid").is_null() & col("__household_has_head_in_file") & ~col("__household_head_ok")
+    _reject_rows(rows, head_rejected, "与户主关系", "relation", held_back, rejected)
     rows = rows.filter(~(col("__hid").is_null() & ~col("__household_has_head_in_file")) & ~head_taken & ~head_rejected)
+
+    # Persons already registered; those registered elsewhere are not this importer's to change.
+    rows = rows.join(
+        _existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
+    )
+    outside = col("__pid").is_not_null() & ~col("p_region").str.starts_with(ctx.prefix)
+    _reject_rows(
+        rows, outside, "公民身份号码", "id_number", _("此人已在其他地区的台账中登记，需由原登记地办理迁移。"), rejected
+    )
+    # A household new to the registry whose head was just turned away: its other rows wait with it.
+    lost = rows.filter(outside & col("__hid").is_null() & (col("__relation") == Relation.HEAD))
+    held = rows.join(lost.select("village", "household"), on=["village", "household"], how="semi")
+    held_rows = col("__row").is_in(held.get_column("__row").to_list()) & ~outside
+    _reject_rows(rows, held_rows, "与户主关系", "relation", held_back, rejected)
+    rows = rows.filter(~outside & ~held_rows)
+    if rows.is_empty():
+        return
     if rows.get_column("__hid").null_count():
         _create_households(rows.filter(col("__hid").is_null()))
         rows = rows.drop("__hid", "h_site").join(
             _households(rows), on=["village", "household"], how="left", maintain_order="left"
         )
     written = _Written(sites=_update_sites(rows))
-
-    rows = rows.join(
-        _existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
-    )
     now = timezone.now()
     known = rows.filter(col("__pid").is_not_null())
     if not known.is_empty():
-        outside = ~col("p_region").str.starts_with(ctx.prefix)
-        _reject_rows(
-            known,
-            outside,
-            "公民身份号码",
-            "id_number",
-            _("此人已在其他地区的台账中登记，需由原登记地办理迁移。"),
-            rejected,
-        )
-        known = _with_unchanged(known.filter(~outside))
+        known = _with_unchanged(known)
         counts["unchanged"] += int(known.get_column("__unchanged").sum())
         changed = known.filter(~col("__unchanged"))
         if not changed.is_empty():

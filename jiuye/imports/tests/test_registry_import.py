@@ -453,8 +453,14 @@ def test_a_person_registered_elsewhere_is_not_taken_over(personas: dict[str, Use
         write_csv(tmp_path / "b.csv", [row(**{"公民身份号码": number, "村(社区)代码": VILLAGE_B})]),
         personas["county_b"],
     )
-    job = run(write_csv(tmp_path / "a.csv", [row(**{"公民身份号码": number})]), personas["county_a"])
-    assert job.rejected == 1 and "其他地区" in reasons(job)[2][0][1]
+    member = row(**{"姓名": "张小明", "与户主关系": "子女"})
+    job = run(write_csv(tmp_path / "a.csv", [row(**{"公民身份号码": number}), member]), personas["county_a"])
+    found = reasons(job)
+    assert job.rejected == 2 and "其他地区" in found[2][0][1]
+    # The household would have been new, and its head was turned away: its member waits too,
+    # and no empty household is left behind.
+    assert "户主行未能导入" in found[3][0][1]
+    assert not Household.objects.filter(region_id=VILLAGE_A).exists()
     assert Person.objects.get().region_id == VILLAGE_B
 
 
