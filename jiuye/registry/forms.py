@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.registry import rules
 from jiuye.registry.choices import (
     Education,
     EmploymentForm,
@@ -159,3 +160,21 @@ class MoveForm(forms.Form):
 class StateForm(forms.Form):
     state = forms.ChoiceField(label=_("在册状态"), choices=PersonState.choices)
     date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+
+
+class ZeroRuleForm(forms.Form):
+    """The 零就业家庭 rule's parameters; the bounds are the service's (``zero_rule_update``)."""
+
+    min_age = forms.IntegerField(label=_("劳动年龄下限（周岁）"))
+    max_age = forms.IntegerField(label=_("劳动年龄上限（周岁）"))
+    employed = forms.MultipleChoiceField(
+        label=_("计为就业的状态"),
+        choices=[(value, label) for value, label in EmploymentStatus.choices if value in rules.EMPLOYABLE],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("家庭成员处于所选状态之一，即视为该户有人就业。"),
+    )
+    clear_days = forms.IntegerField(
+        label=_("清零期限（天）"),
+        help_text=_("新认定的零就业家庭须在此天数内实现至少一人就业；已开立的个案保留原期限。"),
+    )

@@ -22,6 +22,10 @@ DEFAULT_EMPLOYED = frozenset(
         EmploymentStatus.PUBLIC_WELFARE,
     }
 )
+# What a bureau may count as employed when it sets the rule (never 未就业, 在校学生, 退休或其他).
+EMPLOYABLE = frozenset(
+    set(EmploymentStatus) - {EmploymentStatus.UNEMPLOYED, EmploymentStatus.STUDENT, EmploymentStatus.RETIRED_OTHER}
+)
 WITH_ABILITY = frozenset({LaborAbility.SKILLED, LaborAbility.ORDINARY, LaborAbility.WEAK})
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("zero-employment/", views.case_list, name="case_list"),
+    path("zero-employment/rule/", views.zero_rule_edit, name="zero_rule"),
     path("zero-employment/export.xlsx", views.case_export, name="case_export"),
     path("zero-employment/<int:pk>/", views.case_detail, name="case_detail"),
 ]

@@ -25,7 +25,7 @@ from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import exports, selectors, services
-from jiuye.registry.choices import KeyGroup
+from jiuye.registry.choices import EmploymentStatus, KeyGroup
 from jiuye.registry.forms import (
     CaseFilterForm,
     HouseholdForm,
@@ -38,6 +38,7 @@ from jiuye.registry.forms import (
     RevealForm,
     StateForm,
     StatusChangeForm,
+    ZeroRuleForm,
 )
 from jiuye.registry.models import Person, PersonGroup
 
@@ -359,7 +360,68 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/case_list.html",
-        {"form": form, "page": page, "counties": counties, "today": timezone.localdate(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "counties": counties,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+            "rule": _rule_summary(services.zero_rule()),
+            "can_edit_rule": has_perm(user, Perm.MANAGE_STATISTICS),
+        },
+    )
+
+
+def _rule_summary(rule: Any) -> str:
+    labels = dict(EmploymentStatus.choices)
+    return _(
+        "%(min)d–%(max)d 周岁、有劳动能力且有就业意愿的成员至少一人，且没有成员处于以下状态之一：%(employed)s；清零期限 %(days)d 天。"
+    ) % {
+        "min": rule.min_age,
+        "max": rule.max_age,
+        "employed": "、".join(str(labels[s]) for s in EmploymentStatus.values if s in rule.employed),
+        "days": rule.clear_days,
+    }
+
+
+@staff_view(Perm.MANAGE_STATISTICS)
+def zero_rule_edit(request: HttpRequest) -> HttpResponse:
+    rule = services.zero_rule()
+    form = ZeroRuleForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "min_age": rule.min_age,
+            "max_age": rule.max_age,
+            "employed": sorted(rule.employed),
+            "clear_days": rule.clear_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.zero_rule_update(
+                actor=request.user,
+                min_age=data["min_age"],
+                max_age=data["max_age"],
+                employed=data["employed"],
+                clear_days=data["clear_days"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "认定参数已保存，已按新口径重新认定全部家庭：新认定 %(opened)d 户，清零 %(closed)d 户，现有零就业家庭 %(flagged)d 户。"
+                )
+                % result,
+            )
+            return redirect("registry:case_list")
+    return render(
+        request,
+        "registry/zero_rule.html",
+        {"form": form, "rule": _rule_summary(rule)},
+        status=422 if request.method == "POST" else 200,
     )
 
 

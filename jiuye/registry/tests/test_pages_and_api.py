@@ -201,6 +201,28 @@ def test_the_case_export_is_the_filtered_list_masked_watermarked_and_scoped(
     assert [r[4] for r in export(personas["county_b"])[2:] if any(r)] == ["王芳"]
 
 
+def test_the_rule_is_shown_on_the_case_list_and_changed_by_the_city(
+    personas: dict[str, User], people: dict[str, Person]
+) -> None:
+    officer = login(Client(), personas["county_a"])
+    page = officer.get("/registry/zero-employment/").content.decode()
+    assert "16–60 周岁" in page and "清零期限 30 天" in page and "修改认定参数" not in page
+    assert officer.get("/registry/zero-employment/rule/").status_code == 403
+
+    admin = login(Client(), personas["city_admin"])
+    assert "修改认定参数" in admin.get("/registry/zero-employment/").content.decode()
+    refused = admin.post("/registry/zero-employment/rule/", {"min_age": "16", "max_age": "60", "clear_days": "30"})
+    assert refused.status_code == 422 and "至少选择一种" in refused.content.decode()
+    done = admin.post(
+        "/registry/zero-employment/rule/",
+        {"min_age": "16", "max_age": "45", "employed": ["in_county", "flexible"], "clear_days": "20"},
+        follow=True,
+    )
+    text = done.content.decode()
+    assert "认定参数已保存" in text and "16–45 周岁" in text and "清零期限 20 天" in text
+    assert "县内务工、灵活就业；" in text
+
+
 def test_upload_page_runs_the_import_in_the_background(personas: dict[str, User], tmp_path: Path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

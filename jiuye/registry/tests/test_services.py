@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from freezegun import freeze_time
@@ -111,6 +111,67 @@ def test_the_rule_parameters_are_data(clerk: User) -> None:
     factories.person(clerk, home, status=EmploymentStatus.FARMING)
     home.refresh_from_db()
     assert not home.zero_employment
+
+
+def test_changing_the_rule_judges_every_household_again(personas: dict[str, User], clerk: User) -> None:
+    admin = personas["city_admin"]
+    today = timezone.localdate()
+    # Labour only while the upper age is 60 or more: aged 58.
+    older = factories.household(clerk)
+    factories.person(clerk, older, birth=date(today.year - 58, 1, 1))
+    # Labour (aged 30, unemployed) beside a farmer: employed only if farming counts.
+    farm = factories.household(clerk)
+    factories.person(clerk, farm, birth=date(today.year - 30, 1, 1))
+    factories.person(clerk, farm, relation=Relation.SPOUSE, status=EmploymentStatus.FARMING)
+    assert set(ZeroEmploymentCase.objects.filter(status=CaseStatus.OPEN).values_list("household_id", flat=True)) == {
+        older.pk,
+        farm.pk,
+    }
+
+    employed = sorted({*services.zero_rule().employed, EmploymentStatus.FARMING})
+    result = services.zero_rule_update(actor=admin, min_age=16, max_age=55, employed=employed, clear_days=45)
+    assert (result["closed"], result["opened"]) == (2, 0)
+    notes = dict(ZeroEmploymentCase.objects.values_list("household_id", "close_note"))
+    assert notes == {older.pk: "家庭已无劳动力", farm.pk: "已有成员就业"}
+    older.refresh_from_db()
+    assert not older.zero_employment and not older.has_labor
+    event = AuditEvent.objects.get(action="registry.zero_rule_update")
+    assert (event.before["max_age"], event.after["max_age"], event.after["clear_days"]) == (60, 55, 45)
+
+    # A household found under the new rule gets the new number of days.
+    home = factories.household(clerk)
+    factories.person(clerk, home, birth=date(today.year - 40, 1, 1))
+    case = ZeroEmploymentCase.objects.get(household=home)
+    assert case.deadline - case.opened_on == timedelta(days=45)
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("min_age", {"min_age": 10}),
+        ("max_age", {"max_age": 90}),
+        ("employed", {"employed": []}),
+        ("employed", {"employed": [EmploymentStatus.UNEMPLOYED]}),
+        ("clear_days", {"clear_days": 0}),
+    ],
+)
+def test_a_bad_rule_is_refused_and_changes_nothing(
+    personas: dict[str, User], field: str, values: dict[str, Any]
+) -> None:
+    before = services.zero_rule()
+    args: dict[str, Any] = {"min_age": 16, "max_age": 60, "employed": [EmploymentStatus.IN_COUNTY], "clear_days": 30}
+    with pytest.raises(ValidationError) as refused:
+        services.zero_rule_update(actor=personas["city_admin"], **{**args, **values})
+    assert field in refused.value.message_dict
+    assert services.zero_rule() == before
+    assert not AuditEvent.objects.filter(action="registry.zero_rule_update").exists()
+
+
+def test_only_the_city_may_change_the_rule(personas: dict[str, User]) -> None:
+    with pytest.raises(PermissionDenied):
+        services.zero_rule_update(
+            actor=personas["county_a"], min_age=16, max_age=60, employed=[EmploymentStatus.IN_COUNTY], clear_days=30
+        )
 
 
 def test_exactly_one_head_per_household(clerk: User) -> None:
