@@ -202,6 +202,14 @@ ROUTES = [
     ),
     Route("api-1.0.0:status_on", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="person", query="day=2026-01-01"),
     Route("api-1.0.0:case_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
+    Route("api-1.0.0:rule_get", perm=Perm.VIEW_PERSONAL_DATA, api=True),
+    Route(
+        "api-1.0.0:rule_update",
+        "PUT",
+        perm=Perm.MANAGE_STATISTICS,
+        api=True,
+        data={"min_age": 16, "max_age": 60, "employed_statuses": ["in_county"], "clear_days": 30},
+    ),
     Route("api-1.0.0:indicator_list", perm=Perm.VIEW_STATISTICS, api=True),
     Route(
         "api-1.0.0:measurement_list",
