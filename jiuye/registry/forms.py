@@ -163,7 +163,8 @@ class StateForm(forms.Form):
 
 
 class ZeroRuleForm(forms.Form):
-    """The 零就业家庭 rule's parameters; the bounds are the service's (``zero_rule_update``)."""
+    """The 零就业家庭 rule's parameters, named as ``services.zero_rule_update`` takes them; the
+    bounds are the service's."""
 
     min_age = forms.IntegerField(label=_("劳动年龄下限（周岁）"))
     max_age = forms.IntegerField(label=_("劳动年龄上限（周岁）"))

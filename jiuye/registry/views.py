@@ -397,15 +397,8 @@ def zero_rule_edit(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            result = services.zero_rule_update(
-                actor=request.user,
-                min_age=data["min_age"],
-                max_age=data["max_age"],
-                employed=data["employed"],
-                clear_days=data["clear_days"],
-            )
+            result = services.zero_rule_update(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
