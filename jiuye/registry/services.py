@@ -300,7 +300,7 @@ def _id_filter(column: str, ids: list[int] | None) -> tuple[str, list[Any]]:
 def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
     """Set the households' flags from their members on ``on`` and open / close cases to match.
 
-    Four statements whatever the number of households: the verdict is an aggregate over the
+    Three statements whatever the number of households: the verdict is an aggregate over the
     members (the rule of ``rules.household_verdict``, in SQL), written only where it changed.
     """
     rule = zero_rule()
@@ -332,20 +332,17 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
     ]
     zero = "(f.labour = 1 AND f.employed = 0)"
     with connection.cursor() as cursor:
+        # Every household (in ``ids``) with its members' facts; one with no members left has
+        # none, hence no labour — an outer join, not a probe of the persons per household.
         cursor.execute(
             f"UPDATE {q(household)} SET zero_employment = {zero}, has_labor = (f.labour = 1)"  # noqa: S608
-            f" FROM ({facts}) AS f WHERE {q(household)}.id = f.household_id{households_in}"
+            f" FROM (SELECT h.id, COALESCE(a.labour, 0) AS labour, COALESCE(a.employed, 0) AS employed"
+            f" FROM {q(household)} h LEFT JOIN ({facts}) AS a ON a.household_id = h.id WHERE 1 = 1{plain_in}) AS f"
+            f" WHERE {q(household)}.id = f.id{households_in}"
             f" AND ({q(household)}.zero_employment <> {zero} OR {q(household)}.has_labor <> (f.labour = 1))",
-            [*facts_params, *households_params],
+            [*facts_params, *plain_params, *households_params],
         )
         changed = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {q(household)} SET zero_employment = %s, has_labor = %s"  # noqa: S608
-            f" WHERE (zero_employment OR has_labor){households_in}"
-            f" AND NOT EXISTS (SELECT 1 FROM {q(person)} p WHERE p.household_id = {q(household)}.id)",
-            [False, False, *households_params],
-        )
-        changed += cursor.rowcount
         # A case for each flagged household without an open one. The households that have one
         # are read once, before anything is written (a materialised CTE): an anti-join against
         # the table being written, planned while it looks empty, scans it once per household,
