@@ -199,6 +199,10 @@ def test_the_case_export_is_the_filtered_list_masked_watermarked_and_scoped(
 
     # The neighbour county sees its own household only.
     assert [r[4] for r in export(personas["county_b"])[2:] if any(r)] == ["王芳"]
+    # Relocated households only: one with a site.
+    services.household_set_relocation_site(actor=a, household=zhang.household, relocation_site="幸福社区安置点")
+    relocated = [r for r in export(a, "?status=open&relocated=on")[2:] if any(r)]
+    assert [(r[4], r[10]) for r in relocated] == [("张伟", "幸福社区安置点")]
 
 
 def test_the_rule_is_shown_on_the_case_list_and_changed_by_the_city(
