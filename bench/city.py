@@ -362,9 +362,11 @@ def run(persons: int, repeat: int) -> dict[str, Any]:
     results["zero_flagged"] = recomputed["flagged"]
     with connection.cursor() as cursor:  # what autovacuum does after a bulk change
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    started = time.perf_counter()
-    registry.households_recompute_all()
-    results["zero_full_recompute_s"] = round(time.perf_counter() - started, 2)
+    # The nightly run, three times: the first right after the vacuum (as the bench always
+    # reported it), then twice more; one sample of a 2–4 s statement is at the mercy of the host.
+    nightly = _timed(registry.households_recompute_all, 3)
+    results["zero_full_recompute_s"] = round(nightly[0] / 1000, 2)
+    results["zero_full_recompute_runs_s"] = [round(ms / 1000, 2) for ms in nightly]
     ids = list(Household.objects.values_list("pk", flat=True)[:200_000])
     started = time.perf_counter()
     registry.households_refresh(household_ids=ids)  # the import's batch path, for comparison
