@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.tabular import safe_cell, watermark
-from jiuye.regions.models import Region
+from jiuye.regions.models import Region, ancestor_codes
 from jiuye.registry import rules, selectors, services
 from jiuye.registry.choices import (
     CaseStatus,
@@ -237,8 +237,8 @@ def case_export(
         ):
             text = f"{day:%Y-%m-%d} {labels['measure'].get(kind, kind)}" + (f"：{note}" if note else "")
             measures.setdefault(case_id, []).append(text)
-        codes = {c.region_code for c in chunk}
-        codes |= {code[:9] + "000" for code in codes} | {code[:6] + "000000" for code in codes}
+        above = {code: ancestor_codes(code) for code in {c.region_code for c in chunk}}  # city, county, town
+        codes = set(above) | {a for ancestors in above.values() for a in ancestors}
         names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
         for case in chunk:
             code = case.region_code
@@ -254,9 +254,10 @@ def case_export(
                 )
             ]
             is_open = case.status == CaseStatus.OPEN
+            _city, county, town = above[code]  # a case's region is a village: all three exist
             values = [
-                names.get(code[:6] + "000000", ""),
-                names.get(code[:9] + "000", ""),
+                names.get(county, ""),
+                names.get(town, ""),
                 names.get(code, code),
                 case.household.number,
                 head["name"] if head else "",

@@ -183,6 +183,7 @@ def test_the_case_export_is_the_filtered_list_masked_watermarked_and_scoped(
     body = {r[4]: dict(zip(CASE_EXPORT_COLUMNS, r, strict=False)) for r in rows[2:] if any(r)}
     assert set(body) == {"张伟", '\'=HYPERLINK("http://x")'}
     row = body["张伟"]
+    assert (row["区县"], row["乡镇(街道)"], row["村(社区)"]) == ("紫阳县", "城关镇", "东城门社区居委会")
     assert row["户编号"] == zhang.household.number and row["户主公民身份号码（脱敏）"] == zhang.id_masked
     assert row["户主联系电话（脱敏）"] == "138****2222"
     assert (row["家庭人数"], row["劳动力人数"], row["劳动力"]) == (2, 1, "张伟")
