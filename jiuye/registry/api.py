@@ -173,14 +173,12 @@ def status_on(request: HttpRequest, pk: int, day: date) -> Any:
 
 
 class RuleIn(Schema):
+    """The rule's parameters, named as the service takes them."""
+
     min_age: int
     max_age: int
-    employed_statuses: list[str]
+    employed: list[str]
     clear_days: int
-
-
-class RuleOut(RuleIn):
-    pass
 
 
 class RuleChangedOut(RuleIn):
@@ -189,20 +187,10 @@ class RuleChangedOut(RuleIn):
     closed: int
 
 
-def _rule_out() -> dict[str, Any]:
-    rule = services.zero_rule()
-    return {
-        "min_age": rule.min_age,
-        "max_age": rule.max_age,
-        "employed_statuses": sorted(rule.employed),
-        "clear_days": rule.clear_days,
-    }
-
-
-@router.get("/registry/zero-employment/rule", response=RuleOut, summary="The zero-employment rule in force")
+@router.get("/registry/zero-employment/rule", response=RuleIn, summary="The zero-employment rule in force")
 def rule_get(request: HttpRequest) -> Any:
     require_perm(request.auth, Perm.VIEW_PERSONAL_DATA)  # type: ignore[attr-defined]
-    return _rule_out()
+    return services.zero_rule().settings()
 
 
 @router.put(
@@ -213,14 +201,8 @@ def rule_get(request: HttpRequest) -> Any:
 def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.MANAGE_STATISTICS)
-    result = services.zero_rule_update(
-        actor=user,
-        min_age=payload.min_age,
-        max_age=payload.max_age,
-        employed=payload.employed_statuses,
-        clear_days=payload.clear_days,
-    )
-    return {**_rule_out(), "flagged": result["flagged"], "opened": result["opened"], "closed": result["closed"]}
+    result = services.zero_rule_update(actor=user, **payload.dict())
+    return {**services.zero_rule().settings(), **{k: result[k] for k in ("flagged", "opened", "closed")}}
 
 
 @router.get("/registry/zero-employment", response=list[CaseOut], summary="Zero-employment cases in scope")

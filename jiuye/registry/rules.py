@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from jiuye.registry.choices import EmploymentStatus, LaborAbility, PersonState
 
@@ -35,6 +36,15 @@ class ZeroRule:
     max_age: int = 60
     employed: frozenset[str] = DEFAULT_EMPLOYED
     clear_days: int = 30
+
+    def settings(self) -> dict[str, Any]:
+        """The parameters as the rule's page, API and audit show them (and the service takes them)."""
+        return {
+            "min_age": self.min_age,
+            "max_age": self.max_age,
+            "employed": sorted(self.employed),
+            "clear_days": self.clear_days,
+        }
 
 
 @dataclass(frozen=True)

@@ -135,21 +135,12 @@ def zero_rule_update(
         actor=actor,
         object_type="registry.zeroemploymentrule",
         object_id=str(row.pk),
-        before=_rule_facts(before),
-        after=_rule_facts(after),
+        before=before.settings(),
+        after=after.settings(),
     )
     recomputed = households_recompute_all()
     notify_records_changed(ZeroEmploymentRule, since=date(2000, 1, 1))
     return recomputed
-
-
-def _rule_facts(rule: rules.ZeroRule) -> dict[str, Any]:
-    return {
-        "min_age": rule.min_age,
-        "max_age": rule.max_age,
-        "employed": sorted(rule.employed),
-        "clear_days": rule.clear_days,
-    }
 
 
 # --- households -------------------------------------------------------------------------------

@@ -387,15 +387,7 @@ def _rule_summary(rule: Any) -> str:
 @staff_view(Perm.MANAGE_STATISTICS)
 def zero_rule_edit(request: HttpRequest) -> HttpResponse:
     rule = services.zero_rule()
-    form = ZeroRuleForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "min_age": rule.min_age,
-            "max_age": rule.max_age,
-            "employed": sorted(rule.employed),
-            "clear_days": rule.clear_days,
-        },
-    )
+    form = ZeroRuleForm(request.POST if request.method == "POST" else None, initial=rule.settings())
     if request.method == "POST" and form.is_valid():
         try:
             result = services.zero_rule_update(actor=request.user, **form.cleaned_data)

@@ -208,7 +208,7 @@ ROUTES = [
         "PUT",
         perm=Perm.MANAGE_STATISTICS,
         api=True,
-        data={"min_age": 16, "max_age": 60, "employed_statuses": ["in_county"], "clear_days": 30},
+        data={"min_age": 16, "max_age": 60, "employed": ["in_county"], "clear_days": 30},
     ),
     Route("api-1.0.0:indicator_list", perm=Perm.VIEW_STATISTICS, api=True),
     Route(

@@ -231,19 +231,19 @@ def test_the_rule_is_shown_on_the_case_list_and_changed_by_the_city(
 def test_the_rule_in_the_api(personas: dict[str, User], people: dict[str, Person]) -> None:
     officer = login(Client(), personas["county_a"])
     assert officer.get("/api/v1/registry/zero-employment/rule").json()["clear_days"] == 30
-    body = {"min_age": 16, "max_age": 60, "employed_statuses": ["in_county"], "clear_days": 45}
+    body = {"min_age": 16, "max_age": 60, "employed": ["in_county"], "clear_days": 45}
     put = json.dumps(body)
     assert officer.put("/api/v1/registry/zero-employment/rule", put, content_type="application/json").status_code == 403
 
     admin = login(Client(), personas["city_admin"])
     bad = admin.put(
         "/api/v1/registry/zero-employment/rule",
-        json.dumps({**body, "employed_statuses": ["unemployed"]}),
+        json.dumps({**body, "employed": ["unemployed"]}),
         content_type="application/json",
     )
     assert bad.status_code == 422 and bad.json()["error"]["details"][0]["loc"] == ["employed"]
     done = admin.put("/api/v1/registry/zero-employment/rule", put, content_type="application/json").json()
-    assert (done["clear_days"], done["employed_statuses"], done["flagged"]) == (45, ["in_county"], 3)
+    assert (done["clear_days"], done["employed"], done["flagged"]) == (45, ["in_county"], 3)
 
 
 def test_upload_page_runs_the_import_in_the_background(personas: dict[str, User], tmp_path: Path) -> None:
