@@ -338,16 +338,17 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
         # are read once, before anything is written (a materialised CTE): an anti-join against
         # the table being written, planned while it looks empty, scans it once per household,
         # rows written by the statement itself included — quadratic (the first recompute of a
-        # 1.5M city took 234 s). ON CONFLICT keeps a concurrent refresh from failing on the
-        # unique index of open cases.
+        # 1.5M city took 234 s). Limited to ``ids`` like the rest (an import batch reads its own
+        # households' cases, not the city's). ON CONFLICT keeps a concurrent refresh from failing
+        # on the unique index of open cases.
         cursor.execute(
-            f"WITH has_case AS MATERIALIZED (SELECT household_id FROM {q(case)} WHERE status = %s)"  # noqa: S608
+            f"WITH has_case AS MATERIALIZED (SELECT household_id FROM {q(case)} WHERE status = %s{cases_in})"  # noqa: S608
             f" INSERT INTO {q(case)} (household_id, region_code, status, opened_on, deadline, close_note)"
             f" SELECT h.id, h.region_id, %s, %s, %s, '' FROM {q(household)} h WHERE h.zero_employment{plain_in}"
             f" AND h.id NOT IN (SELECT household_id FROM has_case)"
             f" ON CONFLICT (household_id) WHERE status = '{CaseStatus.OPEN.value}' DO NOTHING"
             f" RETURNING household_id",
-            [CaseStatus.OPEN, CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), *plain_params],
+            [CaseStatus.OPEN, *cases_params, CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), *plain_params],
         )
         opened = [row[0] for row in cursor.fetchall()]
         cursor.execute(
