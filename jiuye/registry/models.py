@@ -91,7 +91,10 @@ class Person(ScopedModel):
 
     personal_data: ClassVar[bool] = True
 
-    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members")
+    # Indexed by ``person_household_facts`` below, which also carries the zero-employment facts.
+    household = models.ForeignKey(
+        Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     # The household's village, kept with the row so that scoping is one indexed predicate.
     # Indexed by (region, status) below; a second single-column index would only slow writes.
     region = models.ForeignKey(
@@ -133,6 +136,14 @@ class Person(ScopedModel):
             models.Index(fields=["region", "household", "id"], name="person_region_order"),
             models.Index(fields=["status", "region", "household", "id"], name="person_status_region_order"),
             models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            # A household's members, carrying what the zero-employment verdict reads: the nightly
+            # recompute over every household is an index-only scan in household order
+            # (PostgreSQL; other databases index the household alone).
+            models.Index(
+                fields=["household"],
+                include=["state", "willing", "labor_ability", "birth_date", "status"],
+                name="person_household_facts",
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique")]
 

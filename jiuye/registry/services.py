@@ -291,8 +291,10 @@ def _id_filter(column: str, ids: list[int] | None) -> tuple[str, list[Any]]:
 def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
     """Set the households' flags from their members on ``on`` and open / close cases to match.
 
-    Three statements whatever the number of households: the verdict is an aggregate over the
-    members (the rule of ``rules.household_verdict``, in SQL), written only where it changed.
+    The verdict is an aggregate over the members (the rule of ``rules.household_verdict``, in
+    SQL). One read finds the households whose stored flags differ from it; they are written by
+    a handful of keyed statements (one per old and new pair of flags), each guarded by the
+    flags it read; then the cases are opened and closed by two set-based statements.
     """
     rule = zero_rule()
     q = connection.ops.quote_name
@@ -302,38 +304,54 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
     oldest = _years_before(on, rule.max_age + 1)  # born after this day: at most max_age
     youngest = _years_before(on, rule.min_age)  # born on or before this day: at least min_age
     persons_in, persons_params = _id_filter("household_id", ids)
-    households_in, households_params = _id_filter(f"{q(household)}.id", ids)
     plain_in, plain_params = _id_filter("h.id", ids)
     cases_in, cases_params = _id_filter(f"{q(case)}.household_id", ids)
+    # The members' facts per household: active members only (a household whose members have
+    # all died or left has none, hence no labour). PostgreSQL reads them from the covering index
+    # ``person_household_facts`` alone (an index-only scan in household order).
     facts = (
         f"SELECT household_id,"  # noqa: S608 (table names and placeholders only)
-        f" MAX(CASE WHEN state = %s AND willing AND labor_ability IN ({', '.join(['%s'] * len(able))})"
+        f" MAX(CASE WHEN willing AND labor_ability IN ({', '.join(['%s'] * len(able))})"
         f" AND birth_date > %s AND birth_date <= %s THEN 1 ELSE 0 END) AS labour,"
-        f" MAX(CASE WHEN state = %s AND status IN ({', '.join(['%s'] * len(employed))}) THEN 1 ELSE 0 END) AS employed"
-        f" FROM {q(person)} WHERE 1 = 1{persons_in} GROUP BY household_id"
+        f" MAX(CASE WHEN status IN ({', '.join(['%s'] * len(employed))}) THEN 1 ELSE 0 END) AS employed"
+        f" FROM {q(person)} WHERE state = %s{persons_in} GROUP BY household_id"
     )
-    facts_params: list[Any] = [
-        str(PersonState.ACTIVE),
-        *able,
-        oldest,
-        youngest,
-        str(PersonState.ACTIVE),
-        *employed,
-        *persons_params,
-    ]
-    zero = "(f.labour = 1 AND f.employed = 0)"
+    facts_params: list[Any] = [*able, oldest, youngest, *employed, str(PersonState.ACTIVE), *persons_params]
+    labour, zero = "(COALESCE(a.labour, 0) = 1)", "(COALESCE(a.labour, 0) = 1 AND COALESCE(a.employed, 0) = 0)"
     with connection.cursor() as cursor:
-        # Every household (in ``ids``) with its members' facts; one with no members left has
-        # none, hence no labour — an outer join, not a probe of the persons per household.
+        # Every household (in ``ids``) whose flags differ from its members' verdict; an outer
+        # join, so that a household with no members left is judged too. A read, not an
+        # ``UPDATE … FROM``: PostgreSQL may share a read among parallel workers (an update it
+        # never does), and the nightly run over every household is allowed both cores' worth
+        # of them (the planner's default price of passing rows between processes keeps it on
+        # one). Usually a few households come back; the first run on a city, all of them.
+        parallel = ids is None and connection.vendor == "postgresql"
+        if parallel:
+            cursor.execute("SET LOCAL parallel_setup_cost = 0")
+            cursor.execute("SET LOCAL parallel_tuple_cost = 0")
         cursor.execute(
-            f"UPDATE {q(household)} SET zero_employment = {zero}, has_labor = (f.labour = 1)"  # noqa: S608
-            f" FROM (SELECT h.id, COALESCE(a.labour, 0) AS labour, COALESCE(a.employed, 0) AS employed"
-            f" FROM {q(household)} h LEFT JOIN ({facts}) AS a ON a.household_id = h.id WHERE 1 = 1{plain_in}) AS f"
-            f" WHERE {q(household)}.id = f.id{households_in}"
-            f" AND ({q(household)}.zero_employment <> {zero} OR {q(household)}.has_labor <> (f.labour = 1))",
-            [*facts_params, *plain_params, *households_params],
+            f"SELECT h.id, h.zero_employment, h.has_labor, {zero}, {labour}"  # noqa: S608
+            f" FROM {q(household)} h LEFT JOIN ({facts}) AS a ON a.household_id = h.id"
+            f" WHERE (h.zero_employment <> {zero} OR h.has_labor <> {labour}){plain_in}",
+            [*facts_params, *plain_params],
         )
-        changed = cursor.rowcount
+        verdicts: dict[tuple[bool, bool, bool, bool], list[int]] = {}
+        for pk, *flags in cursor.fetchall():
+            verdicts.setdefault(tuple(bool(flag) for flag in flags), []).append(pk)  # type: ignore[arg-type]
+        if parallel:
+            cursor.execute("RESET parallel_setup_cost")
+            cursor.execute("RESET parallel_tuple_cost")
+        changed = 0
+        for (was_zero, had_labour, is_zero, has_labour), pks in sorted(verdicts.items()):
+            # Guarded by the flags read: a household refreshed meanwhile (a status change
+            # committed since the read) keeps what that refresh wrote.
+            where, params = is_one_of("id", pks)
+            cursor.execute(
+                f"UPDATE {q(household)} SET zero_employment = %s, has_labor = %s"  # noqa: S608
+                f" WHERE {where} AND zero_employment = %s AND has_labor = %s",
+                [is_zero, has_labour, *params, was_zero, had_labour],
+            )
+            changed += cursor.rowcount
         # A case for each flagged household without an open one. The households that have one
         # are read once, before anything is written (a materialised CTE): an anti-join against
         # the table being written, planned while it looks empty, scans it once per household,
@@ -351,12 +369,24 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
             [CaseStatus.OPEN, *cases_params, CaseStatus.OPEN, on, on + timedelta(days=rule.clear_days), *plain_params],
         )
         opened = [row[0] for row in cursor.fetchall()]
+        # Close the open cases of households no longer flagged: the flagged ones come from
+        # their partial index (a few per cent of the households), not a scan of them all.
         cursor.execute(
             f"UPDATE {q(case)} SET status = %s, closed_on = %s,"  # noqa: S608
-            f" close_note = CASE WHEN h.has_labor THEN %s ELSE %s END"
-            f" FROM {q(household)} h WHERE {q(case)}.household_id = h.id{cases_in}"
-            f" AND {q(case)}.status = %s AND NOT h.zero_employment RETURNING {q(case)}.household_id",
-            [CaseStatus.CLOSED, on, str(_("已有成员就业")), str(_("家庭已无劳动力")), *cases_params, CaseStatus.OPEN],
+            f" close_note = CASE WHEN (SELECT h.has_labor FROM {q(household)} h WHERE h.id = {q(case)}.household_id)"
+            f" THEN %s ELSE %s END"
+            f" WHERE {q(case)}.status = %s{cases_in}"
+            f" AND {q(case)}.household_id NOT IN (SELECT h.id FROM {q(household)} h WHERE h.zero_employment{plain_in})"
+            f" RETURNING {q(case)}.household_id",
+            [
+                CaseStatus.CLOSED,
+                on,
+                str(_("已有成员就业")),
+                str(_("家庭已无劳动力")),
+                CaseStatus.OPEN,
+                *cases_params,
+                *plain_params,
+            ],
         )
         closed = [row[0] for row in cursor.fetchall()]
     return {"changed": changed, "opened_ids": opened, "closed_ids": closed}

@@ -59,3 +59,37 @@ def test_recompute_all_matches_the_rule_and_keeps_cases_in_step(personas: dict[s
     out = io.StringIO()
     call_command("refresh_zero_employment", stdout=out)
     assert "flagged" in json.loads(out.getvalue())
+
+
+def test_recompute_keeps_what_a_refresh_wrote_between_its_read_and_its_write(personas: dict[str, User]) -> None:
+    """The recompute reads the households to change, then writes them guarded by the flags it
+    read: a household whose flags changed in between (a status change's own refresh, committed
+    meanwhile) is left as that refresh wrote it, and the others are still written."""
+    from django.db import connection
+
+    admin = personas["city_admin"]
+    raced, other = factories.household(admin), factories.household(admin)
+    for home in (raced, other):
+        factories.person(admin, home, relation="head", status=EmploymentStatus.UNEMPLOYED)
+    Household.objects.update(zero_employment=False, has_labor=False)  # both stale: should be flagged
+
+    def concurrent_refresh(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        # The moment the recompute starts writing households, the other writer has just
+        # committed its own verdict for one of them (here: as if its member had found work).
+        if sql.startswith("UPDATE") and "SET zero_employment" in sql and not raced_once:
+            raced_once.append(True)
+            Household.objects.filter(pk=raced.pk).update(zero_employment=False, has_labor=True)
+        return execute(sql, params, many, context)
+
+    raced_once: list[bool] = []
+    with connection.execute_wrapper(concurrent_refresh):
+        result = services.households_recompute_all()
+    assert raced_once
+    raced.refresh_from_db()
+    other.refresh_from_db()
+    assert (raced.zero_employment, raced.has_labor) == (False, True)
+    assert (other.zero_employment, other.has_labor) == (True, True)
+    assert result["changed"] == 1
+    assert set(ZeroEmploymentCase.objects.filter(status=CaseStatus.OPEN).values_list("household_id", flat=True)) == {
+        other.pk
+    }
