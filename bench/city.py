@@ -14,7 +14,9 @@ Measured, each beside its comparison:
 - the annual report (.docx) for the city;
 - zero-employment households: listing all flagged households, the extra cost of one status
   change (the household refresh it triggers), a full recompute of every household;
-- the registry search page for a county.
+- the registry search page for a county;
+- host controls: fixed Python and database work, timed at the start and the end, to tell a slow
+  host from a slow change when runs of different days are compared.
 Results go to bench/out/city-<vendor>.json and are printed as Markdown.
 """
 
@@ -280,6 +282,30 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def host_controls() -> dict[str, float]:
+    """Fixed work that no change to Jiuye touches, timed at the start and the end of a run: the
+    host's speed at the time, so that runs on different days can be told apart from changes.
+    Python: sorting 1,000,000 seeded random numbers. The database: counting 3,000,000 generated
+    rows (a recursive query on SQLite), one statement, nothing read from the tables."""
+    from django.db import connection
+
+    rng = random.Random(1)
+    numbers = [rng.random() for _ in range(1_000_000)]
+    python_ms = min(_timed(lambda: sorted(numbers), 3))
+    if connection.vendor == "postgresql":
+        sql = "SELECT count(*) FROM generate_series(1, 3000000)"
+    else:
+        sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n"
+
+    def count() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchone()
+
+    database_ms = min(_timed(count, 3))
+    return {"python_sort_ms": round(python_ms, 1), "database_count_ms": round(database_ms, 1)}
+
+
 def naive_month(period_end: date, regions: list[str]) -> dict[str, int]:
     """The naive way: one aggregate query per region and indicator (three registry indicators)."""
     from django.db.models import Exists, OuterRef, Q
@@ -349,6 +375,7 @@ def run(persons: int, repeat: int) -> dict[str, Any]:
 
     today = timezone.localdate()
     results: dict[str, Any] = {"vendor": connection.vendor, "date": today.isoformat()}
+    results["host_controls_start"] = host_controls()
     results["build"] = build_city(persons, today=today)
     print("built", results["build"], flush=True)
 
@@ -450,6 +477,7 @@ def run(persons: int, repeat: int) -> dict[str, Any]:
     city = Region.objects.get(code="610900000000")
     report_ms = _timed(lambda: writers.to_docx(builder.build(city, today.year)))
     results["annual_report_docx_s"] = round(report_ms[0] / 1000, 2)
+    results["host_controls_end"] = host_controls()
     return results
 
 
