@@ -158,22 +158,43 @@ def is_locked(period: date) -> bool:
     return PeriodLock.objects.filter(period=period, locked=True).exists()
 
 
-@transaction.atomic
 def compute_period(period: date, *, today: date | None = None) -> int:
     """Recompute a month and store what changed; returns how many rows were written.
 
+    The figures are computed before the write transaction opens: on SQLite a write transaction
+    holds the database's single write lock, and computing a month takes seconds (on the demo
+    city, one to two), so a worker recomputing many months back to back (after a change of the
+    zero-employment rule, for example) would keep every page's write waiting until it failed.
+    The month's stale mark is cleared first, so that a change committed while the figures are
+    computed marks it again and it is recomputed; a failed computation marks it again too.
+
     Only differences are written (a recompute after one status change touches a handful of
-    rows), so the month's rows stay put and readers never see it half-written.
+    rows), in one short transaction, so the month's rows stay put and readers never see it
+    half-written.
     """
     period = month_start(period)
-    if is_locked(period):
-        raise PeriodLocked(period)
-    figures = compute_figures(period, today=today)
+    with transaction.atomic():
+        if is_locked(period):
+            raise PeriodLocked(period)
+        StalePeriod.objects.filter(period=period).delete()
+    try:
+        figures = compute_figures(period, today=today)
+    except BaseException:
+        if not connection.needs_rollback:  # inside a caller's broken transaction, its rollback restores the mark
+            StalePeriod.objects.get_or_create(period=period)
+        raise
     fresh = {
         (code, region): Decimal(value).quantize(VALUE_PLACES)
         for code, by_region in figures.values.items()
         for region, value in by_region.items()
     }
+    with transaction.atomic():
+        if is_locked(period):  # locked while the figures were computed: what was locked stays
+            raise PeriodLocked(period)
+        return _store_differences(period, fresh)
+
+
+def _store_differences(period: date, fresh: dict[tuple[str, str], Decimal]) -> int:
     stored = {
         (code, region): (pk, value)
         for pk, code, region, value in Measurement.objects.filter(period=period).values_list(
@@ -202,7 +223,6 @@ def compute_period(period: date, *, today: date | None = None) -> int:
                 updates,
             )
     insert_many(Measurement._meta.db_table, ["indicator", "region_code", "period", "value", "computed_at"], inserts)
-    StalePeriod.objects.filter(period=period).delete()
     return len(inserts) + len(updates) + len(gone)
 
 

@@ -82,6 +82,62 @@ def test_a_registry_change_marks_the_months_it_touches(admin: User) -> None:
     assert not StalePeriod.objects.exists()
 
 
+def test_a_month_is_computed_outside_the_write_transaction(admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Computing a month takes seconds on a real registry; on SQLite a write transaction holds
+    the single write lock, so the figures must be computed before it opens, or every page's
+    write would wait behind a worker recomputing month after month. (The test itself runs in
+    a transaction: the figures must be computed at the caller's depth, in no block of their own.)"""
+    from django.db import connection
+
+    factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    month = _month()
+    compute = services.compute_figures
+    depths: list[int] = []
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        depths.append(len(connection.atomic_blocks))
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(services, "compute_figures", watched)
+    caller = len(connection.atomic_blocks)
+    assert services.compute_period(month) > 0
+    assert depths == [caller]
+    assert Measurement.objects.get(period=month, indicator="labour_force", region_code=CITY).value == 1
+
+
+def test_a_change_while_a_month_is_computed_leaves_it_marked(admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures are computed from what was committed when they were read: a change committed
+    meanwhile marks the month stale, and the mark survives, so the month is computed again."""
+    person = factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
+    month = _month()
+    compute = services.compute_figures
+
+    def with_a_change_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        figures = compute(*args, **kwargs)
+        registry.status_change(actor=admin, person=person, status=EmploymentStatus.IN_COUNTY, start=month)
+        return figures
+
+    monkeypatch.setattr(services, "compute_figures", with_a_change_meanwhile)
+    services.compute_period(month)
+    assert StalePeriod.objects.filter(period=month).exists()
+    monkeypatch.setattr(services, "compute_figures", compute)
+    assert month in services.recompute_stale()
+    assert services.check_period(month) == []
+
+
+def test_a_failed_computation_leaves_the_month_marked(admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    month = _month()
+    services.mark_stale(since=month)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("计算中断")
+
+    monkeypatch.setattr(services, "compute_figures", broken)
+    with pytest.raises(RuntimeError):
+        services.compute_period(month)
+    assert StalePeriod.objects.filter(period=month).exists()
+
+
 def test_a_locked_month_is_frozen_until_reopened_with_a_reason(admin: User) -> None:
     person = factories.person(admin, factories.household(admin, village=VILLAGE_A), since=date(2025, 1, 1))
     month = date(2025, 12, 1)
