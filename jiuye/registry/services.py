@@ -4,6 +4,7 @@ the person's current status (from the spells) and the household's zero-employmen
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -335,9 +336,9 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
             f" WHERE (h.zero_employment <> {zero} OR h.has_labor <> {labour}){plain_in}",
             [*facts_params, *plain_params],
         )
-        verdicts: dict[tuple[bool, bool, bool, bool], list[int]] = {}
-        for pk, *flags in cursor.fetchall():
-            verdicts.setdefault(tuple(bool(flag) for flag in flags), []).append(pk)  # type: ignore[arg-type]
+        verdicts: dict[tuple[bool, bool, bool, bool], list[int]] = defaultdict(list)
+        for pk, was_zero, had_labour, is_zero, has_labour in cursor.fetchall():  # SQLite gives 0 / 1
+            verdicts[bool(was_zero), bool(had_labour), bool(is_zero), bool(has_labour)].append(pk)
         if parallel:
             cursor.execute("RESET parallel_setup_cost")
             cursor.execute("RESET parallel_tuple_cost")
