@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.registry import rules
+from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
     Education,
     EmploymentForm,
@@ -60,8 +60,9 @@ class PersonLookupForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
 
 
-class PersonEditForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class PersonFieldsForm(forms.Form):
+    """What a clerk records about a person, on the edit page and on the new-person page."""
+
     name = forms.CharField(label=_("姓名"), max_length=30)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
     phone = forms.RegexField(label=_("联系电话"), regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", required=False, max_length=20)
@@ -72,6 +73,10 @@ class PersonEditForm(forms.Form):
         label=_("人员类别"), choices=KeyGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PersonEditForm(PersonFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class StatusChangeForm(forms.Form):
@@ -90,6 +95,50 @@ class StatusChangeForm(forms.Form):
         if start > timezone.localdate():
             raise forms.ValidationError(_("开始日期不能晚于今天。"))
         return start
+
+
+class HouseholdTargetForm(forms.Form):
+    """A household named by its village's code and its number: an existing one, or a new one."""
+
+    village = forms.RegexField(
+        label=_("村(社区)代码"),
+        regex=r"^\d{12}$",
+        max_length=12,
+        error_messages={"invalid": _("请填写 12 位村(社区)区划代码。")},
+        widget=forms.TextInput(attrs={"list": "region-options", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    household = forms.CharField(label=_("户编号"), max_length=40)
+
+
+class PersonCreateForm(HouseholdTargetForm, PersonFieldsForm, StatusChangeForm):
+    """登记人员: a person newly found on a village visit, in an existing household or a new one."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=20)
+
+    # The page's three parts, every field in one of them.
+    sections = (
+        (_("所在家庭户"), ("village", "household", "relation")),
+        (_("基本信息"), ("name", "id_number", "phone", "education", "labor_ability", "willing", "groups", "note")),
+        (_("就业状态"), ("status", "start", "place", "location", "employer_name", "monthly_income", "verified_at")),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household"].help_text = _("该村(社区)中还没有此户编号时，将新建家庭户，第一位成员须为户主。")
+        self.fields["status"].label = _("当前就业状态")
+        self.fields["start"].label = _("状态开始日期")
+        for name in ("relation", "labor_ability", "status"):  # chosen by the clerk, never a default
+            field: Any = self.fields[name]
+            field.choices = [("", _("请选择")), *field.choices]
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(title), [self[name] for name in names]) for title, names in self.sections]
+
+    def clean_id_number(self) -> str:
+        try:
+            return idcard.parse(self.cleaned_data["id_number"]).number
+        except idcard.IdNumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class RevealForm(forms.Form):
@@ -150,11 +199,13 @@ class HouseholdForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(HouseholdTargetForm):
     """Move to another household, in this village or another one (both must be in write scope)."""
 
-    village = forms.RegexField(label=_("目标村(社区)代码"), regex=r"^\d{12}$", max_length=12)
-    household = forms.CharField(label=_("目标户编号"), max_length=40)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].label = _("目标村(社区)代码")
+        self.fields["household"].label = _("目标户编号")
 
 
 class StateForm(forms.Form):

@@ -414,6 +414,7 @@ class PersonInput:
     employer_name: str = ""
     employer_credit_code: str = ""
     monthly_income: int | None = None
+    verified_at: date | None = None
     source: str = Source.FORM
 
 
@@ -458,6 +459,9 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
     if Person.objects.filter(id_hash=fields["id_hash"]).exists():
         raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
     _check_one_head(household, data.relation)
+    if data.relation != Relation.HEAD and not household.members.filter(state=PersonState.ACTIVE).exists():
+        # A new (or emptied) household is registered from its head, as in an import.
+        raise ValidationError({"relation": _("该户还没有在册成员，请先登记户主。")})
     person = Person.objects.create(
         household=household, region_id=household.region_id, status=data.status, status_since=data.status_since, **fields
     )
@@ -472,6 +476,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         monthly_income=data.monthly_income,
         start=data.status_since,
         source=data.source,
+        verified_at=data.verified_at,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(

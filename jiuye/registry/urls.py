@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("export.xlsx", views.person_export, name="person_export"),
+    path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/status/", views.person_status, name="person_status"),

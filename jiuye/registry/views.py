@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,12 +26,14 @@ from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import exports, selectors, services
-from jiuye.registry.choices import EmploymentStatus, KeyGroup
+from jiuye.registry.choices import EmploymentStatus, KeyGroup, Source
 from jiuye.registry.forms import (
     CaseFilterForm,
     HouseholdForm,
+    HouseholdTargetForm,
     MeasureForm,
     MoveForm,
+    PersonCreateForm,
     PersonEditForm,
     PersonFilterForm,
     PersonLookupForm,
@@ -232,22 +235,92 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     person = selectors.person_get(user=user, pk=pk)
     form = MoveForm(request.POST)
-    if form.is_valid():
-        region = Region.objects.visible_to(user).filter(code=form.cleaned_data["village"], level="village").first()
-        if region is None:
-            form.add_error("village", _("区划代码不存在或不在您的管辖范围内。"))
-        else:
-            try:
+    if form.is_valid() and (region := _target_village(user, form)) is not None:
+        try:
+            with transaction.atomic():  # a refused move leaves no new empty household behind
                 household = services.household_get_or_create(
                     actor=user, region=region, number=form.cleaned_data["household"]
                 )
                 services.person_move(actor=user, person=person, household=household)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已迁入新的家庭户。"))
-                return redirect("registry:person_detail", pk=person.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已迁入新的家庭户。"))
+            return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_detail.html", _person_context(request, person, move_form=form), status=422)
+
+
+def _target_village(user: Any, form: HouseholdTargetForm) -> Region | None:
+    """The village a household form names, if the user may change records there (else a field
+    error: one answer for a code that does not exist and one outside the user's region)."""
+    code = form.cleaned_data["village"]
+    region = Region.objects.visible_to(user).filter(code=code, level="village").first()
+    if region is None or not can_write(user, region.code):
+        form.add_error("village", _("区划代码不存在或不在您的管辖范围内。"))
+        return None
+    return region
+
+
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_create(request: HttpRequest) -> HttpResponse:
+    """登记人员: one person found on a village visit, into an existing household or a new one."""
+    user: Any = request.user
+    initial: dict[str, Any] = {"willing": True}
+    household = None
+    if "household" in request.GET:
+        household = selectors.household_get(user=user, pk=_pk(request.GET["household"]))
+        if not can_write(user, household.region_id):
+            raise Http404
+        initial.update(village=household.region_id, household=household.number)
+    elif (prefix := write_prefix(user)) is not None and len(prefix) == 12:
+        initial["village"] = prefix  # a village clerk registers in his or her own village
+    form = PersonCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and (region := _target_village(user, form)) is not None:
+        data = form.cleaned_data
+        income = data["monthly_income"]
+        try:
+            with transaction.atomic():  # a refused person leaves no new empty household behind
+                target = services.household_get_or_create(actor=user, region=region, number=data["household"])
+                person = services.person_create(
+                    actor=user,
+                    household=target,
+                    data=services.PersonInput(
+                        name=data["name"],
+                        id_number=data["id_number"],
+                        relation=data["relation"],
+                        labor_ability=data["labor_ability"],
+                        willing=data["willing"],
+                        status=data["status"],
+                        status_since=data["start"],
+                        phone=data["phone"],
+                        education=data["education"],
+                        groups=tuple(data["groups"]),
+                        note=data["note"],
+                        place=data["place"],
+                        location=data["location"],
+                        employer_name=data["employer_name"],
+                        monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
+                        verified_at=data["verified_at"],
+                        source=Source.FORM,
+                    ),
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s。") % {"name": person.name})
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/person_create.html",
+        {"form": form, "household": household},
+        status=422 if form.errors else 200,
+    )
+
+
+def _pk(value: str) -> int:
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 @require_POST

@@ -64,6 +64,8 @@ ROUTES = [
     Route("audit:verify", "POST", perm=Perm.READ_AUDIT),
     Route("registry:person_list", perm=Perm.VIEW_PERSONAL_DATA),
     Route("registry:person_export", perm=Perm.VIEW_PERSONAL_DATA),
+    Route("registry:person_create", perm=Perm.EDIT_BUSINESS_DATA),
+    Route("registry:person_create", "POST", perm=Perm.EDIT_BUSINESS_DATA, data={"name": "矩阵"}, ok=(422,)),
     Route("registry:person_detail", perm=Perm.VIEW_PERSONAL_DATA, target="person"),
     Route("registry:person_edit", perm=Perm.EDIT_BUSINESS_DATA, target="person"),
     Route(

@@ -1,0 +1,211 @@
+"""登记人员: registering one person from a page, into an existing household or a new one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from jiuye.accounts.models import User
+from jiuye.conftest import VILLAGE_A, login
+from jiuye.core.models import AuditEvent
+from jiuye.registry import idcard
+from jiuye.registry.forms import PersonCreateForm
+from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, ZeroEmploymentCase
+from jiuye.registry.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/registry/persons/new/"
+NEIGHBOUR_VILLAGE = "610902001003"  # 汉滨区, county_b's
+
+
+def _form(**changes: Any) -> dict[str, Any]:
+    data = {
+        "village": VILLAGE_A,
+        "household": "走访-01",
+        "relation": "head",
+        "name": "李秀英",
+        "id_number": idcard.make("610924", date(1988, 5, 20), 42),
+        "phone": "13900001111",
+        "education": "junior",
+        "labor_ability": "ordinary",
+        "willing": "on",
+        "groups": ["poverty_alleviated", "returned_migrant"],
+        "note": "入户走访新发现",
+        "status": "unemployed",
+        "start": "2026-10-08",
+        "verified_at": "2026-10-09",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Household.objects.count(),
+        Person.objects.count(),
+        EmploymentSpell.objects.count(),
+        PersonGroup.objects.count(),
+    )
+
+
+def test_every_field_of_the_form_is_in_one_part_of_the_page() -> None:
+    form = PersonCreateForm()
+    placed = [field.name for _title, fields in form.fieldsets() for field in fields]
+    assert sorted(placed) == sorted(form.fields) and len(placed) == len(set(placed))
+
+
+def test_the_list_links_to_the_page_and_a_clerk_finds_her_village_filled_in(personas: dict[str, User]) -> None:
+    client = login(Client(), personas["village_a"])
+    assert URL in client.get("/registry/").content.decode()
+    page = client.get(URL)
+    assert page.status_code == 200 and page.context["form"]["village"].value() == VILLAGE_A
+    html = page.content.decode()
+    for part in ("所在家庭户", "基本信息", "就业状态"):
+        assert f"<legend>{part}</legend>" in html
+
+
+def test_a_new_household_and_its_head_with_status_groups_audit_and_zero_employment(personas: dict[str, User]) -> None:
+    clerk = personas["village_a"]
+    client = login(Client(), clerk)
+    form = _form(status="unemployed")
+    response = client.post(URL, form)
+    person = Person.objects.get(name="李秀英")
+    assert response.status_code == 302 and response["Location"] == f"/registry/persons/{person.pk}/"
+    assert (person.region_id, person.household.number, person.relation) == (VILLAGE_A, "走访-01", "head")
+    assert person.id_number == form["id_number"] and person.id_masked == idcard_mask(form["id_number"])
+    assert (person.gender, person.birth_date) == ("F", date(1988, 5, 20))
+    assert person.phone == "13900001111" and person.phone_masked == "139****1111"
+    assert set(person.groups.values_list("group", flat=True)) == {"poverty_alleviated", "returned_migrant"}
+    spell = person.spells.get()
+    assert (spell.status, spell.start, spell.end, spell.verified_at, spell.source, spell.recorded_by_id) == (
+        "unemployed",
+        date(2026, 10, 8),
+        None,
+        date(2026, 10, 9),
+        "form",
+        clerk.pk,
+    )
+    # The only member is of working age, able, willing and not employed: the rule flags the household.
+    assert person.household.zero_employment
+    assert ZeroEmploymentCase.objects.get(household=person.household).status == "open"
+    actions = set(AuditEvent.objects.filter(actor_username="village_a").values_list("action", flat=True))
+    assert {"registry.household_create", "registry.person_create"} <= actions
+    detail = client.get(response["Location"]).content.decode()
+    assert "已登记 李秀英" in detail and form["id_number"] not in detail and "13900001111" not in detail
+
+
+def idcard_mask(number: str) -> str:
+    return number[:6] + "********" + number[-4:]
+
+
+def test_an_employed_member_added_from_the_household_page_clears_the_household(personas: dict[str, User]) -> None:
+    officer = personas["town_a"]
+    home = factories.household(officer)
+    head = factories.person(officer, home, name="王建国", status="unemployed")
+    home.refresh_from_db()
+    assert home.zero_employment
+    client = login(Client(), officer)
+    household_page = client.get(f"/registry/households/{home.pk}/").content.decode()
+    assert f"{URL}?household={home.pk}" in household_page
+    page = client.get(URL, {"household": home.pk})
+    assert page.context["form"]["village"].value() == home.region_id
+    assert page.context["form"]["household"].value() == home.number
+    form = _form(
+        household=home.number,
+        relation="child",
+        name="王小明",
+        id_number=idcard.make("610924", date(2001, 2, 3), 7),
+        status="in_province",
+        place="in_province",
+        location="西安市",
+        employer_name="西安某电子厂",
+        monthly_income="4500.50",
+        groups=[],
+    )
+    response = client.post(URL, form)
+    assert response.status_code == 302, response.context["form"].errors
+    child = Person.objects.get(name="王小明")
+    assert child.household_id == home.pk and child.relation == "child"
+    spell = child.spells.get()
+    assert (spell.place, spell.location, spell.employer_name, spell.monthly_income) == (
+        "in_province",
+        "西安市",
+        "西安某电子厂",
+        450050,
+    )
+    home.refresh_from_db()
+    assert not home.zero_employment and head.household_id == home.pk
+    assert ZeroEmploymentCase.objects.get(household=home).status == "closed"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"id_number": "610924198805204213"}, "id_number", "校验位"),
+        ({"id_number": "61092419880520"}, "id_number", "18"),
+        ({"start": (date.today() + timedelta(days=2)).isoformat()}, "start", "不能晚于今天"),
+        ({"village": "61092410000"}, "village", "12 位"),
+        ({"village": NEIGHBOUR_VILLAGE}, "village", "不在您的管辖范围"),
+        ({"village": "610924100000"}, "village", "不在您的管辖范围"),  # a town, not a village
+        ({"name": ""}, "name", "必填"),
+        ({"labor_ability": "strong"}, "labor_ability", "有效的选项"),
+    ],
+)
+def test_bad_input_is_refused_on_its_field_and_writes_nothing(
+    personas: dict[str, User], changes: dict[str, Any], field: str, message: str
+) -> None:
+    client = login(Client(), personas["county_a"])
+    before = _counts()
+    response = client.post(URL, _form(**changes))
+    assert response.status_code == 422
+    errors = " ".join(str(e) for e in response.context["form"].errors.get(field, []))
+    assert message in errors, response.context["form"].errors
+    assert _counts() == before
+
+
+def test_household_rules_refuse_with_nothing_left_behind(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    client = login(Client(), officer)
+    before = _counts()
+    # A new household is registered from its head: a child first leaves no empty household.
+    headless = client.post(URL, _form(household="新户-9", relation="child"))
+    assert headless.status_code == 422 and "请先登记户主" in headless.content.decode()
+    assert _counts() == before and not Household.objects.filter(number="新户-9").exists()
+    # One head per household.
+    home = factories.household(officer)
+    factories.person(officer, home)
+    first = factories.person(officer, factories.household(officer))
+    before = _counts()
+    second = client.post(URL, _form(household=home.number))
+    assert second.status_code == 422 and "只能有一位户主" in second.content.decode()
+    # The same ID number twice.
+    twice = client.post(URL, _form(household=home.number, relation="spouse", id_number=first.id_number))
+    assert twice.status_code == 422 and "已在台账中" in twice.content.decode()
+    assert _counts() == before
+
+
+def test_scope_and_permission(personas: dict[str, User]) -> None:
+    neighbour_home = factories.household(personas["county_b"], village=NEIGHBOUR_VILLAGE)
+    county_a = login(Client(), personas["county_a"])
+    assert county_a.get(URL, {"household": neighbour_home.pk}).status_code == 404
+    assert county_a.get(URL, {"household": "abc"}).status_code == 404
+    # Outside the village clerk's own village: the same answer as a household that does not exist.
+    other_village = factories.household(personas["county_a"], village="610924101200")
+    assert login(Client(), personas["village_a"]).get(URL, {"household": other_village.pk}).status_code == 404
+    # Read-only roles do not register persons.
+    leader = login(Client(), personas["leader"])
+    assert leader.get(URL).status_code == 403
+    before = _counts()
+    assert leader.post(URL, _form()).status_code == 403
+    assert _counts() == before
+    assert URL not in leader.get("/registry/").content.decode()
+
+
+def test_the_status_start_defaults_to_today(personas: dict[str, User]) -> None:
+    page = login(Client(), personas["county_a"]).get(URL)
+    assert page.context["form"]["start"].value() == timezone.localdate()
