@@ -76,7 +76,40 @@ class PersonFieldsForm(forms.Form):
 
 
 class PersonEditForm(PersonFieldsForm):
+    """The phone is never sent to the page in full (that takes 查看完整号码, with a reason): the
+    field starts empty, showing the masked number; empty keeps it, a number replaces it."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)  # the record as shown, signed
+    clear_phone = forms.BooleanField(label=_("删除联系电话"), required=False)
+
+    field_order = ["name", "relation", "phone", "clear_phone"]
+
+    def __init__(self, *args: Any, phone_masked: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        phone = self.fields["phone"]
+        if phone_masked:
+            phone.widget.attrs["placeholder"] = phone_masked
+            phone.help_text = _("已登记 %(masked)s；留空则不变，填写新号码则替换。") % {"masked": phone_masked}
+        else:
+            del self.fields["clear_phone"]
+
+    def phone_change(self) -> str | None:
+        """The phone to save: a new number, "" to delete it, or None to keep it."""
+        if self.cleaned_data.get("clear_phone"):
+            return ""
+        return self.cleaned_data["phone"] or None
+
+
+class IdCorrectionForm(forms.Form):
+    """更正公民身份号码, with the reason (kept in the audit log)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)  # the record as shown, signed
+    id_number = forms.CharField(
+        label=_("正确的公民身份号码"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    reason = forms.CharField(label=_("更正原因"), min_length=4, max_length=200)
 
 
 class StatusChangeForm(forms.Form):

@@ -491,21 +491,32 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
 
 
 _EDITABLE = ("name", "phone", "education", "labor_ability", "willing", "relation", "note")
+# What a refused stale edit reports as changed: the phone and ID number by their masked forms.
+_COMPARED = (*("phone_masked" if k == "phone" else k for k in _EDITABLE), "id_masked", "status", "household_id")
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """The fields an edit page shows, as the clerk saw them: sent back with the edit so that a
+    stale edit can say what changed since (nothing in it is shown unmasked)."""
+    return {k: getattr(person, k) for k in _COMPARED}
+
+
+def _stale(current: Person, seen: dict[str, Any]) -> StaleEdit:
+    now = person_snapshot(current)
+    return StaleEdit(current, {k: (seen[k], now[k]) for k in _COMPARED if k in seen and seen[k] != now[k]})
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, version: int, changes: dict[str, Any]) -> Person:
-    """Change a person's own fields, refusing a stale edit (optimistic locking)."""
+def person_update(
+    *, actor: Any, person: Person, version: int, changes: dict[str, Any], seen: dict[str, Any] | None = None
+) -> Person:
+    """Change a person's own fields, refusing a stale edit (optimistic locking). ``seen`` is the
+    snapshot the clerk edited (``person_snapshot``); without it, ``person`` as the caller holds it."""
     _require_writable(actor, person.region_id)
     changes = {k: v for k, v in changes.items() if k in _EDITABLE}
     current = Person.objects.select_for_update().get(pk=person.pk)
     if current.version != version:
-        changed = {
-            k: (getattr(person, k), getattr(current, k))
-            for k in (*_EDITABLE, "status", "household_id")
-            if getattr(person, k) != getattr(current, k)
-        }
-        raise StaleEdit(current, changed)
+        raise _stale(current, seen if seen is not None else person_snapshot(person))
     if "relation" in changes:
         _check_one_head(current.household, changes["relation"], exclude=current.pk)
     before = {k: getattr(current, k) for k in changes}
@@ -531,6 +542,50 @@ def person_update(*, actor: Any, person: Person, version: int, changes: dict[str
     household_refresh(household=current.household)
     if diff:
         notify_records_changed(Person, since=timezone.localdate())
+    return current
+
+
+@transaction.atomic
+def person_correct_id(
+    *, actor: Any, person: Person, version: int, id_number: str, reason: str, seen: dict[str, Any] | None = None
+) -> Person:
+    """更正公民身份号码: a number recorded wrongly. Gender and birth date follow the new number, so
+    the household's verdict and the statistics of the person's months are computed again."""
+    _require_writable(actor, person.region_id)
+    try:
+        info = idcard.parse(id_number)
+    except idcard.IdNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != version:
+        raise _stale(current, seen if seen is not None else person_snapshot(person))
+    if info.number == current.id_number:
+        raise ValidationError({"id_number": _("新号码与现有号码相同。")})
+    hashed = id_hash(info.number)
+    if Person.objects.filter(id_hash=hashed).exclude(pk=current.pk).exists():
+        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+    before = {"id_number": current.id_number, "gender": current.gender, "birth_date": current.birth_date.isoformat()}
+    current.id_number, current.id_hash, current.id_masked = info.number, hashed, mask_id_number(info.number)
+    current.gender, current.birth_date = info.gender, info.birth_date
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(
+        action="registry.person_correct_id",
+        actor=actor,
+        obj=current,
+        before=before,
+        after={
+            "id_number": info.number,
+            "gender": info.gender,
+            "birth_date": info.birth_date.isoformat(),
+            "reason": reason,
+        },
+    )
+    household_refresh(household=current.household)
+    # Age enters the statistics of every month the person is on record for.
+    first = current.spells.order_by("start").values_list("start", flat=True).first()
+    notify_records_changed(Person, since=first or timezone.localdate())
     return current
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/id-number/", views.person_correct_id, name="person_correct_id"),
     path("persons/<int:pk>/status/", views.person_status, name="person_status"),
     path("persons/<int:pk>/registrations/", views.person_registration, name="person_registration"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -31,6 +32,7 @@ from jiuye.registry.forms import (
     CaseFilterForm,
     HouseholdForm,
     HouseholdTargetForm,
+    IdCorrectionForm,
     MeasureForm,
     MoveForm,
     PersonCreateForm,
@@ -43,7 +45,7 @@ from jiuye.registry.forms import (
     StatusChangeForm,
     ZeroRuleForm,
 )
-from jiuye.registry.models import Person, PersonGroup
+from jiuye.registry.models import Household, Person, PersonGroup
 
 PAGE_SIZE = 50
 
@@ -124,40 +126,91 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
     }
 
 
-@staff_view(Perm.EDIT_BUSINESS_DATA)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, pk=pk)
-    current_groups = list(person.groups.values_list("group", flat=True))
-    initial = {
+_SEEN_SALT = "registry.person_edit.seen"
+
+
+def _seen(value: str) -> dict[str, Any] | None:
+    """The record as the clerk's page showed it (signed, so it cannot be made up); None if absent."""
+    try:
+        seen = signing.loads(value, salt=_SEEN_SALT)
+    except signing.BadSignature:
+        return None
+    return seen if isinstance(seen, dict) else None
+
+
+def _changes_shown(changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """A stale edit's changes by field name and display value (labels, 是/否, household numbers)."""
+    households = dict(Household.objects.filter(pk__in=changed.get("household_id", ())).values_list("pk", "number"))
+    shown: dict[str, tuple[Any, Any]] = {}
+    for name, pair in changed.items():
+        field: Any = Person._meta.get_field(name)
+        if name == "household_id":
+            values = tuple(households.get(v, v) for v in pair)
+        elif field.choices:
+            labels = dict(field.flatchoices)
+            values = tuple(labels.get(v, v) for v in pair)
+        elif isinstance(pair[0], bool):
+            values = tuple(_("是") if v else _("否") for v in pair)
+        else:
+            values = pair
+        plain: Any = Person._meta.get_field(name.removesuffix("_masked"))  # the value is still masked
+        label = plain.verbose_name
+        shown[str(label)] = (values[0], values[1])
+    return shown
+
+
+def _edit_initial(person: Any) -> dict[str, Any]:
+    return {
         "version": person.version,
+        "seen": signing.dumps(services.person_snapshot(person), salt=_SEEN_SALT),
         "name": person.name,
         "relation": person.relation,
-        "phone": person.phone,
         "education": person.education,
         "labor_ability": person.labor_ability,
         "willing": person.willing,
-        "groups": current_groups,
+        "groups": list(person.groups.values_list("group", flat=True)),
         "note": person.note,
     }
-    form = PersonEditForm(request.POST or None, initial=initial)
+
+
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    initial = _edit_initial(person)
+    form = PersonEditForm(request.POST or None, initial=initial, phone_masked=person.phone_masked)
     stale: dict[str, tuple[Any, Any]] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changes = {k: data[k] for k in ("name", "relation", "phone", "education", "labor_ability", "willing", "note")}
+        changes = {k: data[k] for k in ("name", "relation", "education", "labor_ability", "willing", "note")}
+        if (phone := form.phone_change()) is not None:
+            changes["phone"] = phone
         try:
             updated = services.person_update(
-                actor=request.user, person=person, version=data["version"], changes=changes
+                actor=request.user, person=person, version=data["version"], changes=changes, seen=_seen(data["seen"])
             )
             services.person_set_groups(actor=request.user, person=updated, groups=data["groups"])
         except services.StaleEdit as exc:
-            stale = {str(Person._meta.get_field(k).verbose_name): v for k, v in exc.changed.items()}  # type: ignore[union-attr]
-            form = PersonEditForm(initial={**initial, "version": exc.current.version})
+            stale = _changes_shown(exc.changed)
+            # The form starts again from the record as it is now; the list shows what changed.
+            form = PersonEditForm(initial=_edit_initial(exc.current), phone_masked=exc.current.phone_masked)
             messages.error(request, _("保存失败：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新填写。"))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:person_detail", pk=person.pk)
+    return _edit_page(request, person, form=form, stale=stale)
+
+
+def _edit_page(
+    request: HttpRequest,
+    person: Any,
+    *,
+    form: PersonEditForm,
+    stale: dict[str, tuple[Any, Any]] | None = None,
+    id_form: IdCorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "registry/person_edit.html",
@@ -165,9 +218,42 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "form": form,
             "stale": stale,
+            "id_form": id_form or IdCorrectionForm(initial=_edit_initial(person)),
             "breadcrumb": region_breadcrumb(user=request.user, region=person.region),
         },
+        status=status,
     )
+
+
+@require_POST
+@staff_view(Perm.EDIT_BUSINESS_DATA)
+def person_correct_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正公民身份号码 (from the edit page)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = IdCorrectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_correct_id(
+                actor=request.user,
+                person=person,
+                version=data["version"],
+                id_number=data["id_number"],
+                reason=data["reason"],
+                seen=_seen(data["seen"]),
+            )
+        except services.StaleEdit as exc:
+            messages.error(request, _("未更正：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新更正。"))
+            current = exc.current
+            edit_form = PersonEditForm(initial=_edit_initial(current), phone_masked=current.phone_masked)
+            return _edit_page(request, current, form=edit_form, stale=_changes_shown(exc.changed), status=409)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("公民身份号码已更正，性别和出生日期随之更新。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    edit_form = PersonEditForm(initial=_edit_initial(person), phone_masked=person.phone_masked)
+    return _edit_page(request, person, form=edit_form, id_form=form, status=422)
 
 
 @require_POST

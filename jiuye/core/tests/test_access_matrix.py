@@ -100,6 +100,14 @@ ROUTES = [
         ok=(422,),  # the form names no village: the owner gets the form back, the neighbour a 404
     ),
     Route(
+        "registry:person_correct_id",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="person",
+        data={"version": "1", "id_number": "123", "reason": "矩阵核对"},
+        ok=(422,),  # not a valid number: the owner gets the form back, the neighbour a 404
+    ),
+    Route(
         "registry:person_state",
         "POST",
         perm=Perm.EDIT_BUSINESS_DATA,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiuye.accounts.models import User
 from jiuye.conftest import VILLAGE_A, login
 from jiuye.core.models import AuditEvent
-from jiuye.registry import idcard
+from jiuye.registry import idcard, services
 from jiuye.registry.forms import PersonCreateForm
 from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, ZeroEmploymentCase
 from jiuye.registry.tests import factories
@@ -209,3 +209,143 @@ def test_scope_and_permission(personas: dict[str, User]) -> None:
 def test_the_status_start_defaults_to_today(personas: dict[str, User]) -> None:
     page = login(Client(), personas["county_a"]).get(URL)
     assert page.context["form"]["start"].value() == timezone.localdate()
+
+
+# 更正公民身份号码 -----------------------------------------------------------------------------
+
+
+def _correct(client: Client, person: Person, number: str, reason: str = "户籍信息核对有误", **extra: Any) -> Any:
+    data = {"version": person.version, "id_number": number, "reason": reason, **extra}
+    return client.post(f"/registry/persons/{person.pk}/id-number/", data)
+
+
+def test_correcting_an_id_number_moves_gender_birth_lookup_and_the_zero_employment_verdict(
+    personas: dict[str, User],
+) -> None:
+    officer = personas["county_a"]
+    # Recorded as born in 1950 (too old to count): the household has no labour and is not flagged.
+    wrong = idcard.make("610924", date(1950, 4, 1), 11)
+    person = factories.person(officer, factories.household(officer), id_number=wrong, since=date(2025, 3, 1))
+    assert not person.household.zero_employment and not person.household.has_labor
+    right = idcard.make("610924", date(1985, 4, 1), 12)  # an even sequence: a woman
+    client = login(Client(), officer)
+    page = client.get(f"/registry/persons/{person.pk}/edit/").content.decode()
+    assert "更正公民身份号码" in page and person.id_masked in page and wrong not in page
+    response = _correct(client, person, right.lower() if right.endswith("X") else right)
+    assert response.status_code == 302 and response["Location"] == f"/registry/persons/{person.pk}/"
+    person.refresh_from_db()
+    assert (person.id_number, person.id_masked, person.gender, person.birth_date) == (
+        right,
+        right[:6] + "********" + right[-4:],
+        "F",
+        date(1985, 4, 1),
+    )
+    assert person.version == 2 and person.household.zero_employment
+    assert ZeroEmploymentCase.objects.get(household=person.household).status == "open"
+    found = client.post("/registry/", {"id_number": right}).context["page"].object_list
+    assert [p.pk for p in found] == [person.pk]
+    assert list(client.post("/registry/", {"id_number": wrong}).context["page"].object_list) == []
+    event = AuditEvent.objects.get(action="registry.person_correct_id")
+    assert event.actor_username == "county_a" and event.after["reason"] == "户籍信息核对有误"
+    assert event.before["birth_date"] == "1950-04-01" and event.after["birth_date"] == "1985-04-01"
+    assert wrong not in str(event.before) and right not in str(event.after)  # masked in the log
+
+
+def test_a_bad_correction_is_refused_and_changes_nothing(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    person = factories.person(officer, factories.household(officer))
+    other = factories.person(officer, factories.household(officer))
+    client = login(Client(), officer)
+    cases = [
+        (person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1"), "id_number", "校验位"),
+        (person.id_number, "id_number", "相同"),
+        (other.id_number, "id_number", "已在台账中"),
+    ]
+    for number, field, message in cases:
+        response = _correct(client, person, number)
+        assert response.status_code == 422
+        assert message in " ".join(response.context["id_form"].errors[field]), number
+    short = _correct(client, person, idcard.make("610924", date(1990, 1, 1), 5), reason="错")
+    assert short.status_code == 422 and "reason" in short.context["id_form"].errors
+    # Someone saved the person meanwhile: the correction is refused and the page says what changed.
+    seen = client.get(f"/registry/persons/{person.pk}/edit/").context["id_form"].initial["seen"]
+    services.person_update(actor=officer, person=person, version=person.version, changes={"willing": False})
+    stale = _correct(client, person, idcard.make("610924", date(1990, 1, 1), 5), seen=seen)
+    assert stale.status_code == 409 and "未更正" in stale.content.decode()
+    assert stale.context["stale"] == {"就业意愿": ("是", "否")}
+    person.refresh_from_db()
+    unchanged = Person.objects.get(pk=person.pk)
+    assert (unchanged.id_number, unchanged.version) == (person.id_number, person.version)
+    assert not AuditEvent.objects.filter(action="registry.person_correct_id").exists()
+
+
+def test_a_correction_is_scoped_and_needs_the_edit_permission(personas: dict[str, User]) -> None:
+    neighbour = factories.person(
+        personas["county_b"], factories.household(personas["county_b"], village=NEIGHBOUR_VILLAGE)
+    )
+    new = idcard.make("610902", date(1990, 1, 1), 9)
+    assert _correct(login(Client(), personas["county_a"]), neighbour, new).status_code == 404
+    assert _correct(login(Client(), personas["leader"]), neighbour, new).status_code == 403
+    assert Person.objects.get(pk=neighbour.pk).id_number == neighbour.id_number
+
+
+# The edit page and the phone ------------------------------------------------------------------
+
+
+def _edit(client: Client, person: Person, **changes: Any) -> Any:
+    data = {
+        "version": person.version,
+        "name": person.name,
+        "relation": person.relation,
+        "labor_ability": person.labor_ability,
+        "willing": "on" if person.willing else "",
+        **changes,
+    }
+    return client.post(f"/registry/persons/{person.pk}/edit/", data)
+
+
+def test_the_edit_page_never_sends_the_full_phone_and_an_empty_field_keeps_it(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    person = factories.person(officer, factories.household(officer), phone="13811112222")
+    client = login(Client(), officer)
+    page = client.get(f"/registry/persons/{person.pk}/edit/").content.decode()
+    assert "13811112222" not in page and "138****2222" in page
+    assert _edit(client, person, education="junior").status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.education) == ("13811112222", "junior")
+    assert _edit(client, person, phone="13999998888").status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.phone_masked) == ("13999998888", "139****8888")
+    assert _edit(client, person, clear_phone="on").status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.phone_hash, person.phone_masked) == ("", "", "")
+    # With no phone on record there is nothing to delete.
+    assert "clear_phone" not in client.get(f"/registry/persons/{person.pk}/edit/").content.decode()
+
+
+def test_a_stale_edit_shows_what_changed_since_the_page_was_opened_phone_masked(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    person = factories.person(officer, factories.household(officer), phone="13811112222")
+    client = login(Client(), officer)
+    opened = client.get(f"/registry/persons/{person.pk}/edit/").context["form"].initial
+    seen, version = opened["seen"], opened["version"]
+    # Another officer saves meanwhile: a new phone, another ability, and a move to another household.
+    services.person_update(
+        actor=officer,
+        person=person,
+        version=person.version,
+        changes={"phone": "13722223333", "labor_ability": "weak"},
+    )
+    services.person_move(actor=officer, person=person, household=factories.household(officer, number="迁入户-1"))
+    response = _edit(client, person, education="senior", seen=seen, version=version)
+    html = response.content.decode()
+    assert response.status_code == 200 and "138****2222 → 137****3333" in html
+    assert response.context["stale"]["劳动能力"] == ("普通劳动力", "弱劳动力或半劳动力")
+    assert response.context["stale"]["家庭户"][1] == "迁入户-1"
+    assert set(response.context["stale"]) == {"联系电话", "劳动能力", "家庭户", "与户主关系"}
+    assert "13722223333" not in html and "13811112222" not in html
+    assert response.context["form"].initial["version"] == Person.objects.get(pk=person.pk).version
+    # A forged or missing snapshot shows nothing, and the edit is still refused.
+    forged = _edit(client, person, education="senior", seen=seen[:-2] + "xx", version=version)
+    assert forged.status_code == 200 and forged.context["stale"] == {}
+    assert Person.objects.get(pk=person.pk).education == ""
