@@ -7,13 +7,16 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiuye.core.api import require_perm
+from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm
+from jiuye.core.scoping import can_write
 from jiuye.regions.models import Region
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import (
@@ -23,6 +26,8 @@ from jiuye.registry.choices import (
     KeyGroup,
     LaborAbility,
     MeasureKind,
+    PersonState,
+    Place,
     Relation,
     Source,
     UnemploymentEnd,
@@ -78,9 +83,52 @@ class PersonSearchIn(Schema):
 class StatusIn(Schema):
     status: EmploymentStatus
     start: date
-    location: str = ""
-    employer_name: str = ""
+    place: Place | None = Field(None, description="就业地点类别; by default the one the status implies")
+    location: str = Field("", max_length=100)
+    employer_name: str = Field("", max_length=200)
     monthly_income: int | None = Field(None, ge=0, description="分 (fen)")
+    verified_at: date | None = None
+
+
+class PersonPatch(Schema):
+    """The fields of 编辑人员信息; absent fields are left as they are. ``version`` is the one read:
+    an edit over someone else's newer save is refused with 409 and the record as it is now."""
+
+    version: int
+    name: str | None = Field(None, min_length=1, max_length=30)
+    relation: Relation | None = None
+    phone: str | None = Field(None, pattern=r"^(|1\d{10}|0\d{2,3}-?\d{7,8})$", description="empty to delete")
+    education: Education | None = None
+    labor_ability: LaborAbility | None = None
+    willing: bool | None = None
+    note: str | None = None
+    groups: list[KeyGroup] | None = None
+
+
+class IdCorrectionIn(Schema):
+    version: int
+    id_number: str
+    reason: str = Field(..., min_length=4, max_length=200)
+
+
+class RevealIn(Schema):
+    field: str = Field(..., pattern="^(id_number|phone)$")
+    reason: str = Field(..., min_length=4, max_length=200)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class MoveIn(Schema):
+    village_code: str = Field(..., pattern=r"^\d{12}$")
+    household_number: str = Field(..., min_length=1, max_length=40)
+
+
+class StateIn(Schema):
+    state: PersonState
+    date: dt.date
 
 
 class CaseOut(Schema):
@@ -156,12 +204,112 @@ def person_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
         person=person,
         status=payload.status,
         start=payload.start,
+        place=payload.place or "",
         location=payload.location,
         employer_name=payload.employer_name,
         monthly_income=payload.monthly_income,
+        verified_at=payload.verified_at,
         source=Source.API,
     )
     return Person.objects.get(pk=person.pk)
+
+
+def _conflict(request: HttpRequest, exc: services.StaleEdit) -> tuple[int, dict[str, Any]]:
+    current = PersonOut.from_orm(exc.current).dict(by_alias=True)
+    body = api_error_body(
+        409,
+        message=_("在您读取之后，此记录已被他人修改。请重新读取后再提交。"),
+        details=[{"current": current}],
+        request_id=getattr(request, "request_id", ""),
+    )
+    return 409, body
+
+
+@router.patch(
+    "/registry/persons/{pk}",
+    response={200: PersonOut, 409: dict[str, Any]},
+    summary="Edit a person (optimistic locking: 409 with the current record when the version is stale)",
+)
+def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    given = payload.dict(exclude_unset=True)
+    changes = {k: v for k, v in given.items() if k not in ("version", "groups") and v is not None}
+    if given.get("education", "") is None:
+        changes["education"] = ""
+    try:
+        with transaction.atomic():
+            updated = services.person_update(actor=user, person=person, version=payload.version, changes=changes)
+            if payload.groups is not None:
+                services.person_set_groups(actor=user, person=updated, groups=payload.groups)
+    except services.StaleEdit as exc:
+        return _conflict(request, exc)
+    return updated
+
+
+@router.post(
+    "/registry/persons/{pk}/id-number",
+    response={200: PersonOut, 409: dict[str, Any]},
+    summary="更正公民身份号码: gender and birth date follow the new number; audited with the reason",
+)
+def person_correct_id(request: HttpRequest, pk: int, payload: IdCorrectionIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    try:
+        return services.person_correct_id(
+            actor=user, person=person, version=payload.version, id_number=payload.id_number, reason=payload.reason
+        )
+    except services.StaleEdit as exc:
+        return _conflict(request, exc)
+
+
+@router.post(
+    "/registry/persons/{pk}/reveal",
+    response=RevealOut,
+    summary="The full ID number or phone, for a stated reason (audited; limited per day)",
+)
+def person_reveal(request: HttpRequest, response: HttpResponse, pk: int, payload: RevealIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.REVEAL_PERSONAL_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    value = services.person_reveal(actor=user, person=person, field=payload.field, reason=payload.reason)
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
+
+
+@router.post("/registry/persons/{pk}/move", response=PersonOut, summary="Move to another household (new or not)")
+def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    with transaction.atomic():
+        household = services.household_get_or_create(
+            actor=user, region=_writable_village(user, payload.village_code), number=payload.household_number
+        )
+        return services.person_move(actor=user, person=person, household=household)
+
+
+@router.post(
+    "/registry/persons/{pk}/state",
+    response=PersonOut,
+    summary="Record a death, moving out or emigration (or a return to the registry)",
+)
+def person_state(request: HttpRequest, pk: int, payload: StateIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    person = selectors.person_get(user=user, pk=pk)
+    return services.person_set_state(actor=user, person=person, state=payload.state, on=payload.date)
+
+
+def _writable_village(user: Any, code: str) -> Region:
+    """The village a payload names, if the user may change records there; else a 422 on the code
+    (one answer for a code that does not exist and one outside the user's region)."""
+    region = Region.objects.visible_to(user).filter(code=code, level="village").first()
+    if region is None or not can_write(user, region.code):
+        raise ValidationError({"village_code": [_("区划代码不存在或不在您的管辖范围内。")]})
+    return region
 
 
 @router.get("/registry/persons/{pk}/status-on", response=dict[str, str | None], summary="The status on a past date")
@@ -251,6 +399,12 @@ class PersonIn(Schema):
     phone: str = ""
     education: Education | None = None
     groups: list[KeyGroup] = []
+    note: str = ""
+    place: Place | None = None
+    location: str = Field("", max_length=100)
+    employer_name: str = Field("", max_length=200)
+    monthly_income: int | None = Field(None, ge=0, description="分 (fen)")
+    verified_at: date | None = None
 
 
 class RegistrationIn(Schema):
@@ -318,10 +472,7 @@ def _household_out(household: Any) -> dict[str, Any]:
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
-    region = Region.objects.visible_to(user).filter(code=payload.village_code, level="village").first()
-    if region is None:
-        raise ValidationError({"village_code": [_("区划代码不存在或不在您的管辖范围内。")]})
-    household = services.household_get_or_create(actor=user, region=region, number=payload.household_number)
+    region = _writable_village(user, payload.village_code)
     data = services.PersonInput(
         name=payload.name,
         id_number=payload.id_number,
@@ -333,9 +484,17 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Any:
         phone=payload.phone,
         education=payload.education or "",
         groups=tuple(payload.groups),
+        note=payload.note,
+        place=payload.place or "",
+        location=payload.location,
+        employer_name=payload.employer_name,
+        monthly_income=payload.monthly_income,
+        verified_at=payload.verified_at,
         source=Source.API,
     )
-    return 201, services.person_create(actor=user, household=household, data=data)
+    with transaction.atomic():  # a refused person leaves no new empty household behind
+        household = services.household_get_or_create(actor=user, region=region, number=payload.household_number)
+        return 201, services.person_create(actor=user, household=household, data=data)
 
 
 @router.post(
