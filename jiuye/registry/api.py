@@ -139,6 +139,7 @@ class CaseOut(Schema):
     opened_on: date
     deadline: date
     closed_on: date | None
+    assigned_to_id: int | None = Field(None, description="the responsible officer's user id")
 
     @staticmethod
     def resolve_region_code(obj: Any) -> str:
@@ -515,6 +516,26 @@ def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) 
         employer_name=payload.employer_name,
     )
     return 201, registration
+
+
+class AssignIn(Schema):
+    officer_id: int | None = Field(..., description="null to leave the case without a responsible officer")
+
+
+@router.post("/registry/zero-employment/{pk}/assign", response=CaseOut, summary="Make an officer responsible")
+def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.EDIT_BUSINESS_DATA)
+    case = selectors.case_get(user=user, pk=pk)
+    officer = None
+    if payload.officer_id is not None:
+        officer = selectors.case_officers(user=user, case=case).filter(pk=payload.officer_id).first()
+        if officer is None:
+            raise ValidationError(
+                {"officer_id": [_("所选人员不能负责此户（须为该户所在村、镇、县或市的在岗经办人员）。")]}
+            )
+    services.case_assign(actor=user, case=case, officer=officer)
+    return case
 
 
 @router.post("/registry/zero-employment/{pk}/measures", response={201: MeasureOut}, summary="Record a measure")

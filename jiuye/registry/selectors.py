@@ -143,6 +143,24 @@ def case_get(*, user: Any, pk: int) -> ZeroEmploymentCase:
     )
 
 
+# The roles that work cases (not leaders or the system, security and audit administrators).
+CASE_ROLES = ("city_admin", "county_officer", "town_officer", "village_clerk")
+
+
+def case_officers(*, user: Any, case: ZeroEmploymentCase) -> QuerySet[Any]:
+    """Who may be made responsible for a case: active business officers of the household's
+    village or of a region above it, as far as the user can see."""
+    from jiuye.accounts.models import User
+    from jiuye.regions.models import ancestor_codes
+
+    village = case.household.region_id
+    return (
+        User.objects.visible_to(user)
+        .filter(is_active=True, role__in=CASE_ROLES, region__code__in=[*ancestor_codes(village), village])
+        .order_by("region__code", "username")
+    )
+
+
 def case_counts_by_county(*, user: Any) -> list[dict[str, Any]]:
     """Open and overdue cases per county of the user's scope."""
     from django.db.models.functions import Substr

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuye.accounts.models import User
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
@@ -575,22 +574,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     can_edit = can_write(user, case.household.region_id)
     form = MeasureForm(request.POST or None)
-    officers = (
-        User.objects.visible_to(user)
-        .filter(is_active=True, role__in=["county_officer", "town_officer", "village_clerk", "city_admin"])
-        .filter(
-            region__code__in=[
-                case.household.region_id,
-                case.household.region_id[:9] + "000",
-                case.household.region_id[:6] + "000000",
-            ]
-        )
-    )
+    officers = selectors.case_officers(user=user, case=case)
     if request.method == "POST" and can_edit:
         if "officer" in request.POST:
-            officer = officers.filter(pk=request.POST.get("officer") or 0).first()
-            services.case_assign(actor=user, case=case, officer=officer)
-            messages.success(request, _("已指定责任人。"))
+            chosen = request.POST["officer"]
+            officer = officers.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            if chosen and officer is None:
+                messages.error(request, _("所选人员不能负责此户（须为该户所在村、镇、县或市的在岗经办人员）。"))
+            else:
+                services.case_assign(actor=user, case=case, officer=officer)
+                messages.success(request, _("已指定责任人。") if officer else _("已取消责任人。"))
             return redirect("registry:case_detail", pk=case.pk)
         if form.is_valid():
             data = form.cleaned_data

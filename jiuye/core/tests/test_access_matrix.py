@@ -254,6 +254,14 @@ ROUTES = [
         target="person",
         data={"state": "moved_out", "date": "2026-11-01"},
     ),
+    Route(
+        "api-1.0.0:case_assign",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        api=True,
+        target="case",
+        data={"officer_id": None},
+    ),
     Route("api-1.0.0:case_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
     Route("api-1.0.0:rule_get", perm=Perm.VIEW_PERSONAL_DATA, api=True),
     Route(

@@ -163,3 +163,37 @@ def test_a_neighbour_county_gets_404_and_nothing_changes(
         NEIGHBOUR_VILLAGE,
     )
     assert not AuditEvent.objects.filter(action="registry.reveal").exists()
+
+
+def test_a_case_is_assigned_to_an_officer_of_its_village_town_county_or_city(
+    personas: dict[str, User], zhang: Person
+) -> None:
+    from jiuye.registry.models import ZeroEmploymentCase
+
+    case = ZeroEmploymentCase.objects.get(household=zhang.household)
+    client = login(Client(), personas["county_a"])
+    candidates = {u.username for u in client.get(f"/registry/zero-employment/{case.pk}/").context["officers"]}
+    # The household is in village_a's village, in town_a's town, in county_a's county; the city's
+    # administrator is a candidate too, but county_a cannot see users above the county.
+    assert candidates == {"village_a", "town_a", "county_a"}
+    city = login(Client(), personas["city_admin"]).get(f"/registry/zero-employment/{case.pk}/").context["officers"]
+    assert {u.username for u in city} == {"village_a", "town_a", "county_a", "city_admin"}
+    # Page: a neighbour county's officer, or a leader, cannot be chosen, and nothing changes.
+    for wrong in (personas["county_b"].pk, personas["leader"].pk, "x"):
+        response = client.post(f"/registry/zero-employment/{case.pk}/", {"officer": wrong}, follow=True)
+        assert "所选人员不能负责此户" in response.content.decode(), wrong
+    case.refresh_from_db()
+    assert case.assigned_to_id is None
+    client.post(f"/registry/zero-employment/{case.pk}/", {"officer": personas["village_a"].pk})
+    case.refresh_from_db()
+    assert case.assigned_to_id == personas["village_a"].pk
+    # API: the same choice, the same refusal, and null to unassign.
+    url = f"zero-employment/{case.pk}/assign"
+    refused = _call(client, "post", url, {"officer_id": personas["county_b"].pk})
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["loc"] == ["officer_id"]
+    done = _call(client, "post", url, {"officer_id": personas["town_a"].pk})
+    assert done.status_code == 200 and done.json()["assigned_to_id"] == personas["town_a"].pk
+    assert _call(client, "post", url, {"officer_id": None}).json()["assigned_to_id"] is None
+    events = AuditEvent.objects.filter(action="registry.zero_case_assign").order_by("seq")
+    assert [e.after["assigned_to"] for e in events] == ["village_a", "town_a", ""]
+    assert _call(login(Client(), personas["county_b"]), "post", url, {"officer_id": None}).status_code == 404
