@@ -439,6 +439,12 @@ def _person_fields(data: PersonInput) -> dict[str, Any]:
     }
 
 
+def _not_after_today(field: str, day: date) -> None:
+    """What has happened is recorded, not what is planned: a date after today is refused."""
+    if day > timezone.localdate():
+        raise ValidationError({field: _("日期不能晚于今天。")})
+
+
 def _check_one_head(household: Household, relation: str, exclude: int | None = None) -> None:
     if relation != Relation.HEAD:
         return
@@ -458,6 +464,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         raise ValidationError({"id_number": str(exc)}) from exc
     if Person.objects.filter(id_hash=fields["id_hash"]).exists():
         raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+    _not_after_today("status_since", data.status_since)
     _check_one_head(household, data.relation)
     if data.relation != Relation.HEAD and not household.members.filter(state=PersonState.ACTIVE).exists():
         # A new (or emptied) household is registered from its head, as in an import.
@@ -705,6 +712,7 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
     _require_writable(actor, person.region_id)
+    _not_after_today("date", on)
     before = {"state": person.state}
     Person.objects.filter(pk=person.pk).update(state=state, state_date=on, version=F("version") + 1)
     person.refresh_from_db()
@@ -865,6 +873,7 @@ def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
 @transaction.atomic
 def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
     _require_writable(actor, case.household.region_id)
+    _not_after_today("date", day)
     measure = CaseMeasure.objects.create(
         case=case,
         kind=kind,

@@ -414,11 +414,15 @@ def person_state(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = StateForm(request.POST)
     if form.is_valid():
-        services.person_set_state(
-            actor=request.user, person=person, state=form.cleaned_data["state"], on=form.cleaned_data["date"]
-        )
-        messages.success(request, _("在册状态已更新。"))
-        return redirect("registry:person_detail", pk=person.pk)
+        try:
+            services.person_set_state(
+                actor=request.user, person=person, state=form.cleaned_data["state"], on=form.cleaned_data["date"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("在册状态已更新。"))
+            return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_detail.html", _person_context(request, person, state_form=form), status=422)
 
 
@@ -587,9 +591,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("registry:case_detail", pk=case.pk)
         if form.is_valid():
             data = form.cleaned_data
-            services.case_add_measure(actor=user, case=case, kind=data["kind"], day=data["date"], note=data["note"])
-            messages.success(request, _("帮扶措施已记录。"))
-            return redirect("registry:case_detail", pk=case.pk)
+            try:
+                services.case_add_measure(actor=user, case=case, kind=data["kind"], day=data["date"], note=data["note"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("帮扶措施已记录。"))
+                return redirect("registry:case_detail", pk=case.pk)
     return render(
         request,
         "registry/case_detail.html",
@@ -603,6 +611,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "breadcrumb": region_breadcrumb(user=user, region=case.household.region),
         },
+        status=422 if form.errors else 200,
     )
 
 

@@ -197,3 +197,39 @@ def test_a_case_is_assigned_to_an_officer_of_its_village_town_county_or_city(
     events = AuditEvent.objects.filter(action="registry.zero_case_assign").order_by("seq")
     assert [e.after["assigned_to"] for e in events] == ["village_a", "town_a", ""]
     assert _call(login(Client(), personas["county_b"]), "post", url, {"officer_id": None}).status_code == 404
+
+
+def test_dates_after_today_are_refused_on_pages_and_in_the_api(personas: dict[str, User], zhang: Person) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jiuye.registry.models import ZeroEmploymentCase
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    client = login(Client(), personas["county_a"])
+    page = client.post(f"/registry/persons/{zhang.pk}/state/", {"state": "deceased", "date": tomorrow})
+    assert page.status_code == 422 and "日期不能晚于今天" in page.content.decode()
+    api = _call(client, "post", f"persons/{zhang.pk}/state", {"state": "deceased", "date": tomorrow})
+    assert api.status_code == 422 and api.json()["error"]["details"][0]["loc"] == ["date"]
+    assert Person.objects.get(pk=zhang.pk).state == "active"
+    case = ZeroEmploymentCase.objects.get(household=zhang.household)
+    measure = {"kind": "training", "date": tomorrow, "note": "报名下月培训"}
+    page = client.post(f"/registry/zero-employment/{case.pk}/", measure)
+    assert page.status_code == 422 and "日期不能晚于今天" in page.content.decode()
+    assert _call(client, "post", f"zero-employment/{case.pk}/measures", measure).status_code == 422
+    assert case.measures.count() == 0
+    person = {
+        "village_code": zhang.region_id,
+        "household_number": "未来-1",
+        "name": "未来",
+        "id_number": idcard.make("610924", date(1990, 1, 1), 77),
+        "relation": "head",
+        "labor_ability": "ordinary",
+        "willing": True,
+        "status": "unemployed",
+        "status_since": tomorrow,
+    }
+    created = _call(client, "post", "persons", person)
+    assert created.status_code == 422 and created.json()["error"]["details"][0]["loc"] == ["status_since"]
+    assert not Household.objects.filter(number="未来-1").exists()
