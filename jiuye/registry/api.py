@@ -169,7 +169,7 @@ def person_list(
         willing=willing,
         age_band=age_band,
         name=name,
-        state=state,
+        state=selectors.state_filter(state),  # "all" for everyone, whatever the state
     )
     return selectors.person_list(user=user, filters=filters)
 

@@ -22,7 +22,7 @@ from jiuye.registry.choices import (
     UnemploymentEnd,
     UnemploymentReason,
 )
-from jiuye.registry.selectors import AGE_BANDS
+from jiuye.registry.selectors import AGE_BANDS, ALL_STATES
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
@@ -49,7 +49,10 @@ class PersonFilterForm(forms.Form):
         label=_("年龄段"), choices=[("", _("全部")), *[(k, k) for k in AGE_BANDS]], required=False
     )
     state = forms.ChoiceField(
-        label=_("在册状态"), choices=_blank(PersonState.choices), required=False, initial=PersonState.ACTIVE
+        label=_("在册状态"),
+        choices=[(ALL_STATES, _("全部")), *PersonState.choices],
+        required=False,
+        initial=PersonState.ACTIVE,
     )
 
 

@@ -47,6 +47,15 @@ class PersonFilters:
     phone: str = ""
 
 
+ALL_STATES = "all"
+
+
+def state_filter(value: str) -> str:
+    """在册状态 as a list asks for it: nothing said means those in the registry (a link that filters
+    by status alone must not bring back the dead); ``all`` means everyone."""
+    return "" if value == ALL_STATES else (value or PersonState.ACTIVE)
+
+
 def _birth_range(band: str, on: date) -> tuple[date, date] | None:
     limits = AGE_BANDS.get(band)
     if limits is None:

@@ -53,8 +53,10 @@ def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFi
     form = PersonFilterForm(request.GET or None)
     if not form.is_bound or not form.is_valid():
         return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
-    # An empty choice means "all": "全部" in 在册状态 shows the deceased and moved-away too.
-    return form, selectors.PersonFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+    # An empty choice means "all", except 在册状态: there "全部" is ``all`` and nothing means 在册.
+    data = {k: v or "" for k, v in form.cleaned_data.items()}
+    data["state"] = selectors.state_filter(data["state"])
+    return form, selectors.PersonFilters(**data)
 
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
@@ -446,14 +448,19 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _with_ages(members: Any, today: Any = None) -> list[Any]:
+    today = today or timezone.localdate()
+    out = list(members)
+    for member in out:
+        member.age = member.age_on(today)
+    return out
+
+
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     household = selectors.household_get(user=user, pk=pk)
-    today = timezone.localdate()
-    members = list(household.members.all())
-    for member in members:
-        member.age = member.age_on(today)  # type: ignore[attr-defined]
+    members = _with_ages(household.members.all())
     return render(
         request,
         "registry/household_detail.html",
@@ -603,7 +610,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/case_detail.html",
         {
             "case": case,
-            "members": case.household.members.order_by("relation", "birth_date"),
+            "members": _with_ages(case.household.members.order_by("relation", "birth_date")),
             "measures": case.measures.select_related("recorded_by"),
             "form": form,
             "officers": officers,

@@ -331,9 +331,15 @@ def test_the_state_filter_can_show_everyone(personas: dict[str, User], people: d
     services.person_set_state(actor=personas["county_a"], person=people["evil"], state="deceased", on=date(2026, 1, 1))
     client = login(Client(), personas["county_a"])
     default = {p.name for p in client.get("/registry/").context["page"].object_list}
-    everyone = {p.name for p in client.get("/registry/", {"state": ""}).context["page"].object_list}
+    everyone = {p.name for p in client.get("/registry/", {"state": "all"}).context["page"].object_list}
     deceased = {p.name for p in client.get("/registry/", {"state": "deceased"}).context["page"].object_list}
     assert default == {"张伟"} and everyone == {"张伟", people["evil"].name} and deceased == {people["evil"].name}
+    # A link that filters by something else alone (a dashboard's drill-down) keeps to those in the registry.
+    by_status = {p.name for p in client.get("/registry/", {"status": "unemployed"}).context["page"].object_list}
+    assert by_status == {"张伟"}
+    api = client.get("/api/v1/registry/persons", {"status": "unemployed"}).json()["items"]
+    api_all = client.get("/api/v1/registry/persons", {"status": "unemployed", "state": "all"}).json()["items"]
+    assert [p["name"] for p in api] == ["张伟"] and len(api_all) == 2
 
 
 def test_the_template_example_row_imports_cleanly(personas: dict[str, User], tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from jiuye.accounts.models import User
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.registry.exports import person_export
-from jiuye.registry.selectors import PersonFilters
+from jiuye.registry.selectors import PersonFilters, state_filter
 
 
 class Command(BaseCommand):
@@ -23,8 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as", dest="username", required=True)
         parser.add_argument("--out", required=True)
-        for name in ("region", "status", "group", "ability", "willing", "age-band", "name", "state"):
+        for name in ("region", "status", "group", "ability", "willing", "age-band", "name"):
             parser.add_argument(f"--{name}", default="")
+        parser.add_argument("--state", default="", help="在册状态 (default: active); 'all' for everyone")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"], is_active=True).first()
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             willing=options["willing"],
             age_band=options["age_band"],
             name=options["name"],
-            state=options["state"] or "active",
+            state=state_filter(options["state"]),
         )
         count = person_export(user=user, filters=filters, path=Path(options["out"]))
         self.stdout.write(json.dumps({"rows": count, "file": options["out"]}, ensure_ascii=False))
