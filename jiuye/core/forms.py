@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (YYYY-MM-DD) whatever the language: a value
+    in the locale's format (2026年11月27日) leaves the picker empty, and a default date unseen."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("操作"), required=False, max_length=64)
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core.access import staff_view
+from jiuye.core.forms import DateInput
 from jiuye.core.permissions import Perm
 from jiuye.core.scoping import get_visible_or_404
 from jiuye.imports import services
@@ -30,9 +31,7 @@ MAX_UPLOAD = 200 * 1024 * 1024
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("台账文件（.xlsx、.xls、.csv）"))
-    as_of = forms.DateField(
-        label=gettext_lazy("数据截至日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = forms.DateField(label=gettext_lazy("数据截至日期"), initial=timezone.localdate, widget=DateInput)
     dry_run = forms.BooleanField(label=gettext_lazy("仅校验，不写入"), required=False)
 
     def clean_file(self) -> Any:

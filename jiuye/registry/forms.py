@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.forms import DateInput
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
     Education,
@@ -27,13 +28,6 @@ from jiuye.registry.selectors import AGE_BANDS, ALL_STATES
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
     return [("", _("全部")), *choices]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")  # what <input type="date"> expects
 
 
 class PersonFilterForm(forms.Form):

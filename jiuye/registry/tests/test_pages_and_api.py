@@ -394,3 +394,18 @@ def test_relocation_site_by_form_and_api_is_scoped_audited_and_exported(
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     assert rows[1][-1] == "易地搬迁安置点"
     assert {r[2]: r[-1] for r in rows[2:] if any(r)}["张伟"] == "城关镇幸福社区安置点"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_date_pickers_show_their_default_date_in_any_language(personas: dict[str, User], language: str) -> None:
+    """<input type="date"> shows only an ISO value: the upload's 数据截至日期 defaults to today."""
+    from django.utils import timezone
+
+    client = login(Client(), personas["county_a"])
+    client.cookies["django_language"] = language
+    today = timezone.localdate().isoformat()
+    upload = client.get("/imports/").content.decode()
+    assert f'type="date" name="as_of" value="{today}"' in upload
+    person = factories.person(personas["county_a"], factories.household(personas["county_a"]))
+    detail = client.get(f"/registry/persons/{person.pk}/").content.decode()
+    assert f'type="date" name="start" value="{today}"' in detail
