@@ -236,6 +236,9 @@ class MoveForm(HouseholdTargetForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].label = _("目标村(社区)代码")
         self.fields["household"].label = _("目标户编号")
+        self.fields["household"].help_text = _(
+            "迁入还没有在册成员的户（含新户编号，即分户）即为该户户主；迁入已有户主的户，原为户主的改记为“其他”，请随后在编辑中核对与户主关系。"
+        )
 
 
 class StateForm(forms.Form):

@@ -685,11 +685,13 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     """Move a person to another household (possibly in another village): both must be writable."""
     _require_writable(actor, person.region_id)
     _require_writable(actor, household.region_id)
-    old = person.household
+    old, before_relation = person.household, person.relation
     if old.pk == household.pk:
         return person
-    if person.relation == Relation.HEAD:
-        person.relation = Relation.OTHER
+    if not household.members.filter(state=PersonState.ACTIVE).exists():
+        person.relation = Relation.HEAD  # 分户: who sets up (or alone joins) a household heads it
+    elif person.relation == Relation.HEAD:
+        person.relation = Relation.OTHER  # the household has its head; the relation is edited after
     _check_one_head(household, person.relation)
     Person.objects.filter(pk=person.pk).update(
         household=household, region_id=household.region_id, relation=person.relation, version=F("version") + 1
@@ -699,8 +701,8 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
         action="registry.person_move",
         actor=actor,
         obj=person,
-        before={"household": str(old)},
-        after={"household": str(household)},
+        before={"household": str(old), "relation": before_relation},
+        after={"household": str(household), "relation": person.relation},
     )
     household_refresh(household=old)
     household_refresh(household=household)

@@ -240,9 +240,27 @@ def test_moving_needs_write_scope_on_both_sides(personas: dict[str, User]) -> No
         services.person_move(actor=county_a, person=person, household=target_b)
     target_a = factories.household(county_a, village="610924101200")
     moved = services.person_move(actor=county_a, person=person, household=target_a)
-    assert moved.region_id == "610924101200" and moved.relation == Relation.OTHER
+    assert moved.region_id == "610924101200" and moved.relation == Relation.HEAD  # alone in it: its head
     city = personas["city_admin"]
     assert services.person_move(actor=city, person=moved, household=target_b).region_id == "610902001003"
+
+
+def test_moving_into_a_household_with_a_head_and_into_an_empty_one(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    home = factories.household(officer)
+    head = factories.person(officer, home, name="王父")
+    son = factories.person(officer, home, relation=Relation.CHILD, name="王子", birth=date(1998, 1, 1))
+    other_home = factories.household(officer)
+    factories.person(officer, other_home, name="李户主")
+    # A head moving into a household that has one becomes 其他 there (edited afterwards).
+    moved = services.person_move(actor=officer, person=head, household=other_home)
+    assert moved.relation == Relation.OTHER
+    # 分户: the son sets up his own household and heads it.
+    own = factories.household(officer, number="分户-1")
+    moved_son = services.person_move(actor=officer, person=son, household=own)
+    assert moved_son.relation == Relation.HEAD
+    event = AuditEvent.objects.filter(action="registry.person_move").latest("seq")
+    assert (event.before["relation"], event.after["relation"]) == (Relation.CHILD, Relation.HEAD)
 
 
 def test_writes_outside_the_write_scope_are_404(personas: dict[str, User]) -> None:
