@@ -26,7 +26,7 @@ from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import exports, selectors, services
-from jiuye.registry.choices import EmploymentStatus, KeyGroup, Source
+from jiuye.registry.choices import EmploymentStatus, KeyGroup, PersonState, Relation, Source
 from jiuye.registry.forms import (
     CaseFilterForm,
     HouseholdForm,
@@ -461,12 +461,15 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     household = selectors.household_get(user=user, pk=pk)
     members = _with_ages(household.members.all())
+    active = [m for m in members if m.state == PersonState.ACTIVE]
+    headless = bool(active) and not any(m.relation == Relation.HEAD for m in active)
     return render(
         request,
         "registry/household_detail.html",
         {
             "household": household,
             "members": members,
+            "headless": headless,
             "cases": household.cases.order_by("-opened_on"),
             "can_edit": can_write(user, household.region_id),
             "breadcrumb": region_breadcrumb(user=request.user, region=household.region),

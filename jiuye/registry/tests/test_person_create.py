@@ -349,3 +349,18 @@ def test_a_stale_edit_shows_what_changed_since_the_page_was_opened_phone_masked(
     forged = _edit(client, person, education="senior", seen=seen[:-2] + "xx", version=version)
     assert forged.status_code == 200 and forged.context["stale"] == {}
     assert Person.objects.get(pk=person.pk).education == ""
+
+
+def test_the_household_page_says_when_its_head_has_gone(personas: dict[str, User]) -> None:
+    officer = personas["county_a"]
+    home = factories.household(officer)
+    head = factories.person(officer, home, name="王父")
+    son = factories.person(officer, home, relation="child", name="王子", birth=date(1998, 1, 1))
+    client = login(Client(), officer)
+    url = f"/registry/households/{home.pk}/"
+    assert "没有户主" not in client.get(url).content.decode()
+    services.person_set_state(actor=officer, person=head, state="deceased", on=date(2026, 10, 1))
+    page = client.get(url).content.decode()
+    assert "没有户主" in page and "死亡" in page
+    services.person_update(actor=officer, person=son, version=son.version, changes={"relation": "head"})
+    assert "没有户主" not in client.get(url).content.decode()
