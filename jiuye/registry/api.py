@@ -285,11 +285,8 @@ def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
-    with transaction.atomic():
-        household = services.household_get_or_create(
-            actor=user, region=_writable_village(user, payload.village_code), number=payload.household_number
-        )
-        return services.person_move(actor=user, person=person, household=household)
+    region = _writable_village(user, payload.village_code)
+    return services.person_move_to(actor=user, person=person, region=region, household_number=payload.household_number)
 
 
 @router.post(
@@ -493,9 +490,9 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Any:
         verified_at=payload.verified_at,
         source=Source.API,
     )
-    with transaction.atomic():  # a refused person leaves no new empty household behind
-        household = services.household_get_or_create(actor=user, region=region, number=payload.household_number)
-        return 201, services.person_create(actor=user, household=household, data=data)
+    return 201, services.person_register(
+        actor=user, region=region, household_number=payload.household_number, data=data
+    )
 
 
 @router.post(

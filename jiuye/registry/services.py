@@ -497,6 +497,14 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
     return person
 
 
+@transaction.atomic
+def person_register(*, actor: Any, region: Region, household_number: str, data: PersonInput) -> Person:
+    """登记人员 into the village's household of that number, created when new: one transaction,
+    so that a refused person leaves no empty household behind."""
+    household = household_get_or_create(actor=actor, region=region, number=household_number)
+    return person_create(actor=actor, household=household, data=data)
+
+
 _EDITABLE = ("name", "phone", "education", "labor_ability", "willing", "relation", "note")
 # What a refused stale edit reports as changed: the phone and ID number by their masked forms.
 _COMPARED = (*("phone_masked" if k == "phone" else k for k in _EDITABLE), "id_masked", "status", "household_id")
@@ -708,6 +716,13 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     household_refresh(household=household)
     notify_records_changed(Person, since=timezone.localdate())
     return person
+
+
+@transaction.atomic
+def person_move_to(*, actor: Any, person: Person, region: Region, household_number: str) -> Person:
+    """Move a person to the village's household of that number, created when new (分户)."""
+    household = household_get_or_create(actor=actor, region=region, number=household_number)
+    return person_move(actor=actor, person=person, household=household)
 
 
 @transaction.atomic

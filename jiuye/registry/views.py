@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -324,11 +323,9 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if form.is_valid() and (region := _target_village(user, form)) is not None:
         try:
-            with transaction.atomic():  # a refused move leaves no new empty household behind
-                household = services.household_get_or_create(
-                    actor=user, region=region, number=form.cleaned_data["household"]
-                )
-                services.person_move(actor=user, person=person, household=household)
+            services.person_move_to(
+                actor=user, person=person, region=region, household_number=form.cleaned_data["household"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -366,31 +363,30 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         income = data["monthly_income"]
         try:
-            with transaction.atomic():  # a refused person leaves no new empty household behind
-                target = services.household_get_or_create(actor=user, region=region, number=data["household"])
-                person = services.person_create(
-                    actor=user,
-                    household=target,
-                    data=services.PersonInput(
-                        name=data["name"],
-                        id_number=data["id_number"],
-                        relation=data["relation"],
-                        labor_ability=data["labor_ability"],
-                        willing=data["willing"],
-                        status=data["status"],
-                        status_since=data["start"],
-                        phone=data["phone"],
-                        education=data["education"],
-                        groups=tuple(data["groups"]),
-                        note=data["note"],
-                        place=data["place"],
-                        location=data["location"],
-                        employer_name=data["employer_name"],
-                        monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
-                        verified_at=data["verified_at"],
-                        source=Source.FORM,
-                    ),
-                )
+            person = services.person_register(
+                actor=user,
+                region=region,
+                household_number=data["household"],
+                data=services.PersonInput(
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    relation=data["relation"],
+                    labor_ability=data["labor_ability"],
+                    willing=data["willing"],
+                    status=data["status"],
+                    status_since=data["start"],
+                    phone=data["phone"],
+                    education=data["education"],
+                    groups=tuple(data["groups"]),
+                    note=data["note"],
+                    place=data["place"],
+                    location=data["location"],
+                    employer_name=data["employer_name"],
+                    monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
+                    verified_at=data["verified_at"],
+                    source=Source.FORM,
+                ),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
