@@ -813,7 +813,16 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
     if not known.is_empty():
         known = _with_unchanged(known)
         counts["unchanged"] += int(known.get_column("__unchanged").sum())
-        changed = known.filter(~col("__unchanged"))
+        gone = ~col("__unchanged") & (col("p_state") != str(PersonState.ACTIVE))
+        _reject_rows(
+            known,
+            gone,
+            "公民身份号码",
+            "id_number",
+            _("此人在系统中已登记为死亡、迁出或出国（境）定居，本行未导入；如有误，请先在人员页面更正在册状态。"),
+            rejected,
+        )
+        changed = known.filter(~col("__unchanged") & ~gone)
         if not changed.is_empty():
             _write_changed(changed, ctx, counts, rejected, written, now)
     new = rows.filter(col("__pid").is_null())
@@ -1096,10 +1105,11 @@ def _existing_persons(hashes: list[str]) -> pl.DataFrame:
         "p_phone_hash": _TEXT,
         "p_note": _TEXT,
         "p_status": _TEXT,
+        "p_state": _TEXT,
     }
     return _frame_of(
         "SELECT id, id_hash, household_id, region_id, relation, name, labor_ability, willing, education,"  # noqa: S608
-        f" phone_hash, note, status FROM {_table(Person)} WHERE {{where}}",
+        f" phone_hash, note, status, state FROM {_table(Person)} WHERE {{where}}",
         "id_hash",
         hashes,
         schema,

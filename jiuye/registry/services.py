@@ -439,6 +439,18 @@ def _person_fields(data: PersonInput) -> dict[str, Any]:
     }
 
 
+def _on_record(person: Person, field: str, day: date) -> None:
+    """Nothing is recorded for a person from the day he or she died or left the registry on (a
+    correction of the time before stays possible)."""
+    if person.state != PersonState.ACTIVE and person.state_date is not None and day >= person.state_date:
+        raise ValidationError(
+            {
+                field: _("该人员自 %(date)s 起已%(state)s，此后的情况不再记录。")
+                % {"date": person.state_date.isoformat(), "state": person.get_state_display()}
+            }
+        )
+
+
 def _not_after_today(field: str, day: date) -> None:
     """What has happened is recorded, not what is planned: a date after today is refused."""
     if day > timezone.localdate():
@@ -640,6 +652,7 @@ def status_change(
     _require_writable(actor, person.region_id)
     if start > timezone.localdate():
         raise ValidationError({"start": _("开始日期不能晚于今天。")})
+    _on_record(person, "start", start)
     open_spell = EmploymentSpell.objects.select_for_update().filter(person=person, end__isnull=True).first()
     if open_spell is not None:
         if start < open_spell.start:
@@ -696,6 +709,8 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     old, before_relation = person.household, person.relation
     if old.pk == household.pk:
         return person
+    if person.state != PersonState.ACTIVE:
+        raise ValidationError({"household": _("不在册的人员不能迁户；如已回到本地，请先将在册状态改为在册。")})
     if not household.members.filter(state=PersonState.ACTIVE).exists():
         person.relation = Relation.HEAD  # 分户: who sets up (or alone joins) a household heads it
     elif person.relation == Relation.HEAD:
@@ -767,6 +782,7 @@ def registration_employment(
 ) -> Registration:
     """就业登记; it also ends an open 失业登记 (reason 已就业)."""
     _require_writable(actor, person.region_id)
+    _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
     registration = Registration.objects.create(
@@ -799,6 +815,7 @@ def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
     _require_writable(actor, person.region_id)
+    _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
     if Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).exists():

@@ -538,3 +538,25 @@ def test_household_numbers_with_commas_quotes_and_backslashes_are_found_again(of
     again = run(write_csv(tmp_path / "odd-again.csv", rows), officer)
     assert (again.created, again.unchanged, again.rejected) == (0, 2, 0)
     assert list(Household.objects.values_list("number", flat=True)) == [odd]
+
+
+def test_a_row_for_a_person_recorded_as_dead_is_reported_not_written(officer: User, tmp_path: Path) -> None:
+    from jiuye.registry import services
+
+    number = new_id()
+    run(write_csv(tmp_path / "a.csv", [row(**{"公民身份号码": number})]), officer, as_of=date(2026, 6, 30))
+    person = Person.objects.get()
+    services.person_set_state(actor=officer, person=person, state="deceased", on=date(2026, 8, 1))
+    # The same ledger again changes nothing and says nothing; a changed status is reported back.
+    same = run(write_csv(tmp_path / "b.csv", [row(**{"公民身份号码": number})]), officer, as_of=date(2026, 6, 30))
+    assert (same.unchanged, same.rejected) == (1, 0)
+    job = run(
+        write_csv(tmp_path / "c.csv", [row(**{"公民身份号码": number, "就业状态": "县内务工"})]),
+        officer,
+        as_of=date(2026, 9, 30),
+    )
+    assert (job.created, job.updated, job.rejected) == (0, 0, 1)
+    assert "已登记为死亡" in reasons(job)[2][0][1]
+    person.refresh_from_db()
+    assert (person.state, person.status) == ("deceased", "unemployed")
+    assert EmploymentSpell.objects.filter(person=person).count() == 1

@@ -364,3 +364,26 @@ def test_the_household_page_says_when_its_head_has_gone(personas: dict[str, User
     assert "没有户主" in page and "死亡" in page
     services.person_update(actor=officer, person=son, version=son.version, changes={"relation": "head"})
     assert "没有户主" not in client.get(url).content.decode()
+
+
+def test_nothing_is_recorded_for_a_person_after_death_but_earlier_records_can_be_corrected(
+    personas: dict[str, User],
+) -> None:
+    officer = personas["county_a"]
+    person = factories.person(officer, factories.household(officer), since=date(2025, 1, 1))
+    services.person_set_state(actor=officer, person=person, state="deceased", on=date(2026, 9, 1))
+    person.refresh_from_db()
+    client = login(Client(), officer)
+    page = client.get(f"/registry/persons/{person.pk}/").content.decode()
+    assert "该人员自 2026-09-01 起已死亡" in page
+    after = client.post(f"/registry/persons/{person.pk}/status/", {"status": "flexible", "start": "2026-09-15"})
+    assert after.status_code == 422 and "此后的情况不再记录" in after.content.decode()
+    registration = {"kind": "employment", "date": "2026-10-01", "form": "flexible"}
+    assert client.post(f"/registry/persons/{person.pk}/registrations/", registration).status_code == 422
+    moved = client.post(f"/registry/persons/{person.pk}/move/", {"village": person.region_id, "household": "新户-x"})
+    assert moved.status_code == 422 and "不在册的人员不能迁户" in moved.content.decode()
+    assert not Household.objects.filter(number="新户-x").exists()
+    # A correction of the time before the death is still recorded.
+    before = client.post(f"/registry/persons/{person.pk}/status/", {"status": "flexible", "start": "2026-03-01"})
+    assert before.status_code == 302
+    assert [s.status for s in person.spells.order_by("start")] == ["unemployed", "flexible"]
