@@ -138,14 +138,17 @@ def _seen(value: str) -> dict[str, Any] | None:
     return seen if isinstance(seen, dict) else None
 
 
-def _changes_shown(changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
-    """A stale edit's changes by field name and display value (labels, 是/否, household numbers)."""
-    households = dict(Household.objects.filter(pk__in=changed.get("household_id", ())).values_list("pk", "number"))
+def _changes_shown(user: Any, changed: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """A stale edit's changes by field name and display value (labels, 是/否, household numbers:
+    of the households the user can see, "—" for another)."""
+    households = dict(
+        Household.objects.visible_to(user).filter(pk__in=changed.get("household_id", ())).values_list("pk", "number")
+    )
     shown: dict[str, tuple[Any, Any]] = {}
     for name, pair in changed.items():
         field: Any = Person._meta.get_field(name)
         if name == "household_id":
-            values = tuple(households.get(v, v) for v in pair)
+            values = tuple(households.get(v, "—") for v in pair)
         elif field.choices:
             labels = dict(field.flatchoices)
             values = tuple(labels.get(v, v) for v in pair)
@@ -190,7 +193,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             services.person_set_groups(actor=request.user, person=updated, groups=data["groups"])
         except services.StaleEdit as exc:
-            stale = _changes_shown(exc.changed)
+            stale = _changes_shown(request.user, exc.changed)
             # The form starts again from the record as it is now; the list shows what changed.
             form = PersonEditForm(initial=_edit_initial(exc.current), phone_masked=exc.current.phone_masked)
             messages.error(request, _("保存失败：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新填写。"))
@@ -246,7 +249,9 @@ def person_correct_id(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("未更正：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新更正。"))
             current = exc.current
             edit_form = PersonEditForm(initial=_edit_initial(current), phone_masked=current.phone_masked)
-            return _edit_page(request, current, form=edit_form, stale=_changes_shown(exc.changed), status=409)
+            return _edit_page(
+                request, current, form=edit_form, stale=_changes_shown(request.user, exc.changed), status=409
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
