@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -451,6 +452,26 @@ def _on_record(person: Person, field: str, day: date) -> None:
         )
 
 
+def _id_free(hashed: str, exclude: int | None = None) -> None:
+    """One person per ID number: refused with the field's message when it is taken."""
+    taken = Person.objects.filter(id_hash=hashed)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+
+
+@contextmanager
+def _id_unique() -> Iterator[None]:
+    """The write that the check above cleared: another clerk (or an import) may take the same
+    number in between, and the unique index then refuses it; the same message, not a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")}) from exc
+
+
 def _not_after_today(field: str, day: date) -> None:
     """What has happened is recorded, not what is planned: a date after today is refused."""
     if day > timezone.localdate():
@@ -474,16 +495,20 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         fields = _person_fields(data)
     except idcard.IdNumberError as exc:
         raise ValidationError({"id_number": str(exc)}) from exc
-    if Person.objects.filter(id_hash=fields["id_hash"]).exists():
-        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+    _id_free(fields["id_hash"])
     _not_after_today("status_since", data.status_since)
     _check_one_head(household, data.relation)
     if data.relation != Relation.HEAD and not household.members.filter(state=PersonState.ACTIVE).exists():
         # A new (or emptied) household is registered from its head, as in an import.
         raise ValidationError({"relation": _("该户还没有在册成员，请先登记户主。")})
-    person = Person.objects.create(
-        household=household, region_id=household.region_id, status=data.status, status_since=data.status_since, **fields
-    )
+    with _id_unique():
+        person = Person.objects.create(
+            household=household,
+            region_id=household.region_id,
+            status=data.status,
+            status_since=data.status_since,
+            **fields,
+        )
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(set(data.groups))])
     EmploymentSpell.objects.create(
         person=person,
@@ -589,13 +614,13 @@ def person_correct_id(
     if info.number == current.id_number:
         raise ValidationError({"id_number": _("新号码与现有号码相同。")})
     hashed = id_hash(info.number)
-    if Person.objects.filter(id_hash=hashed).exclude(pk=current.pk).exists():
-        raise ValidationError({"id_number": _("该公民身份号码已在台账中。")})
+    _id_free(hashed, exclude=current.pk)
     before = {"id_number": current.id_number, "gender": current.gender, "birth_date": current.birth_date.isoformat()}
     current.id_number, current.id_hash, current.id_masked = info.number, hashed, mask_id_number(info.number)
     current.gender, current.birth_date = info.gender, info.birth_date
     current.version = F("version") + 1
-    current.save()
+    with _id_unique():
+        current.save()
     current.refresh_from_db()
     audit_record(
         action="registry.person_correct_id",

@@ -387,3 +387,22 @@ def test_nothing_is_recorded_for_a_person_after_death_but_earlier_records_can_be
     before = client.post(f"/registry/persons/{person.pk}/status/", {"status": "flexible", "start": "2026-03-01"})
     assert before.status_code == 302
     assert [s.status for s in person.spells.order_by("start")] == ["unemployed", "flexible"]
+
+
+def test_a_number_taken_between_the_check_and_the_write_gets_the_same_message(
+    personas: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two clerks registering the same person at once: the second one's check passed before the
+    first one's row was written; the unique index refuses the write, with the field's message."""
+    officer = personas["county_a"]
+    first = factories.person(officer, factories.household(officer))
+    other = factories.person(officer, factories.household(officer))
+    monkeypatch.setattr(services, "_id_free", lambda hashed, exclude=None: None)  # the race, made certain
+    client = login(Client(), officer)
+    before = _counts()
+    created = client.post(URL, _form(household="并发-1", id_number=first.id_number))
+    assert created.status_code == 422 and "已在台账中" in created.content.decode()
+    assert _counts() == before and not Household.objects.filter(number="并发-1").exists()
+    corrected = _correct(client, other, first.id_number)
+    assert corrected.status_code == 422 and "已在台账中" in corrected.content.decode()
+    assert Person.objects.get(pk=other.pk).id_number == other.id_number
