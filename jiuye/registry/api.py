@@ -16,8 +16,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from jiuye.core.api import require_perm
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm
-from jiuye.core.scoping import can_write
-from jiuye.regions.models import Region
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import (
     Education,
@@ -285,7 +283,7 @@ def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
-    region = _writable_village(user, payload.village_code)
+    region = services.writable_village(actor=user, code=payload.village_code, field="village_code")
     return services.person_move_to(actor=user, person=person, region=region, household_number=payload.household_number)
 
 
@@ -299,15 +297,6 @@ def person_state(request: HttpRequest, pk: int, payload: StateIn) -> Any:
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     return services.person_set_state(actor=user, person=person, state=payload.state, on=payload.date)
-
-
-def _writable_village(user: Any, code: str) -> Region:
-    """The village a payload names, if the user may change records there; else a 422 on the code
-    (one answer for a code that does not exist and one outside the user's region)."""
-    region = Region.objects.visible_to(user).filter(code=code, level="village").first()
-    if region is None or not can_write(user, region.code):
-        raise ValidationError({"village_code": [_("区划代码不存在或不在您的管辖范围内。")]})
-    return region
 
 
 @router.get("/registry/persons/{pk}/status-on", response=dict[str, str | None], summary="The status on a past date")
@@ -470,7 +459,7 @@ def _household_out(household: Any) -> dict[str, Any]:
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.EDIT_BUSINESS_DATA)
-    region = _writable_village(user, payload.village_code)
+    region = services.writable_village(actor=user, code=payload.village_code, field="village_code")
     data = services.PersonInput(
         name=payload.name,
         id_number=payload.id_number,

@@ -148,6 +148,15 @@ def zero_rule_update(
 # --- households -------------------------------------------------------------------------------
 
 
+def writable_village(*, actor: Any, code: str, field: str) -> Region:
+    """The village a form or payload names by code, if the actor may change records there; else a
+    refusal on ``field``, the same for a code that does not exist and one outside the region."""
+    region = Region.objects.visible_to(actor).filter(code=code, level="village").first()
+    if region is None or not can_write(actor, region.code):
+        raise ValidationError({field: _("区划代码不存在或不在您的管辖范围内。")})
+    return region
+
+
 @transaction.atomic
 def household_get_or_create(*, actor: Any, region: Region, number: str, relocation_site: str = "") -> Household:
     _require_writable(actor, region.code)

@@ -340,14 +340,13 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _target_village(user: Any, form: HouseholdTargetForm) -> Region | None:
-    """The village a household form names, if the user may change records there (else a field
-    error: one answer for a code that does not exist and one outside the user's region)."""
-    code = form.cleaned_data["village"]
-    region = Region.objects.visible_to(user).filter(code=code, level="village").first()
-    if region is None or not can_write(user, region.code):
-        form.add_error("village", _("区划代码不存在或不在您的管辖范围内。"))
+    """The village a household form names, if the user may change records there (else None and
+    the reason on the form's field)."""
+    try:
+        return services.writable_village(actor=user, code=form.cleaned_data["village"], field="village")
+    except ValidationError as exc:
+        add_service_errors(form, exc)
         return None
-    return region
 
 
 @staff_view(Perm.EDIT_BUSINESS_DATA)
