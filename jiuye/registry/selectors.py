@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from jiuye.accounts.models import User
 from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404, prefix_lookup
+from jiuye.regions.models import ancestor_codes
 from jiuye.registry import idcard, services
 from jiuye.registry.choices import CaseStatus, PersonState
 from jiuye.registry.models import (
@@ -159,9 +161,6 @@ CASE_ROLES = ("city_admin", "county_officer", "town_officer", "village_clerk")
 def case_officers(*, user: Any, case: ZeroEmploymentCase) -> QuerySet[Any]:
     """Who may be made responsible for a case: active business officers of the household's
     village or of a region above it, as far as the user can see."""
-    from jiuye.accounts.models import User
-    from jiuye.regions.models import ancestor_codes
-
     village = case.household.region_id
     return (
         User.objects.visible_to(user)

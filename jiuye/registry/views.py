@@ -221,7 +221,8 @@ def _edit_page(
             "person": person,
             "form": form,
             "stale": stale,
-            "id_form": id_form or IdCorrectionForm(initial=_edit_initial(person)),
+            # The correction is checked against the same version and snapshot as the edit form.
+            "id_form": id_form or IdCorrectionForm(initial={k: form.initial[k] for k in ("version", "seen")}),
             "breadcrumb": region_breadcrumb(user=request.user, region=person.region),
         },
         status=status,
@@ -448,8 +449,8 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _with_ages(members: Any, today: Any = None) -> list[Any]:
-    today = today or timezone.localdate()
+def _with_ages(members: Any) -> list[Any]:
+    today = timezone.localdate()
     out = list(members)
     for member in out:
         member.age = member.age_on(today)
