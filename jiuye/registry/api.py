@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -238,13 +237,11 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
     if given.get("education", "") is None:
         changes["education"] = ""
     try:
-        with transaction.atomic():
-            updated = services.person_update(actor=user, person=person, version=payload.version, changes=changes)
-            if payload.groups is not None:
-                services.person_set_groups(actor=user, person=updated, groups=payload.groups)
+        return services.person_update(
+            actor=user, person=person, version=payload.version, changes=changes, groups=payload.groups
+        )
     except services.StaleEdit as exc:
         return _conflict(request, exc)
-    return updated
 
 
 @router.post(

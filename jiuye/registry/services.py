@@ -569,10 +569,17 @@ def _stale(current: Person, seen: dict[str, Any]) -> StaleEdit:
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, version: int, changes: dict[str, Any], seen: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    person: Person,
+    version: int,
+    changes: dict[str, Any],
+    groups: Iterable[str] | None = None,
+    seen: dict[str, Any] | None = None,
 ) -> Person:
-    """Change a person's own fields, refusing a stale edit (optimistic locking). ``seen`` is the
-    snapshot the clerk edited (``person_snapshot``); without it, ``person`` as the caller holds it."""
+    """Change a person's own fields and (when given) key groups in one transaction, refusing a
+    stale edit (optimistic locking). ``seen`` is the snapshot the clerk edited
+    (``person_snapshot``); without it, ``person`` as the caller holds it."""
     _require_writable(actor, person.region_id)
     changes = {k: v for k, v in changes.items() if k in _EDITABLE}
     current = Person.objects.select_for_update().get(pk=person.pk)
@@ -603,6 +610,8 @@ def person_update(
     household_refresh(household=current.household)
     if diff:
         notify_records_changed(Person, since=timezone.localdate())
+    if groups is not None:
+        person_set_groups(actor=actor, person=current, groups=groups)
     return current
 
 
@@ -650,7 +659,9 @@ def person_correct_id(
     return current
 
 
+@transaction.atomic
 def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> None:
+    _require_writable(actor, person.region_id)
     wanted = set(groups)
     have = set(person.groups.values_list("group", flat=True))
     if wanted == have:

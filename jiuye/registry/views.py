@@ -188,10 +188,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if (phone := form.phone_change()) is not None:
             changes["phone"] = phone
         try:
-            updated = services.person_update(
-                actor=request.user, person=person, version=data["version"], changes=changes, seen=_seen(data["seen"])
+            services.person_update(
+                actor=request.user,
+                person=person,
+                version=data["version"],
+                changes=changes,
+                groups=data["groups"],
+                seen=_seen(data["seen"]),
             )
-            services.person_set_groups(actor=request.user, person=updated, groups=data["groups"])
         except services.StaleEdit as exc:
             stale = _changes_shown(request.user, exc.changed)
             # The form starts again from the record as it is now; the list shows what changed.

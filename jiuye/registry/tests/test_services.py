@@ -270,6 +270,9 @@ def test_writes_outside_the_write_scope_are_404(personas: dict[str, User]) -> No
             services.status_change(
                 actor=personas[key], person=person, status=EmploymentStatus.FLEXIBLE, start=date(2026, 1, 2)
             )
+        with pytest.raises(Http404):
+            services.person_set_groups(actor=personas[key], person=person, groups=["graduate"])
+    assert not person.groups.exists()
 
 
 def test_personal_rows_are_hidden_from_the_admin_roles(personas: dict[str, User]) -> None:
