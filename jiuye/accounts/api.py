@@ -110,6 +110,7 @@ class UserOut(Schema):
     region_code: str = Field(..., alias="region_id")
     write_region_code: str | None = Field(None, alias="write_region_id")
     is_active: bool
+    sensitive_access: bool
     last_login: datetime | None
 
 
@@ -120,6 +121,7 @@ class UserIn(Schema):
     region_code: str
     write_region_code: str | None = None
     password: str
+    sensitive_access: bool = False
 
 
 class UserPatch(Schema):
@@ -128,6 +130,7 @@ class UserPatch(Schema):
     region_code: str | None = None
     write_region_code: str | None = None
     is_active: bool | None = None
+    sensitive_access: bool | None = None
 
 
 def _region(actor: Any, code: str | None, field: str) -> Region | None:
@@ -171,6 +174,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
         region=region,
         write_region=_region(actor, payload.write_region_code, "write_region_code"),
         password=payload.password,
+        sensitive_access=payload.sensitive_access,
     )
     return 201, user
 
@@ -196,4 +200,5 @@ def user_update(request: HttpRequest, pk: int, payload: UserPatch) -> Any:
         region=region or target.region,
         write_region=write_region,
         is_active=target.is_active if fields.get("is_active") is None else bool(fields["is_active"]),
+        sensitive_access=fields.get("sensitive_access"),
     )

@@ -73,6 +73,13 @@ class UserForm(forms.Form):
     region = RegionCodeField(label=_("管辖区划代码"))
     write_region = RegionCodeField(label=_("可编辑区划代码"), required=False, help_text=_("留空则与管辖区划相同。"))
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    sensitive_access = forms.BooleanField(
+        label=_("可查看敏感信息"),
+        required=False,
+        help_text=_(
+            "脱贫人口、监测对象、残疾人、就业困难人员等敏感类别，收入和完整出生日期；仅对可查看个人信息的角色有效。"
+        ),
+    )
     password = forms.CharField(
         label=_("初始密码"),
         max_length=256,

@@ -42,6 +42,14 @@ class User(AbstractBaseUser, ScopedModel):
         help_text=_("留空则与管辖区划相同；只能比管辖区划更小。"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # The security label (等保 访问控制 g): sensitive categories of personal information — the
+    # key groups that tell poverty, disability or hardship, incomes, full birth dates — are shown
+    # only to users the security admin has granted this, on top of a role that sees personal data.
+    sensitive_access = models.BooleanField(
+        _("可查看敏感信息"),
+        default=False,
+        help_text=_("脱贫人口、监测对象、残疾人、就业困难人员等敏感类别，收入和完整出生日期。"),
+    )
     date_joined = models.DateTimeField(_("创建时间"), default=timezone.now)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 

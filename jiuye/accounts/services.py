@@ -24,7 +24,7 @@ from jiuye.core.models import AuditOutcome
 from jiuye.core.permissions import requires_mfa
 from jiuye.regions.models import Region
 
-_USER_FIELDS = ("username", "full_name", "role", "region_id", "write_region_id", "is_active")
+_USER_FIELDS = ("username", "full_name", "role", "region_id", "write_region_id", "is_active", "sensitive_access")
 
 
 def _snapshot(user: User) -> dict[str, Any]:
@@ -44,8 +44,16 @@ def user_create(
     password: str,
     full_name: str = "",
     write_region: Region | None = None,
+    sensitive_access: bool = False,
 ) -> User:
-    user = User(username=username, full_name=full_name, role=role, region=region, write_region=write_region)
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        region=region,
+        write_region=write_region,
+        sensitive_access=sensitive_access,
+    )
     user.full_clean(exclude=["password"])
     validate_password(password, user=user)
     user.set_password(password)
@@ -65,10 +73,13 @@ def user_update(
     full_name: str,
     is_active: bool,
     write_region: Region | None = None,
+    sensitive_access: bool | None = None,
 ) -> User:
     before = _snapshot(user)
     user.role, user.region, user.write_region = role, region, write_region
     user.full_name, user.is_active = full_name, is_active
+    if sensitive_access is not None:
+        user.sensitive_access = sensitive_access
     user.full_clean(exclude=["password"])
     user.save()
     after = _snapshot(user)

@@ -263,6 +263,7 @@ def _save_user(request: HttpRequest, form: UserForm, instance: User | None) -> U
                 region=data["region"],
                 write_region=data["write_region"],
                 password=data["password"],
+                sensitive_access=data["sensitive_access"],
             )
         return services.user_update(
             actor=request.user,
@@ -272,6 +273,7 @@ def _save_user(request: HttpRequest, form: UserForm, instance: User | None) -> U
             region=data["region"],
             write_region=data["write_region"],
             is_active=data["is_active"],
+            sensitive_access=data["sensitive_access"],
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
@@ -306,6 +308,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "region": target.region_id,
         "write_region": target.write_region_id or "",
         "is_active": target.is_active,
+        "sensitive_access": target.sensitive_access,
     }
     form = UserForm(request.POST or None, actor=actor, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ the user's region gets 404.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -105,6 +105,12 @@ def has_perm(user: ScopedUser, perm: Perm) -> bool:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     return user.role in MATRIX[perm]
+
+
+def can_view_sensitive(user: Any) -> bool:
+    """The security label (等保 访问控制 g): sensitive categories of personal information are
+    shown to a user whose role sees personal data and whom the security admin has granted them."""
+    return has_perm(user, Perm.VIEW_PERSONAL_DATA) and bool(getattr(user, "sensitive_access", False))
 
 
 def requires_mfa(role: str) -> bool:

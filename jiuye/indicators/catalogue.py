@@ -73,11 +73,17 @@ class Indicator:
     key: bool = False  # a tile of the dashboard
     module: str = ""
     base_unit: Any = ""  # the unit of the stored value when ``scale`` > 1 (人 under 万人)
+    # Whether listing its records (the drill-down) says something sensitive about each person, for
+    # the parameters in force: e.g. who is 残疾人 or 脱贫人口. Such lists need the security label.
+    sensitive: Callable[[Mapping[str, Any]], bool] | None = None
 
     def __post_init__(self) -> None:
         ways = sum([self.calculate is not None, self.derive is not None, self.entered])
         if ways != 1:
             raise ValueError(f"indicator {self.code}: exactly one of calculate, derive, entered")
+
+    def lists_sensitive(self, params: Mapping[str, Any]) -> bool:
+        return self.sensitive is not None and self.sensitive(params)
 
     @property
     def source_label(self) -> Any:

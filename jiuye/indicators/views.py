@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
-from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import read_prefix
 from jiuye.indicators import catalogue, exports, selectors, services, targets
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
@@ -121,7 +121,10 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator_or_404(request.GET.get("indicator", ""))
     period = _period(request, code)
     result = selectors.drill(user=user, region_code=code, indicator=indicator, period=period)
-    page = Paginator(result.records, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A list by a sensitive key group (who is 残疾人, 脱贫人口) needs the security label; the
+    # figures stay visible without it.
+    restricted = indicator.lists_sensitive(services.effective_params(indicator)) and not can_view_sensitive(user)
+    page = Paginator([] if restricted else result.records, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [record_id for record_id, _sign in page.object_list]
     signs = dict(page.object_list)
     model = Household if indicator.records == "household" else Person
@@ -152,6 +155,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         {
             "drill": result,
             "items": items,
+            "restricted": restricted,
             "page": page,
             "query": query.urlencode(),
             "stored_shown": indicator.format(result.stored),

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiuye.core.api import require_perm
 from jiuye.core.errors import api_error_body
-from jiuye.core.permissions import Perm
+from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
     Education,
     EmploymentForm,
     EmploymentStatus,
@@ -35,13 +37,20 @@ from jiuye.registry.models import EmploymentSpell, Person
 router = Router(tags=["registry"])
 
 
+def _sensitive(context: Any) -> bool:
+    """Whether the caller holds the security label; no request in the context (fail closed): no."""
+    request = (context or {}).get("request")
+    return request is not None and can_view_sensitive(getattr(request, "auth", None) or request.user)
+
+
 class PersonOut(Schema):
     id: int
     name: str
     id_masked: str
     phone_masked: str
     gender: str
-    birth_date: date
+    birth_date: date | None = Field(None, description="null without the security label (可查看敏感信息)")
+    age: int
     region_code: str = Field(..., alias="region_id")
     household_id: int
     relation: str
@@ -53,21 +62,42 @@ class PersonOut(Schema):
     state: str
     version: int
 
+    @staticmethod
+    def resolve_birth_date(obj: Any, context: Any) -> date | None:
+        return obj.birth_date if _sensitive(context) else None
+
+    @staticmethod
+    def resolve_age(obj: Any) -> int:
+        return int(obj.age_on(timezone.localdate()))
+
 
 class SpellOut(Schema):
     status: str
     place: str
     location: str
     employer_name: str
-    monthly_income: int | None
+    monthly_income: int | None = Field(None, description="分 (fen); null without the security label")
     start: date
     end: date | None
     source: str
 
+    @staticmethod
+    def resolve_monthly_income(obj: Any, context: Any) -> int | None:
+        return obj.monthly_income if _sensitive(context) else None
+
 
 class PersonDetailOut(PersonOut):
-    groups: list[str]
+    groups: list[str] = Field(..., description="without the security label, only the groups that are not sensitive")
     spells: list[SpellOut]
+
+    @staticmethod
+    def resolve_groups(obj: Any, context: Any) -> list[str]:
+        groups = list(obj.groups.values_list("group", flat=True))
+        return groups if _sensitive(context) else [g for g in groups if g not in SENSITIVE_GROUPS]
+
+    @staticmethod
+    def resolve_spells(obj: Any) -> list[EmploymentSpell]:
+        return list(EmploymentSpell.objects.filter(person=obj).order_by("start", "id"))
 
 
 class PersonSearchIn(Schema):
@@ -185,11 +215,7 @@ def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
 def person_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
-    person = selectors.person_get(user=user, pk=pk)
-    data = PersonOut.from_orm(person).dict(by_alias=True)
-    data["groups"] = list(person.groups.values_list("group", flat=True))
-    data["spells"] = list(EmploymentSpell.objects.filter(person=person).order_by("start", "id"))
-    return data
+    return selectors.person_get(user=user, pk=pk)
 
 
 @router.post("/registry/persons/{pk}/status", response=PersonOut, summary="Change the employment status")
@@ -213,7 +239,7 @@ def person_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
 
 
 def _conflict(request: HttpRequest, exc: services.StaleEdit) -> tuple[int, dict[str, Any]]:
-    current = PersonOut.from_orm(exc.current).dict(by_alias=True)
+    current = PersonOut.from_orm(exc.current, context={"request": request}).dict(by_alias=True)
     body = api_error_body(
         409,
         message=_("在您读取之后，此记录已被他人修改。请重新读取后再提交。"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,19 @@ class KeyGroup(models.TextChoices):
     RETURNED_MIGRANT = "returned_migrant", _("返乡农民工")
     DISABLED = "disabled", _("残疾人")
     VETERAN = "veteran", _("退役军人")
+
+
+# Key groups that are sensitive personal information (PIPL Art. 28; GB/T 35273 Annex B; security
+# bar 1.6): poverty and household hardship, disability. Shown only under the security label
+# (``core.permissions.can_view_sensitive``), like incomes and full birth dates.
+SENSITIVE_GROUPS = frozenset(
+    {KeyGroup.POVERTY_ALLEVIATED, KeyGroup.MONITORED, KeyGroup.HARD_TO_EMPLOY, KeyGroup.DISABLED}
+)
+
+
+def group_choices(*, sensitive: bool) -> list[tuple[str, Any]]:
+    """The key groups a user may see and set: all of them under the label, else the others."""
+    return [(value, label) for value, label in KeyGroup.choices if sensitive or value not in SENSITIVE_GROUPS]
 
 
 class Source(models.TextChoices):

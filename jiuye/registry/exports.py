@@ -10,10 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
+from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.tabular import safe_cell, watermark
 from jiuye.regions.models import Region, ancestor_codes
 from jiuye.registry import rules, selectors, services
 from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
     CaseStatus,
     Education,
     EmploymentStatus,
@@ -85,7 +87,13 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         "status": _labels(EmploymentStatus),
         "group": _labels(KeyGroup),
     }
-    workbook, sheet = _listing(path, user, _("劳动力台账"), EXPORT_COLUMNS, EXPORT_WIDTHS)
+    # Without the security label: ages instead of birth dates, and no sensitive key groups.
+    sensitive = can_view_sensitive(user)
+    columns = EXPORT_COLUMNS if sensitive else [c if c != "出生日期" else "年龄" for c in EXPORT_COLUMNS]
+    if not sensitive:
+        labels["group"] = {k: v for k, v in labels["group"].items() if k not in SENSITIVE_GROUPS}
+    today = timezone.localdate()
+    workbook, sheet = _listing(path, user, _("劳动力台账"), columns, EXPORT_WIDTHS)
     row_number = 2
     queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
     chunk: list[Any] = []
@@ -94,9 +102,9 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     def flush() -> None:
         nonlocal row_number, count
         groups: dict[int, list[str]] = {}
-        for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in chunk]).values_list(
-            "person_id", "group"
-        ):
+        for person_id, group in PersonGroup.objects.filter(
+            person_id__in=[p.pk for p in chunk], group__in=list(labels["group"])
+        ).values_list("person_id", "group"):
             groups.setdefault(person_id, []).append(labels["group"].get(group, group))
         for p in chunk:
             values = [
@@ -105,7 +113,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
                 p.name,
                 p.id_masked,
                 labels["gender"].get(p.gender, ""),
-                p.birth_date.isoformat(),
+                p.birth_date.isoformat() if sensitive else p.age_on(today),
                 p.phone_masked,
                 labels["education"].get(p.education, ""),
                 labels["relation"].get(p.relation, ""),
@@ -153,6 +161,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
         after={
             "rows": count,
             "filters": {k: v for k, v in vars(filters).items() if v and k not in ("id_number", "phone")},
+            "sensitive": sensitive,
         },
     )
     return count

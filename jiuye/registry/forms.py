@@ -22,6 +22,7 @@ from jiuye.registry.choices import (
     Relation,
     UnemploymentEnd,
     UnemploymentReason,
+    group_choices,
 )
 from jiuye.registry.selectors import AGE_BANDS, ALL_STATES
 
@@ -49,6 +50,12 @@ class PersonFilterForm(forms.Form):
         initial=PersonState.ACTIVE,
     )
 
+    def __init__(self, *args: Any, sensitive: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without the security label the sensitive groups are no filter either: a filter by
+        # 残疾人 would list who has it.
+        self.fields["group"].choices = _blank(group_choices(sensitive=sensitive))  # type: ignore[attr-defined]
+
 
 class PersonLookupForm(forms.Form):
     """ID number or phone: sent by POST so that it never appears in a URL or an access log."""
@@ -70,6 +77,11 @@ class PersonFieldsForm(forms.Form):
         label=_("人员类别"), choices=KeyGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, sensitive: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without the security label the sensitive groups are not offered; those stored stay.
+        self.fields["groups"].choices = group_choices(sensitive=sensitive)  # type: ignore[attr-defined]
 
 
 class PersonEditForm(PersonFieldsForm):

@@ -41,12 +41,14 @@ from jiuye.core.bulk import allocate_ids, db_datetime, fetch_frame, insert_frame
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt_many
 from jiuye.core.masking import mask_id_number, mask_phone
+from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import write_prefix
 from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
 from jiuye.regions.models import Region
 from jiuye.registry import services
 from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
     STATUS_PLACE,
     Education,
     EmploymentStatus,
@@ -149,6 +151,9 @@ class Context:
     education: dict[str, str]
     gender: dict[str, str]
     groups: dict[str, str]
+    # The uploader holds the security label: without it the sensitive key groups are neither set
+    # by the file nor compared or removed (those stored are kept as they are).
+    sensitive: bool = True
 
 
 def _context(user: Any, as_of: date) -> Context:
@@ -170,6 +175,7 @@ def _context(user: Any, as_of: date) -> Context:
         education=_labels(Education),
         gender=_labels(Gender),
         groups=_labels(KeyGroup),
+        sensitive=can_view_sensitive(user),
     )
 
 
@@ -570,6 +576,18 @@ def _validate(
                     _("人员类别“%(value)s”不是有效选项，应为：%(allowed)s。")
                     % {"value": part, "allowed": "、".join(ctx.groups)},
                 )
+    if not ctx.sensitive:
+        names = {code: label for label, code in ctx.groups.items()}
+        for text, (codes, _bad) in split.items():
+            barred = sorted(set(codes.split(",")) & SENSITIVE_GROUPS)
+            for row in frame.filter(col("groups") == text).get_column("__row").to_list() if barred else ():
+                result.reject(
+                    row,
+                    "人员类别",
+                    text,
+                    _("您没有查看敏感信息的授权，不能登记“%(value)s”；请由有授权的人员导入，或联系安全管理员。")
+                    % {"value": "、".join(names[c] for c in barred)},
+                )
     groups = _lookup("groups", {text: codes for text, (codes, _bad) in split.items()}, _TEXT).fill_null("")
 
     credit_ok = _lookup("credit_code", _per_value(frame, "credit_code", is_valid_credit_code), pl.Boolean)
@@ -811,7 +829,7 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
     now = timezone.now()
     known = rows.filter(col("__pid").is_not_null())
     if not known.is_empty():
-        known = _with_unchanged(known)
+        known = _with_unchanged(known, ctx)
         counts["unchanged"] += int(known.get_column("__unchanged").sum())
         gone = ~col("__unchanged") & (col("p_state") != str(PersonState.ACTIVE))
         _reject_rows(
@@ -913,12 +931,16 @@ def _spells(rows: pl.DataFrame, ctx: Context, stamp: str) -> pl.DataFrame:
     )
 
 
-def _with_unchanged(known: pl.DataFrame) -> pl.DataFrame:
-    """Mark the rows that would change nothing: the person, the open spell and the groups as stored."""
+def _with_unchanged(known: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    """Mark the rows that would change nothing: the person, the open spell and the groups as stored
+    (as far as the uploader may see them)."""
     col = pl.col
     pids = known.get_column("__pid").to_list()
     known = known.join(_open_spells(pids), on="__pid", how="left", maintain_order="left").join(
-        _groups_of(pids), on="__pid", how="left", maintain_order="left"
+        _groups_of(pids, hidden=frozenset() if ctx.sensitive else SENSITIVE_GROUPS),
+        on="__pid",
+        how="left",
+        maintain_order="left",
     )
     same_spell = col("s_open").is_null() | (
         (col("s_location") == col("location"))
@@ -1068,7 +1090,10 @@ def _write_changed(
         frame = pl.DataFrame(new_spells, schema=rows.schema)
         insert_frame(EmploymentSpell._meta.db_table, _spells(frame, ctx, str(db_datetime(now))))
     if group_replacements:
-        PersonGroup.objects.filter(person_id__in=list(group_replacements)).delete()
+        replaced = PersonGroup.objects.filter(person_id__in=list(group_replacements))
+        if not ctx.sensitive:  # the sensitive groups the uploader cannot see stay as they are
+            replaced = replaced.exclude(group__in=SENSITIVE_GROUPS)
+        replaced.delete()
         insert_many(
             PersonGroup._meta.db_table,
             ["person_id", "group"],
@@ -1154,13 +1179,15 @@ def _open_spells(pids: list[int]) -> pl.DataFrame:
     )
 
 
-def _groups_of(pids: list[int]) -> pl.DataFrame:
+def _groups_of(pids: list[int], *, hidden: frozenset[str] = frozenset()) -> pl.DataFrame:
     frame = _frame_of(
         f'SELECT person_id, "group" FROM {_table(PersonGroup)} WHERE {{where}}',  # noqa: S608
         "person_id",
         pids,
         {"__pid": pl.Int64, "group": _TEXT},
     )
+    if hidden:
+        frame = frame.filter(~pl.col("group").is_in(list(hidden)))
     return frame.group_by("__pid").agg(g_groups=pl.col("group").unique().sort().str.join(","))
 
 

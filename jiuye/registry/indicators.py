@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.indicators.catalogue import Direction, Indicator, Kind, Param, register
 from jiuye.indicators.snapshot import Snapshot
 from jiuye.registry import rules
-from jiuye.registry.choices import EmploymentForm, EmploymentStatus, KeyGroup, PersonState, RegistrationKind
+from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
+    EmploymentForm,
+    EmploymentStatus,
+    KeyGroup,
+    PersonState,
+    RegistrationKind,
+)
 
 MODULE = "registry"
 EMPLOYED = sorted(rules.DEFAULT_EMPLOYED)
@@ -204,6 +211,15 @@ register(
 )
 
 
+def reads_sensitive_groups(p: Mapping[str, Any]) -> bool:
+    """A list of persons by key group is sensitive when a group in force is (e.g. 脱贫人口)."""
+    return bool(set(p.get("groups", ())) & SENSITIVE_GROUPS)
+
+
+def always(_p: Mapping[str, Any]) -> bool:
+    return True
+
+
 def group_working(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     frame = snap.persons_in_groups(list(p["groups"])).filter(pl.col("status").is_in(list(p["statuses"])))
     return _persons(frame)
@@ -219,6 +235,7 @@ register(
         module=MODULE,
         definition=_("期末处于就业状态的脱贫人口（含哪些人员类别见参数）。"),
         calculate=group_working,
+        sensitive=reads_sensitive_groups,
         params={
             "groups": Param(_("计入的人员类别"), [KeyGroup.POVERTY_ALLEVIATED.value], _groups),
             "statuses": Param(_("计为务工的状态"), EMPLOYED, _statuses),
@@ -235,6 +252,7 @@ register(
         module=MODULE,
         definition=_("期末处于就业或创业状态的易地搬迁人员。"),
         calculate=group_working,
+        sensitive=reads_sensitive_groups,
         params={
             "groups": Param(_("计入的人员类别"), [KeyGroup.RELOCATED.value], _groups),
             "statuses": Param(_("计为就业创业的状态"), EMPLOYED, _statuses),
@@ -259,6 +277,7 @@ register(
         module=MODULE,
         definition=_("年初至期末曾在公益性岗位就业、且属于所列人员类别的人数（每人计一次）。"),
         calculate=public_welfare,
+        sensitive=reads_sensitive_groups,
         params={
             "groups": Param(
                 _("计入的人员类别"),
@@ -406,6 +425,7 @@ for _group in KeyGroup:
             module=MODULE,
             definition=_("劳动力中属于该人员类别的人数。"),
             calculate=labour_force_of(_group.value),
+            sensitive=always if _group in SENSITIVE_GROUPS else None,
             params=AGE_PARAMS,
         )
     )

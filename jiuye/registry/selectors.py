@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import User
+from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404, prefix_lookup
 from jiuye.regions.models import ancestor_codes
 from jiuye.registry import idcard, services
-from jiuye.registry.choices import CaseStatus, PersonState
+from jiuye.registry.choices import SENSITIVE_GROUPS, CaseStatus, PersonState
 from jiuye.registry.models import (
     EmploymentSpell,
     Household,
@@ -77,6 +80,9 @@ def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.group:
+        if filters.group in SENSITIVE_GROUPS and not can_view_sensitive(user):
+            # A list filtered by 残疾人 says who has it: the security label is needed for that too.
+            raise PermissionDenied(_("按敏感类别查询需要敏感信息授权。"))
         qs = qs.filter(pk__in=PersonGroup.objects.filter(group=filters.group).values("person_id"))
     if filters.ability:
         qs = qs.filter(labor_ability=filters.ability)

@@ -23,15 +23,17 @@ from jiuye.core.audit import audit_record
 from jiuye.core.bulk import is_one_of
 from jiuye.core.crypto import blind_index, blind_index_many
 from jiuye.core.masking import mask_id_number, mask_phone
-from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
     STATUS_PLACE,
     CaseStatus,
     EmploymentStatus,
+    KeyGroup,
     PersonState,
     RegistrationKind,
     Relation,
@@ -481,6 +483,19 @@ def _id_unique() -> Iterator[None]:
         raise ValidationError({"id_number": _("该公民身份号码已在台账中。")}) from exc
 
 
+def _check_sensitive_groups(actor: Any, groups: Iterable[str]) -> None:
+    """What a user may not see, he or she may not set either (the security label)."""
+    barred = sorted(set(groups) & SENSITIVE_GROUPS)
+    if barred and actor is not None and not can_view_sensitive(actor):
+        labels = dict(KeyGroup.choices)
+        raise ValidationError(
+            {
+                "groups": _("您没有查看敏感信息的授权，不能登记“%(value)s”。")
+                % {"value": "、".join(str(labels[g]) for g in barred)}
+            }
+        )
+
+
 def _not_after_today(field: str, day: date) -> None:
     """What has happened is recorded, not what is planned: a date after today is refused."""
     if day > timezone.localdate():
@@ -518,6 +533,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
             status_since=data.status_since,
             **fields,
         )
+    _check_sensitive_groups(actor, data.groups)
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(set(data.groups))])
     EmploymentSpell.objects.create(
         person=person,
@@ -661,9 +677,14 @@ def person_correct_id(
 
 @transaction.atomic
 def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> None:
+    """Set a person's key groups to ``groups``. A user without the security label sets only the
+    groups he or she can see; the sensitive ones stored stay as they are."""
     _require_writable(actor, person.region_id)
     wanted = set(groups)
+    _check_sensitive_groups(actor, wanted)
     have = set(person.groups.values_list("group", flat=True))
+    if actor is not None and not can_view_sensitive(actor):
+        wanted |= have & SENSITIVE_GROUPS
     if wanted == have:
         return
     PersonGroup.objects.filter(person=person, group__in=have - wanted).delete()

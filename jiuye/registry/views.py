@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
-from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import exports, selectors, services
-from jiuye.registry.choices import EmploymentStatus, KeyGroup, PersonState, Relation, Source
+from jiuye.registry.choices import EmploymentStatus, PersonState, Relation, Source, group_choices
 from jiuye.registry.forms import (
     CaseFilterForm,
     HouseholdForm,
@@ -49,7 +49,7 @@ PAGE_SIZE = 50
 
 
 def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
-    form = PersonFilterForm(request.GET or None)
+    form = PersonFilterForm(request.GET or None, sensitive=can_view_sensitive(request.user))
     if not form.is_bound or not form.is_valid():
         return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
     # An empty choice means "all", except 在册状态: there "全部" is ``all`` and nothing means 在册.
@@ -70,13 +70,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list(user=request.user, filters=filters)
     page = paginate(persons, PAGE_SIZE, request.GET.get("page"))
     groups: dict[int, list[str]] = {}
-    labels = dict(KeyGroup.choices)
-    for person_id, group in PersonGroup.objects.filter(person_id__in=[p.pk for p in page.object_list]).values_list(
-        "person_id", "group"
-    ):
+    labels = dict(group_choices(sensitive=can_view_sensitive(user)))  # only the groups the user may see
+    for person_id, group in PersonGroup.objects.filter(
+        person_id__in=[p.pk for p in page.object_list], group__in=list(labels)
+    ).values_list("person_id", "group"):
         groups.setdefault(person_id, []).append(str(labels.get(group, group)))
+    today = timezone.localdate()
     for person in page.object_list:
         person.group_labels = groups.get(person.pk, [])  # type: ignore[attr-defined]
+        person.age = person.age_on(today)  # type: ignore[attr-defined]  # shown without the security label
     query = request.GET.copy()
     query.pop("page", None)
     template = (
@@ -93,6 +95,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_import": write_prefix(user) is not None,
+            "sensitive": can_view_sensitive(user),
         },
     )
 
@@ -106,11 +109,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str, Any]:
     user: Any = request.user
     can_edit = can_write(user, person.region_id)
-    labels = dict(KeyGroup.choices)
+    sensitive = can_view_sensitive(user)
+    labels = dict(group_choices(sensitive=sensitive))  # only the groups the user may see
     return {
         "person": person,
         "age": person.age_on(timezone.localdate()),
-        "groups": [labels.get(g, g) for g in person.groups.values_list("group", flat=True)],
+        "sensitive": sensitive,
+        "groups": [labels[g] for g in person.groups.values_list("group", flat=True) if g in labels],
         "timeline": selectors.person_timeline(person=person),
         "registrations": selectors.person_registrations(person=person),
         "household": person.household,
@@ -180,7 +185,12 @@ def _edit_initial(person: Any) -> dict[str, Any]:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     initial = _edit_initial(person)
-    form = PersonEditForm(request.POST or None, initial=initial, phone_masked=person.phone_masked)
+    form = PersonEditForm(
+        request.POST or None,
+        initial=initial,
+        phone_masked=person.phone_masked,
+        sensitive=can_view_sensitive(request.user),
+    )
     stale: dict[str, tuple[Any, Any]] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -199,7 +209,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as exc:
             stale = _changes_shown(request.user, exc.changed)
             # The form starts again from the record as it is now; the list shows what changed.
-            form = PersonEditForm(initial=_edit_initial(exc.current), phone_masked=exc.current.phone_masked)
+            form = PersonEditForm(
+                initial=_edit_initial(exc.current),
+                phone_masked=exc.current.phone_masked,
+                sensitive=can_view_sensitive(request.user),
+            )
             messages.error(request, _("保存失败：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新填写。"))
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -253,7 +267,11 @@ def person_correct_id(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as exc:
             messages.error(request, _("未更正：在您编辑期间，此记录已被他人修改。请核对下方的变化后重新更正。"))
             current = exc.current
-            edit_form = PersonEditForm(initial=_edit_initial(current), phone_masked=current.phone_masked)
+            edit_form = PersonEditForm(
+                initial=_edit_initial(current),
+                phone_masked=current.phone_masked,
+                sensitive=can_view_sensitive(request.user),
+            )
             return _edit_page(
                 request, current, form=edit_form, stale=_changes_shown(request.user, exc.changed), status=409
             )
@@ -262,7 +280,9 @@ def person_correct_id(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("公民身份号码已更正，性别和出生日期随之更新。"))
             return redirect("registry:person_detail", pk=person.pk)
-    edit_form = PersonEditForm(initial=_edit_initial(person), phone_masked=person.phone_masked)
+    edit_form = PersonEditForm(
+        initial=_edit_initial(person), phone_masked=person.phone_masked, sensitive=can_view_sensitive(request.user)
+    )
     return _edit_page(request, person, form=edit_form, id_form=form, status=422)
 
 
@@ -367,7 +387,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         initial.update(village=household.region_id, household=household.number)
     elif (prefix := write_prefix(user)) is not None and len(prefix) == 12:
         initial["village"] = prefix  # a village clerk registers in his or her own village
-    form = PersonCreateForm(request.POST or None, initial=initial)
+    form = PersonCreateForm(request.POST or None, initial=initial, sensitive=can_view_sensitive(request.user))
     if request.method == "POST" and form.is_valid() and (region := _target_village(user, form)) is not None:
         data = form.cleaned_data
         income = data["monthly_income"]

@@ -85,7 +85,14 @@ def test_rescoping_takes_effect_on_the_next_request(personas: dict[str, User]) -
     admin = login(Client(), personas["security_admin"])
     response = admin.post(
         f"/accounts/users/{officer.pk}/",
-        {"full_name": "", "role": "county_officer", "region": COUNTY_B, "write_region": "", "is_active": "on"},
+        {
+            "full_name": "",
+            "role": "county_officer",
+            "region": COUNTY_B,
+            "write_region": "",
+            "is_active": "on",
+            "sensitive_access": "on",
+        },
     )
     assert response.status_code == 302
     assert client.get(f"/regions/{COUNTY_A}/").status_code == 404
@@ -99,7 +106,14 @@ def test_a_security_admin_cannot_change_their_own_account(personas: dict[str, Us
     client = login(Client(), admin)
     response = client.post(
         f"/accounts/users/{admin.pk}/",
-        {"full_name": "", "role": "city_admin", "region": admin.region_id, "write_region": "", "is_active": "on"},
+        {
+            "full_name": "",
+            "role": "city_admin",
+            "region": admin.region_id,
+            "write_region": "",
+            "is_active": "on",
+            "sensitive_access": "on",
+        },
     )
     assert response.status_code == 200
     admin.refresh_from_db()

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--region", required=True, metavar="CODE", help="12-digit region code of the scope")
         parser.add_argument("--write-region", metavar="CODE", help="narrower region the user may change")
         parser.add_argument("--full-name", default="")
+        parser.add_argument(
+            "--sensitive-access",
+            action="store_true",
+            help="may see sensitive categories (poverty, disability, hardship), incomes and full birth dates",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
@@ -49,6 +54,7 @@ class Command(BaseCommand):
                 region=region,
                 write_region=write_region,
                 password=password,
+                sensitive_access=options["sensitive_access"],
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc

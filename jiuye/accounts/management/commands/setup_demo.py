@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.accounts import services
 from jiuye.accounts.models import TOTPDevice, User
-from jiuye.core.permissions import Role, requires_mfa
+from jiuye.core.permissions import MATRIX, Perm, Role, requires_mfa
 from jiuye.regions.models import Region
 
 # (username, role, region code, full name); 紫阳县 is 610924, 汉滨区 is 610902.
@@ -56,7 +56,15 @@ class Command(BaseCommand):
             if user is None:
                 password = _password()
                 user = services.user_create(
-                    actor=None, username=username, role=role, region=region, password=password, full_name=full_name
+                    actor=None,
+                    username=username,
+                    role=role,
+                    region=region,
+                    password=password,
+                    full_name=full_name,
+                    # The business logins see the sensitive categories; the leader shows the
+                    # restricted view (ages instead of birth dates, no poverty or disability labels).
+                    sensitive_access=role in MATRIX[Perm.EDIT_BUSINESS_DATA],
                 )
                 secret = ""
                 if requires_mfa(role):

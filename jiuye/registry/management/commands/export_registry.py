@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiuye.accounts.models import User
@@ -43,5 +44,8 @@ class Command(BaseCommand):
             name=options["name"],
             state=state_filter(options["state"]),
         )
-        count = person_export(user=user, filters=filters, path=Path(options["out"]))
+        try:
+            count = person_export(user=user, filters=filters, path=Path(options["out"]))
+        except PermissionDenied as exc:  # e.g. a sensitive key group without the security label
+            raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps({"rows": count, "file": options["out"]}, ensure_ascii=False))
