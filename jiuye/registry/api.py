@@ -215,7 +215,9 @@ def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
 def person_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
-    return selectors.person_get(user=user, pk=pk)
+    person = selectors.person_get(user=user, pk=pk)
+    services.sensitive_viewed(actor=user, person=person)
+    return person
 
 
 @router.post("/registry/persons/{pk}/status", response=PersonOut, summary="Change the employment status")

@@ -991,6 +991,23 @@ def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: da
 
 
 @transaction.atomic
+def sensitive_viewed(*, actor: Any, person: Person) -> bool:
+    """Opening a person's record that shows sensitive categories (a sensitive key group, or a
+    recorded income) to a user with the security label is audited (security bar L-1: "view of
+    sensitive labels"): which groups, and whether incomes were shown. Returns whether it was."""
+    if actor is None or not can_view_sensitive(actor):
+        return False  # nothing sensitive is shown to this user
+    groups = sorted(set(person.groups.values_list("group", flat=True)) & SENSITIVE_GROUPS)
+    income = person.spells.filter(monthly_income__isnull=False).exists()
+    if not groups and not income:
+        return False
+    audit_record(
+        action="registry.sensitive_view", actor=actor, obj=person, after={"groups": ",".join(groups), "income": income}
+    )
+    return True
+
+
+@transaction.atomic
 def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str:
     """The full ID number or phone, for a stated reason; every reveal is audited."""
     if field not in ("id_number", "phone"):

@@ -103,6 +103,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
+    services.sensitive_viewed(actor=request.user, person=person)
     return render(request, "registry/person_detail.html", _person_context(request, person))
 
 

@@ -230,3 +230,25 @@ def test_the_security_admin_grants_and_revokes_the_label_audited(personas: dict[
         f"/api/v1/users/{plain.pk}", json.dumps({"sensitive_access": False}), content_type="application/json"
     )
     assert api.status_code == 200 and api.json()["sensitive_access"] is False
+
+
+def test_opening_a_record_with_sensitive_categories_is_audited_for_those_who_see_them(
+    personas: dict[str, User], plain: User, wang: Person
+) -> None:
+    def views() -> list[dict[str, Any]]:
+        return list(AuditEvent.objects.filter(action="registry.sensitive_view").values_list("after", flat=True))
+
+    login(Client(), plain).get(f"/registry/persons/{wang.pk}/")
+    login(Client(), plain).get(f"/api/v1/registry/persons/{wang.pk}")
+    assert views() == []  # nothing sensitive was shown
+    officer = personas["county_a"]
+    assert login(Client(), officer).get(f"/registry/persons/{wang.pk}/").status_code == 200
+    assert login(Client(), officer).get(f"/api/v1/registry/persons/{wang.pk}").status_code == 200
+    expected = {"groups": "disabled,poverty_alleviated", "income": True}
+    assert views() == [expected, expected]
+    event = AuditEvent.objects.filter(action="registry.sensitive_view").first()
+    assert event is not None and (event.actor_id, event.object_id) == (officer.pk, str(wang.pk))
+    # A record with nothing sensitive in it is opened without an audit row.
+    other = factories.person(officer, factories.household(officer), name="赵敏", groups=("graduate",))
+    login(Client(), officer).get(f"/registry/persons/{other.pk}/")
+    assert len(views()) == 2
