@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.forms import DateInput
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
     Education,
     EmploymentForm,
     EmploymentStatus,
@@ -53,8 +54,15 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args: Any, sensitive: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Without the security label the sensitive groups are no filter either: a filter by
-        # 残疾人 would list who has it.
-        self.fields["group"].choices = _blank(group_choices(sensitive=sensitive))  # type: ignore[attr-defined]
+        # 残疾人 would list who has it. They are not offered, and refused if sent.
+        self.sensitive = sensitive
+        self.fields["group"].widget.choices = _blank(group_choices(sensitive=sensitive))
+
+    def clean_group(self) -> str:
+        group: str = self.cleaned_data["group"]
+        if group in SENSITIVE_GROUPS and not self.sensitive:
+            raise forms.ValidationError(_("按敏感类别查询需要敏感信息授权。"))
+        return group
 
 
 class PersonLookupForm(forms.Form):

@@ -50,11 +50,14 @@ PAGE_SIZE = 50
 
 def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
     form = PersonFilterForm(request.GET or None, sensitive=can_view_sensitive(request.user))
-    if not form.is_bound or not form.is_valid():
+    if not form.is_bound:
         return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
+    # A field that is not valid (a stale link, a group this user may not filter by) is left out
+    # and shown with its message; the others still apply, so the list never widens silently.
+    form.is_valid()
     # An empty choice means "all", except 在册状态: there "全部" is ``all`` and nothing means 在册.
     data = {k: v or "" for k, v in form.cleaned_data.items()}
-    data["state"] = selectors.state_filter(data["state"])
+    data["state"] = selectors.state_filter(data.get("state", ""))
     return form, selectors.PersonFilters(**data)
 
 
