@@ -36,6 +36,15 @@ def code_level(code: str) -> str | None:
     return "town" if village == "000" else "village"
 
 
+def code_from_typed(text: str) -> str | None:
+    """A region code as a clerk types it in a filter: 12 digits, or the leading digits of a
+    city (4), county (6) or town (9), padded. None when it denotes no level."""
+    code = text.strip()
+    if code.isdigit() and len(code) in (4, 6, 9):
+        code = code.ljust(12, "0")
+    return code if code_level(code) else None
+
+
 def code_prefix(code: str) -> str:
     """The prefix shared by a region and all its descendants."""
     level = code_level(code)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import DateInput
+from jiuye.core.scoping import code_from_typed
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
@@ -26,6 +27,8 @@ from jiuye.registry.choices import (
     group_choices,
 )
 from jiuye.registry.selectors import AGE_BANDS, ALL_STATES
+
+REGION_FILTER_ERROR = _("区划代码应为 12 位统计用区划代码（县区可填前 6 位，乡镇可填前 9 位）。")
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
@@ -57,6 +60,16 @@ class PersonFilterForm(forms.Form):
         # 残疾人 would list who has it. They are not offered, and refused if sent.
         self.sensitive = sensitive
         self.fields["group"].widget.choices = _blank(group_choices(sensitive=sensitive))
+
+    def clean_region(self) -> str:
+        """A 12-digit code, or the leading digits a clerk types for a county (6) or town (9)."""
+        typed: str = self.cleaned_data["region"].strip()
+        if not typed:
+            return ""
+        code = code_from_typed(typed)
+        if code is None:
+            raise forms.ValidationError(REGION_FILTER_ERROR)
+        return code
 
     def clean_group(self) -> str:
         group: str = self.cleaned_data["group"]

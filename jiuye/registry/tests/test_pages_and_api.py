@@ -409,3 +409,22 @@ def test_date_pickers_show_their_default_date_in_any_language(personas: dict[str
     person = factories.person(personas["county_a"], factories.household(personas["county_a"]))
     detail = client.get(f"/registry/persons/{person.pk}/").content.decode()
     assert f'type="date" name="start" value="{today}"' in detail
+
+
+def test_the_list_takes_a_county_or_town_prefix_and_says_when_a_region_code_is_malformed(
+    personas: dict[str, User],
+) -> None:
+    from jiuye.registry.tests import factories
+
+    officer = personas["city_admin"]
+    here = factories.person(officer, factories.household(officer, village="610924100001"), name="甲")
+    factories.person(officer, factories.household(officer, village="610902001003"), name="乙")
+    client = login(Client(), officer)
+    for typed in ("610924", "610924100", "610924000000"):
+        page = client.get("/registry/", {"region": typed})
+        assert [p.pk for p in page.context["page"].object_list] == [here.pk], typed
+    bad = client.get("/registry/", {"region": "61092"})
+    assert bad.context["form"].errors["region"] and bad.context["page"].paginator.count == 2
+    api = client.get("/api/v1/registry/persons", {"region": "610924"})
+    assert [p["id"] for p in api.json()["items"]] == [here.pk]
+    assert client.get("/api/v1/registry/persons", {"region": "61092"}).status_code == 422
