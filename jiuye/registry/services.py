@@ -496,6 +496,20 @@ def _check_sensitive_groups(actor: Any, groups: Iterable[str]) -> None:
         )
 
 
+def _check_choices(model: Any, **values: Any) -> None:
+    """Every enumerated value a service is given is one of its field's choices (the forms, the
+    API schemas and the import check them too; this is the last line, for every other caller)."""
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if value in (None, "") and field.blank:
+            continue
+        if value not in {choice for choice, _label in field.flatchoices}:
+            errors[name] = _("“%(value)s”不是有效选项。") % {"value": value}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _not_after_today(field: str, day: date) -> None:
     """What has happened is recorded, not what is planned: a date after today is refused."""
     if day > timezone.localdate():
@@ -515,6 +529,14 @@ def _check_one_head(household: Household, relation: str, exclude: int | None = N
 @transaction.atomic
 def person_create(*, actor: Any, household: Household, data: PersonInput) -> Person:
     _require_writable(actor, household.region_id)
+    _check_choices(
+        Person,
+        relation=data.relation,
+        labor_ability=data.labor_ability,
+        education=data.education,
+        status=data.status,
+    )
+    _check_choices(EmploymentSpell, place=data.place, source=data.source)
     try:
         fields = _person_fields(data)
     except idcard.IdNumberError as exc:
@@ -598,6 +620,7 @@ def person_update(
     (``person_snapshot``); without it, ``person`` as the caller holds it."""
     _require_writable(actor, person.region_id)
     changes = {k: v for k, v in changes.items() if k in _EDITABLE}
+    _check_choices(Person, **{k: v for k, v in changes.items() if k in ("relation", "education", "labor_ability")})
     current = Person.objects.select_for_update().get(pk=person.pk)
     if current.version != version:
         raise _stale(current, seen if seen is not None else person_snapshot(person))
@@ -681,6 +704,8 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
     groups he or she can see; the sensitive ones stored stay as they are."""
     _require_writable(actor, person.region_id)
     wanted = set(groups)
+    for group in sorted(wanted):
+        _check_choices(PersonGroup, group=group)
     _check_sensitive_groups(actor, wanted)
     have = set(person.groups.values_list("group", flat=True))
     if actor is not None and not can_view_sensitive(actor):
@@ -716,6 +741,7 @@ def status_change(
 ) -> EmploymentSpell:
     """Close the open spell the day before ``start`` and open a new one from ``start``."""
     _require_writable(actor, person.region_id)
+    _check_choices(EmploymentSpell, status=status, place=place, source=source)
     if start > timezone.localdate():
         raise ValidationError({"start": _("开始日期不能晚于今天。")})
     _on_record(person, "start", start)
@@ -810,6 +836,7 @@ def person_move_to(*, actor: Any, person: Person, region: Region, household_numb
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
     _require_writable(actor, person.region_id)
+    _check_choices(Person, state=state)
     _not_after_today("date", on)
     before = {"state": person.state}
     Person.objects.filter(pk=person.pk).update(state=state, state_date=on, version=F("version") + 1)
@@ -848,6 +875,9 @@ def registration_employment(
 ) -> Registration:
     """就业登记; it also ends an open 失业登记 (reason 已就业)."""
     _require_writable(actor, person.region_id)
+    if not form:
+        raise ValidationError({"form": _("请选择就业形式。")})
+    _check_choices(Registration, form=form)
     _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
@@ -881,6 +911,9 @@ def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
     _require_writable(actor, person.region_id)
+    if not reason:
+        raise ValidationError({"reason": _("请选择失业原因。")})
+    _check_choices(Registration, reason=reason)
     _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
@@ -910,6 +943,9 @@ def registration_unemployment(
 def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> Registration:
     """失业登记注销."""
     _require_writable(actor, person.region_id)
+    if not reason:
+        raise ValidationError({"end_reason": _("请选择注销原因。")})
+    _check_choices(Registration, end_reason=reason)
     open_registration = Registration.objects.filter(
         person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True
     ).first()
@@ -973,6 +1009,7 @@ def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
 @transaction.atomic
 def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
     _require_writable(actor, case.household.region_id)
+    _check_choices(CaseMeasure, kind=kind)
     _not_after_today("date", day)
     measure = CaseMeasure.objects.create(
         case=case,

@@ -19,6 +19,7 @@ from jiuye.registry.choices import (
     CaseStatus,
     EmploymentForm,
     EmploymentStatus,
+    LaborAbility,
     PersonState,
     Relation,
     UnemploymentEnd,
@@ -301,3 +302,75 @@ def test_reveals_raise_an_alert_above_the_daily_line_and_stop_at_the_limit(
     with pytest.raises(ValidationError):
         services.person_reveal(actor=admin, person=person, field="id_number", reason="核对")
     assert AuditEvent.objects.filter(action="registry.reveal", actor_id=admin.pk).count() == 5
+
+
+def test_every_service_refuses_a_value_outside_its_choices_and_writes_nothing(clerk: User) -> None:
+    """The forms, the API and the import check enumerations; the services check them again, for
+    any other caller (a command, a later module). A bad value is the field's message, not a row."""
+    home = factories.household(clerk)
+    person = factories.person(clerk, home, status=EmploymentStatus.UNEMPLOYED)
+    case = ZeroEmploymentCase.objects.get(household=home)
+    empty = factories.household(clerk)
+    audited = AuditEvent.objects.count()
+    today = timezone.localdate()
+    attempts: list[tuple[str, Any]] = [
+        ("status", lambda: services.status_change(actor=clerk, person=person, status="county", start=today)),
+        (
+            "place",
+            lambda: services.status_change(actor=clerk, person=person, status="in_county", start=today, place="x"),
+        ),
+        (
+            "source",
+            lambda: services.status_change(actor=clerk, person=person, status="in_county", start=today, source="x"),
+        ),
+        (
+            "labor_ability",
+            lambda: services.person_update(
+                actor=clerk, person=person, version=person.version, changes={"labor_ability": "strong"}
+            ),
+        ),
+        (
+            "relation",
+            lambda: services.person_update(
+                actor=clerk, person=person, version=person.version, changes={"relation": "boss"}
+            ),
+        ),
+        ("group", lambda: services.person_set_groups(actor=clerk, person=person, groups=["graduate", "astronaut"])),
+        ("state", lambda: services.person_set_state(actor=clerk, person=person, state="vanished", on=today)),
+        (
+            "form",
+            lambda: services.registration_employment(
+                actor=clerk, person=person, day=today, form="x", region=person.region
+            ),
+        ),
+        (
+            "form",
+            lambda: services.registration_employment(
+                actor=clerk, person=person, day=today, form="", region=person.region
+            ),
+        ),
+        (
+            "reason",
+            lambda: services.registration_unemployment(
+                actor=clerk, person=person, day=today, reason="x", region=person.region
+            ),
+        ),
+        ("kind", lambda: services.case_add_measure(actor=clerk, case=case, kind="prayer", day=today)),
+        ("relation", lambda: factories.person(clerk, home, relation="boss")),
+        ("education", lambda: factories.person(clerk, empty, education="phd")),
+    ]
+    for field, attempt in attempts:
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert field in refused.value.message_dict, (field, refused.value.message_dict)
+    person.refresh_from_db()
+    assert (person.status, person.labor_ability, person.relation, person.state) == (
+        EmploymentStatus.UNEMPLOYED,
+        LaborAbility.ORDINARY,
+        Relation.HEAD,
+        PersonState.ACTIVE,
+    )
+    assert EmploymentSpell.objects.filter(person=person).count() == 1
+    assert not person.groups.exists() and not Registration.objects.filter(person=person).exists()
+    assert not case.measures.exists() and Person.objects.count() == 1
+    assert AuditEvent.objects.count() == audited
