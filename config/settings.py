@@ -192,6 +192,10 @@ JIUYE_LOCKOUT_WINDOW = 15 * 60
 JIUYE_LOCKOUT_DURATION = 30 * 60
 JIUYE_IP_FAILURES = 20
 JIUYE_IP_WINDOW = 10 * 60
+# 等保 身份鉴别 a: passwords are changed periodically; 访问控制 c: dormant accounts are disabled.
+# 0 turns either off.
+JIUYE_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JIUYE_PASSWORD_MAX_AGE_DAYS", "90"))
+JIUYE_DORMANT_DAYS = int(os.environ.get("JIUYE_DORMANT_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -76,6 +76,7 @@ def fast_password_hasher(settings: Any) -> None:
 def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:
     # Users as a bureau configures them: granted the sensitive categories unless a test says not.
     extra.setdefault("sensitive_access", True)
+    extra.setdefault("password_changed_at", timezone.now())  # as services.user_create does
     user = User(username=username, role=role, region=Region.objects.get(code=region), **extra)
     user.set_password(password)
     user.save()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -103,6 +104,47 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     user.save(update_fields=["password", "password_changed_at"])
     action = "auth.password_change" if actor is not None and actor.pk == user.pk else "user.password_reset"
     audit_record(action=action, actor=actor, obj=user)
+
+
+def password_expired(user: Any) -> bool:
+    """The password is older than ``JIUYE_PASSWORD_MAX_AGE_DAYS`` (or its age is unknown): the
+    user may do nothing but change it (security bar A-2)."""
+    days = settings.JIUYE_PASSWORD_MAX_AGE_DAYS
+    if days <= 0:
+        return False
+    changed = user.password_changed_at
+    return changed is None or timezone.now() - changed > timedelta(days=days)
+
+
+@transaction.atomic
+def disable_dormant(*, days: int | None = None) -> list[str]:
+    """Disable every active account not used for ``days`` (default ``JIUYE_DORMANT_DAYS``): last
+    login, or creation for an account never used, that long ago (security bar A-8). Each one is
+    audited; a disabled user's sessions and tokens stop at once. Returns the usernames."""
+    days = settings.JIUYE_DORMANT_DAYS if days is None else days
+    if days <= 0:
+        return []
+    cutoff = timezone.now() - timedelta(days=days)
+    dormant = User.objects.filter(is_active=True).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    names = []
+    for user in dormant.select_for_update().order_by("username"):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            action="user.disable_dormant",
+            actor=None,
+            obj=user,
+            before={"is_active": True},
+            after={
+                "is_active": False,
+                "last_login": user.last_login.isoformat() if user.last_login else "",
+                "days": days,
+            },
+        )
+        names.append(user.username)
+    return names
 
 
 @transaction.atomic

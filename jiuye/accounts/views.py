@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -167,7 +168,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "help_texts": password_validators_help_texts()},
+        {
+            "form": form,
+            "help_texts": password_validators_help_texts(),
+            "expired": services.password_expired(user),
+            "max_age": settings.JIUYE_PASSWORD_MAX_AGE_DAYS,
+        },
     )
 
 
