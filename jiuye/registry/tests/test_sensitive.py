@@ -256,3 +256,25 @@ def test_opening_a_record_with_sensitive_categories_is_audited_for_those_who_see
     other = factories.person(officer, factories.household(officer), name="赵敏", groups=("graduate",))
     login(Client(), officer).get(f"/registry/persons/{other.pk}/")
     assert len(views()) == 2
+
+
+def test_registering_a_person_with_a_sensitive_group_needs_the_label(plain: User) -> None:
+    body = {
+        "village_code": VILLAGE_A,
+        "household_number": "S-01",
+        "name": "钱多多",
+        "id_number": factories.id_number(birth=date(1990, 1, 2)),
+        "relation": "head",
+        "labor_ability": "ordinary",
+        "willing": True,
+        "status": "unemployed",
+        "status_since": "2026-01-01",
+        "groups": ["disabled"],
+    }
+    client = login(Client(), plain)
+    refused = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422 and "敏感信息" in json.dumps(refused.json(), ensure_ascii=False)
+    assert not Person.objects.filter(name="钱多多").exists()
+    body["groups"] = ["graduate"]
+    created = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["birth_date"] is None
