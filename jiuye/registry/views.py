@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -667,7 +668,10 @@ def _xlsx_download(title: str, write: Any) -> FileResponse:
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def person_export(request: HttpRequest) -> HttpResponseBase:
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.errors:  # the list shows the errors; an export of something else would mislead
+        messages.error(request, _("筛选条件有误，未导出；请先更正。"))
+        return redirect(f"{reverse('registry:person_list')}?{request.GET.urlencode()}")
     return _xlsx_download(
         _("劳动力台账"), lambda path: exports.person_export(user=request.user, filters=filters, path=path)
     )

@@ -205,6 +205,10 @@ def test_the_export_without_the_label_has_ages_and_no_sensitive_groups(
     assert row[header.index("出生日期")] == BIRTH.isoformat() and "残疾人" in row[header.index("人员类别")]
     audit = AuditEvent.objects.filter(action="registry.export").order_by("id")
     assert [e.after["sensitive"] for e in audit] == [False, True]
+    # An export link filtered by a group the user may not filter by exports nothing else instead.
+    refused = login(Client(), plain).get("/registry/export.xlsx", {"group": "disabled"})
+    assert refused.status_code == 302 and refused["Location"] == "/registry/?group=disabled"
+    assert AuditEvent.objects.filter(action="registry.export").count() == 2
 
 
 def test_a_drill_down_by_a_sensitive_group_lists_nobody_without_the_label(
