@@ -50,7 +50,12 @@ PAGE_SIZE = 50
 
 
 def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
-    form = PersonFilterForm(request.GET or None, sensitive=can_view_sensitive(request.user))
+    query = None
+    if request.GET:
+        # 在册状态 not named means 在册: the form shows it so, and not the first choice (全部).
+        query = request.GET.copy()
+        query.setdefault("state", PersonState.ACTIVE)
+    form = PersonFilterForm(query, sensitive=can_view_sensitive(request.user))
     if not form.is_bound:
         return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
     # A field that is not valid (a stale link, a group this user may not filter by) is left out

@@ -428,3 +428,8 @@ def test_the_list_takes_a_county_or_town_prefix_and_says_when_a_region_code_is_m
     api = client.get("/api/v1/registry/persons", {"region": "610924"})
     assert [p["id"] for p in api.json()["items"]] == [here.pk]
     assert client.get("/api/v1/registry/persons", {"region": "61092"}).status_code == 422
+
+    # A link that does not name 在册状态 lists 在册 persons, and the form says so.
+    shown = client.get("/registry/", {"region": "610924"})
+    assert shown.context["form"]["state"].value() == "active"
+    assert 'value="active" selected' in shown.content.decode()
