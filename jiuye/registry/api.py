@@ -16,7 +16,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from jiuye.core.api import require_perm
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, can_view_sensitive
-from jiuye.core.scoping import code_from_typed
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
@@ -33,7 +32,6 @@ from jiuye.registry.choices import (
     UnemploymentEnd,
     UnemploymentReason,
 )
-from jiuye.registry.forms import REGION_FILTER_ERROR
 from jiuye.registry.models import EmploymentSpell, Person
 
 router = Router(tags=["registry"])
@@ -190,11 +188,8 @@ def person_list(
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
-    code = code_from_typed(region) if region.strip() else ""
-    if code is None:
-        raise ValidationError({"region": [str(REGION_FILTER_ERROR)]})
     filters = selectors.PersonFilters(
-        region=code,
+        region=region,
         status=status,
         group=group,
         ability=ability,

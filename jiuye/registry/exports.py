@@ -93,9 +93,10 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     if not sensitive:
         labels["group"] = {k: v for k, v in labels["group"].items() if k not in SENSITIVE_GROUPS}
     today = timezone.localdate()
+    # The filters are checked (scope, region code, sensitive groups) before any file is opened.
+    queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
     workbook, sheet = _listing(path, user, _("劳动力台账"), columns, EXPORT_WIDTHS)
     row_number = 2
-    queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
     chunk: list[Any] = []
     count = 0
 

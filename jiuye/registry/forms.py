@@ -26,9 +26,7 @@ from jiuye.registry.choices import (
     UnemploymentReason,
     group_choices,
 )
-from jiuye.registry.selectors import AGE_BANDS, ALL_STATES
-
-REGION_FILTER_ERROR = _("区划代码应为 12 位统计用区划代码（县区可填前 6 位，乡镇可填前 9 位）。")
+from jiuye.registry.selectors import AGE_BANDS, ALL_STATES, REGION_FILTER_ERROR
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jiuye.accounts.models import User
 from jiuye.core.permissions import can_view_sensitive
-from jiuye.core.scoping import code_level, code_prefix, get_visible_or_404, prefix_lookup
+from jiuye.core.scoping import code_from_typed, code_level, code_prefix, get_visible_or_404, prefix_lookup
 from jiuye.regions.models import ancestor_codes
 from jiuye.registry import idcard, services
 from jiuye.registry.choices import SENSITIVE_GROUPS, CaseStatus, PersonState
@@ -53,6 +54,7 @@ class PersonFilters:
 
 
 ALL_STATES = "all"
+REGION_FILTER_ERROR = _lazy("区划代码应为 12 位统计用区划代码（县区可填前 6 位，乡镇可填前 9 位）。")
 
 
 def state_filter(value: str) -> str:
@@ -75,8 +77,13 @@ def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
     qs = Person.objects.visible_to(user).select_related("household", "region")
     if filters.state:
         qs = qs.filter(state=filters.state)
-    if filters.region and code_level(filters.region):
-        qs = qs.filter(**prefix_lookup("region__code", code_prefix(filters.region)))
+    if filters.region.strip():
+        # As a clerk types it (a county's 6 digits, a town's 9): a code that names no region is
+        # refused, never ignored, so that a list or an export never widens silently.
+        code = code_from_typed(filters.region)
+        if code is None:
+            raise ValidationError({"region": [str(REGION_FILTER_ERROR)]})
+        qs = qs.filter(**prefix_lookup("region__code", code_prefix(code)))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.group:

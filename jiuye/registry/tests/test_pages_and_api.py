@@ -428,6 +428,10 @@ def test_the_list_takes_a_county_or_town_prefix_and_says_when_a_region_code_is_m
     api = client.get("/api/v1/registry/persons", {"region": "610924"})
     assert [p["id"] for p in api.json()["items"]] == [here.pk]
     assert client.get("/api/v1/registry/persons", {"region": "61092"}).status_code == 422
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="12 位"):
+        call_command("export_registry", "--as", officer.username, "--out", "/dev/null", "--region", "61092")
 
     # A link that does not name 在册状态 lists 在册 persons, and the form says so.
     shown = client.get("/registry/", {"region": "610924"})

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiuye.accounts.models import User
@@ -48,4 +48,6 @@ class Command(BaseCommand):
             count = person_export(user=user, filters=filters, path=Path(options["out"]))
         except PermissionDenied as exc:  # e.g. a sensitive key group without the security label
             raise CommandError(str(exc)) from exc
+        except ValidationError as exc:  # e.g. a region code that names no region
+            raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(json.dumps({"rows": count, "file": options["out"]}, ensure_ascii=False))
