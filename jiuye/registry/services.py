@@ -1028,18 +1028,33 @@ def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: da
 
 
 @transaction.atomic
-def sensitive_viewed(*, actor: Any, person: Person) -> bool:
+def sensitive_viewed(
+    *,
+    actor: Any,
+    person: Person,
+    groups: Iterable[str] | None = None,
+    spells: Iterable[EmploymentSpell] | None = None,
+) -> bool:
     """Opening a person's record that shows sensitive categories (a sensitive key group, or a
     recorded income) to a user with the security label is audited (security bar L-1: "view of
-    sensitive labels"): which groups, and whether incomes were shown. Returns whether it was."""
+    sensitive labels"): which groups, and whether incomes were shown. Returns whether it was.
+    A page that has read the person's groups and spells already passes them."""
     if actor is None or not can_view_sensitive(actor):
         return False  # nothing sensitive is shown to this user
-    groups = sorted(set(person.groups.values_list("group", flat=True)) & SENSITIVE_GROUPS)
-    income = person.spells.filter(monthly_income__isnull=False).exists()
-    if not groups and not income:
+    if groups is None:
+        groups = person.groups.values_list("group", flat=True)
+    sensitive = sorted(set(groups) & SENSITIVE_GROUPS)
+    if spells is None:
+        income = person.spells.filter(monthly_income__isnull=False).exists()
+    else:
+        income = any(spell.monthly_income is not None for spell in spells)
+    if not sensitive and not income:
         return False
     audit_record(
-        action="registry.sensitive_view", actor=actor, obj=person, after={"groups": ",".join(groups), "income": income}
+        action="registry.sensitive_view",
+        actor=actor,
+        obj=person,
+        after={"groups": ",".join(sensitive), "income": income},
     )
     return True
 

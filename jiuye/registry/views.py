@@ -112,8 +112,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    services.sensitive_viewed(actor=request.user, person=person)
-    return render(request, "registry/person_detail.html", _person_context(request, person))
+    context = _person_context(request, person)
+    services.sensitive_viewed(
+        actor=request.user, person=person, groups=context["group_codes"], spells=context["timeline"]
+    )
+    return render(request, "registry/person_detail.html", context)
 
 
 def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str, Any]:
@@ -121,11 +124,13 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
     can_edit = can_write(user, person.region_id)
     sensitive = can_view_sensitive(user)
     labels = dict(group_choices(sensitive=sensitive))  # only the groups the user may see
+    codes = list(person.groups.values_list("group", flat=True))
     return {
         "person": person,
         "age": person.age_on(timezone.localdate()),
         "sensitive": sensitive,
-        "groups": [labels[g] for g in person.groups.values_list("group", flat=True) if g in labels],
+        "group_codes": codes,
+        "groups": [labels[g] for g in codes if g in labels],
         "timeline": selectors.person_timeline(person=person),
         "registrations": selectors.person_registrations(person=person),
         "household": person.household,
