@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "jiuye.accounts",
     "jiuye.registry",
     "jiuye.imports",
+    "jiuye.exports",
     "jiuye.indicators",
     "jiuye.reports",
 ]
@@ -242,6 +243,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200  # no unbounded lists (security bar P-3): a larger limit is a 422
 JIUYE_SITE_NAME = _("就业服务信息平台")
 
 # Roles that must pass a TOTP second factor at every login (等保 身份鉴别 d).
@@ -249,6 +251,12 @@ JIUYE_SITE_NAME = _("就业服务信息平台")
 # a hard daily limit.
 JIUYE_REVEAL_ALERT_PER_DAY = int(os.environ.get("JIUYE_REVEAL_ALERT_PER_DAY", "100"))
 JIUYE_REVEAL_DAILY_LIMIT = int(os.environ.get("JIUYE_REVEAL_DAILY_LIMIT", "300"))
+# Anti-automation (security bar P-3): lists and searches of persons per user per minute, Excel
+# exports of personal data per user per day (0 turns a limit off), and exports above this many
+# rows need another officer's approval (D-10).
+JIUYE_SEARCH_PER_MINUTE = int(os.environ.get("JIUYE_SEARCH_PER_MINUTE", "60"))
+JIUYE_EXPORTS_PER_DAY = int(os.environ.get("JIUYE_EXPORTS_PER_DAY", "20"))
+JIUYE_EXPORT_APPROVAL_ROWS = int(os.environ.get("JIUYE_EXPORT_APPROVAL_ROWS", "5000"))
 
 JIUYE_MFA_ROLES = [
     r.strip()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("jiuye.core.urls")),
     path("registry/", include("jiuye.registry.urls")),
     path("imports/", include("jiuye.imports.urls")),
+    path("exports/", include("jiuye.exports.urls")),
     path("stats/", include("jiuye.indicators.urls")),
     path("reports/", include("jiuye.reports.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),

@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from jiuye.core import selectors
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, ScopedUser, has_perm
+from jiuye.core.ratelimit import RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_403(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 403)
 
+    def on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = respond(request, 429)
+        response["Retry-After"] = str(getattr(exc, "retry_after", 60))
+        return response
+
     def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         log.exception("API error (request %s)", getattr(request, "request_id", ""))
         return respond(request, 500)
@@ -67,6 +73,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, on_auth)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(PermissionDenied, on_403)
+    api.add_exception_handler(RateLimited, on_rate_limited)
     api.add_exception_handler(Exception, on_error)
 
 

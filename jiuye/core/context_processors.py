@@ -15,6 +15,7 @@ _NAV: list[tuple[str, Any, Perm | None]] = [
     ("registry:person_list", _("劳动力台账"), Perm.VIEW_PERSONAL_DATA),
     ("registry:case_list", _("零就业家庭"), Perm.VIEW_PERSONAL_DATA),
     ("imports:job_list", _("台账导入"), Perm.EDIT_BUSINESS_DATA),
+    ("exports:request_list", _("导出审批"), Perm.VIEW_PERSONAL_DATA),
     ("indicators:home", _("统计分析"), Perm.VIEW_STATISTICS),
     ("regions:browse", _("行政区划"), Perm.VIEW_REGIONS),
     ("accounts:user_list", _("用户管理"), Perm.MANAGE_USERS),
@@ -29,10 +30,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        {"url": reverse(name), "label": label, "active": False}
+        {"url": reverse(name), "label": label, "active": False, "name": name}
         for name, label, perm in _NAV
         if perm is None or has_perm(user, perm)
     ]
+    if has_perm(user, Perm.APPROVE_EXPORTS):  # requests waiting for this officer's decision
+        from jiuye.exports.selectors import awaiting_decision
+
+        waiting = awaiting_decision(user).count()
+        for item in items:
+            if item["name"] == "exports:request_list" and waiting:
+                item["badge"] = waiting
     # The longest URL that the current path starts with is the active item.
     matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
     if matches:

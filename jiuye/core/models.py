@@ -78,3 +78,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq}"
+
+
+class RateCount(models.Model):
+    """Requests of one kind by one user in one time window, for the rate limits (security bar
+    P-3: no bulk harvesting of personal data through searches, lists or exports).
+
+    ``slot`` numbers the time window (minutes since the epoch, or the local day's ordinal); a
+    user keeps one row per kind, the older ones are dropped when a new window opens."""
+
+    user_id = models.BigIntegerField(_("用户ID"))
+    kind = models.CharField(_("限流类别"), max_length=16)
+    slot = models.BigIntegerField(_("时间窗"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("请求计数")
+        verbose_name_plural = _("请求计数")
+        constraints = [models.UniqueConstraint(fields=["user_id", "kind", "slot"], name="ratecount_user_kind_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.slot}: {self.count}"

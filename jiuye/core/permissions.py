@@ -64,6 +64,7 @@ class Perm(StrEnum):
     ENTER_STATISTICS = "enter_statistics"
     SET_TARGETS = "set_targets"
     MANAGE_STATISTICS = "manage_statistics"
+    APPROVE_EXPORTS = "approve_exports"
 
 
 _BUSINESS = {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.VILLAGE_CLERK}
@@ -83,6 +84,8 @@ MATRIX: dict[Perm, frozenset[str]] = {
     Perm.SET_TARGETS: frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER}),
     # Definitions' parameters, period locks, map boundaries: city-wide settings.
     Perm.MANAGE_STATISTICS: frozenset({Role.CITY_ADMIN}),
+    # Exports of personal data above the approval line: another officer at county or city level.
+    Perm.APPROVE_EXPORTS: frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER}),
 }
 
 

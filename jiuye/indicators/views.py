@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiuye.core import ratelimit
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
+from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import read_prefix
 from jiuye.indicators import catalogue, exports, selectors, services, targets
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
@@ -116,6 +118,7 @@ def dashboard_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
+@rate_limited(ratelimit.SEARCH)
 def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
     indicator = _indicator_or_404(request.GET.get("indicator", ""))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from jiuye.core import ratelimit
 from jiuye.core.api import require_perm
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, can_view_sensitive
@@ -188,6 +189,7 @@ def person_list(
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    ratelimit.consume(user, ratelimit.SEARCH)
     filters = selectors.PersonFilters(
         region=region,
         status=status,
@@ -205,6 +207,7 @@ def person_list(
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    ratelimit.consume(user, ratelimit.SEARCH)
     if not (payload.id_number.strip() or payload.phone.strip()):
         raise ValidationError(_("请提供公民身份号码或联系电话。"))
     filters = selectors.PersonFilters(id_number=payload.id_number, phone=payload.phone, state="")
@@ -370,6 +373,7 @@ def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
 def case_list(request: HttpRequest, status: str = "open", overdue: bool = False, relocated: bool = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    ratelimit.consume(user, ratelimit.SEARCH)
     return selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated)
 
 

@@ -6,3 +6,10 @@ class RegistryConfig(AppConfig):
     name = "jiuye.registry"
     label = "registry"
     verbose_name = _("劳动力台账")
+
+    def ready(self) -> None:
+        from jiuye.exports import kinds
+        from jiuye.registry.exports import CASE_EXPORT, PERSON_EXPORT
+
+        kinds.register(PERSON_EXPORT)
+        kinds.register(CASE_EXPORT)

@@ -6,12 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.core.audit import audit_record
-from jiuye.core.permissions import can_view_sensitive
+from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.core.tabular import safe_cell, watermark
+from jiuye.exports.kinds import ExportKind, describe_form
 from jiuye.regions.models import Region, ancestor_codes
 from jiuye.registry import rules, selectors, services
 from jiuye.registry.choices import (
@@ -26,6 +30,7 @@ from jiuye.registry.choices import (
     PersonState,
     Relation,
 )
+from jiuye.registry.forms import case_filters, person_filters
 from jiuye.registry.importing import COLUMNS
 from jiuye.registry.models import CaseMeasure, Person, PersonGroup
 from jiuye.registry.selectors import PersonFilters, person_list
@@ -380,3 +385,47 @@ def registry_template(path: Path) -> Path:
         notes.write_string(r, 0, line)
     workbook.close()
     return path
+
+
+# --- the registry's exports, for the approval workflow (jiuye.exports) --------------------------
+
+FILTER_ERROR = gettext_lazy("筛选条件有误，未导出；请先更正。")
+
+
+def _person_filters(user: Any, query: QueryDict) -> tuple[Any, PersonFilters]:
+    form, filters = person_filters(query, user)
+    if form.is_bound and form.errors:  # an export of something else than asked would mislead
+        raise ValidationError(FILTER_ERROR)
+    return form, filters
+
+
+def _case_filters(query: QueryDict) -> tuple[Any, dict[str, Any]]:
+    form, filters = case_filters(query)
+    if form.is_bound and form.errors:
+        raise ValidationError(FILTER_ERROR)
+    return form, filters
+
+
+def _form_filters(form: Any) -> list[tuple[str, str]]:
+    return describe_form(form) if form.is_bound else []
+
+
+PERSON_EXPORT = ExportKind(
+    code="registry.person",
+    title=gettext_lazy("劳动力台账"),
+    list_url="registry:person_list",
+    perm=Perm.VIEW_PERSONAL_DATA,
+    count=lambda user, query: person_list(user=user, filters=_person_filters(user, query)[1]).count(),
+    write=lambda user, query, path: person_export(user=user, filters=_person_filters(user, query)[1], path=path),
+    describe=lambda user, query: _form_filters(_person_filters(user, query)[0]),
+)
+
+CASE_EXPORT = ExportKind(
+    code="registry.case",
+    title=gettext_lazy("零就业家庭台账"),
+    list_url="registry:case_list",
+    perm=Perm.VIEW_PERSONAL_DATA,
+    count=lambda user, query: selectors.case_list(user=user, **_case_filters(query)[1]).count(),
+    write=lambda user, query, path: case_export(user=user, path=path, **_case_filters(query)[1]),
+    describe=lambda user, query: _form_filters(_case_filters(query)[0]),
+)

@@ -5,10 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import DateInput
+from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import code_from_typed
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
@@ -26,7 +28,7 @@ from jiuye.registry.choices import (
     UnemploymentReason,
     group_choices,
 )
-from jiuye.registry.selectors import AGE_BANDS, ALL_STATES, REGION_FILTER_ERROR
+from jiuye.registry.selectors import AGE_BANDS, ALL_STATES, REGION_FILTER_ERROR, PersonFilters, state_filter
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
@@ -294,3 +296,35 @@ class ZeroRuleForm(forms.Form):
         label=_("清零期限（天）"),
         help_text=_("新认定的零就业家庭须在此天数内实现至少一人就业；已开立的个案保留原期限。"),
     )
+
+
+def person_filters(query: QueryDict, user: Any) -> tuple[PersonFilterForm, PersonFilters]:
+    """The registry list's filters from a query string: the list page, its export and an export
+    request read the same. An unbound form (no query) means persons in the registry (在册)."""
+    bound = None
+    if query:
+        # 在册状态 not named means 在册: the form shows it so, and not the first choice (全部).
+        bound = query.copy()
+        bound.setdefault("state", PersonState.ACTIVE)
+    form = PersonFilterForm(bound, sensitive=can_view_sensitive(user))
+    if not form.is_bound:
+        return form, PersonFilters()
+    # A field that is not valid (a stale link, a group this user may not filter by) is left out
+    # and shown with its message; the others still apply, so the list never widens silently.
+    form.is_valid()
+    # An empty choice means "all", except 在册状态: there "全部" is ``all`` and nothing means 在册.
+    data = {k: v or "" for k, v in form.cleaned_data.items()}
+    data["state"] = state_filter(data.get("state", ""))
+    return form, PersonFilters(**data)
+
+
+def case_filters(query: QueryDict) -> tuple[CaseFilterForm, dict[str, Any]]:
+    """The case list's filters from a query string (the page and its export read the same)."""
+    form = CaseFilterForm(query or None, initial={"status": "open"})
+    data = form.cleaned_data if form.is_valid() else {"status": "open"}
+    return form, {
+        "status": data.get("status", "open"),
+        "overdue": bool(data.get("overdue")),
+        "relocated": bool(data.get("relocated")),
+        "region": data.get("region") or "",
+    }

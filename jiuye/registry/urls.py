@@ -1,11 +1,12 @@
 from django.urls import path
 
+from jiuye.exports.views import export_file
 from jiuye.registry import views
 
 app_name = "registry"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
-    path("export.xlsx", views.person_export, name="person_export"),
+    path("export.xlsx", export_file, {"kind": "registry.person"}, name="person_export"),
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
@@ -19,6 +20,6 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("zero-employment/", views.case_list, name="case_list"),
     path("zero-employment/rule/", views.zero_rule_edit, name="zero_rule"),
-    path("zero-employment/export.xlsx", views.case_export, name="case_export"),
+    path("zero-employment/export.xlsx", export_file, {"kind": "registry.case"}, name="case_export"),
     path("zero-employment/<int:pk>/", views.case_detail, name="case_detail"),
 ]

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiuye.core import ratelimit
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
+from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
-from jiuye.registry import exports, selectors, services
+from jiuye.registry import selectors, services
 from jiuye.registry.choices import EmploymentStatus, PersonState, Relation, Source, group_choices
 from jiuye.registry.forms import (
-    CaseFilterForm,
     HouseholdForm,
     HouseholdTargetForm,
     IdCorrectionForm,
@@ -36,41 +33,25 @@ from jiuye.registry.forms import (
     MoveForm,
     PersonCreateForm,
     PersonEditForm,
-    PersonFilterForm,
     PersonLookupForm,
     RegistrationForm,
     RevealForm,
     StateForm,
     StatusChangeForm,
     ZeroRuleForm,
+    case_filters,
+    person_filters,
 )
 from jiuye.registry.models import Household, Person, PersonGroup
 
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest) -> tuple[PersonFilterForm, selectors.PersonFilters]:
-    query = None
-    if request.GET:
-        # 在册状态 not named means 在册: the form shows it so, and not the first choice (全部).
-        query = request.GET.copy()
-        query.setdefault("state", PersonState.ACTIVE)
-    form = PersonFilterForm(query, sensitive=can_view_sensitive(request.user))
-    if not form.is_bound:
-        return form, selectors.PersonFilters()  # the default: persons in the registry (在册)
-    # A field that is not valid (a stale link, a group this user may not filter by) is left out
-    # and shown with its message; the others still apply, so the list never widens silently.
-    form.is_valid()
-    # An empty choice means "all", except 在册状态: there "全部" is ``all`` and nothing means 在册.
-    data = {k: v or "" for k, v in form.cleaned_data.items()}
-    data["state"] = selectors.state_filter(data.get("state", ""))
-    return form, selectors.PersonFilters(**data)
-
-
 @staff_view(Perm.VIEW_PERSONAL_DATA)
+@rate_limited(ratelimit.SEARCH)
 def person_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form, filters = _filters(request)
+    form, filters = person_filters(request.GET, request.user)
     lookup = PersonLookupForm(request.POST or None)
     if request.method == "POST" and lookup.is_valid():
         filters = selectors.PersonFilters(
@@ -544,21 +525,10 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _case_filters(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any]]:
-    """The case list's filters from the query string (the page and its export read the same)."""
-    form = CaseFilterForm(request.GET or None, initial={"status": "open"})
-    data = form.cleaned_data if form.is_valid() else {"status": "open"}
-    return form, {
-        "status": data.get("status", "open"),
-        "overdue": bool(data.get("overdue")),
-        "relocated": bool(data.get("relocated")),
-        "region": data.get("region") or "",
-    }
-
-
 @staff_view(Perm.VIEW_PERSONAL_DATA)
+@rate_limited(ratelimit.SEARCH)
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _case_filters(request)
+    form, filters = case_filters(request.GET)
     cases = selectors.case_list(user=request.user, **filters)
     page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
     user: Any = request.user
@@ -662,34 +632,4 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumb": region_breadcrumb(user=user, region=case.household.region),
         },
         status=422 if form.errors else 200,
-    )
-
-
-def _xlsx_download(title: str, write: Any) -> FileResponse:
-    """Run ``write(path)`` into a temporary file and send it as ``<title>-<date>.xlsx``."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (streamed, then removed)
-    handle.close()
-    path = Path(handle.name)
-    write(path)
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
-    path.unlink()  # the open handle keeps the data readable until the response is sent
-    return response
-
-
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def person_export(request: HttpRequest) -> HttpResponseBase:
-    form, filters = _filters(request)
-    if form.errors:  # the list shows the errors; an export of something else would mislead
-        messages.error(request, _("筛选条件有误，未导出；请先更正。"))
-        return redirect(f"{reverse('registry:person_list')}?{request.GET.urlencode()}")
-    return _xlsx_download(
-        _("劳动力台账"), lambda path: exports.person_export(user=request.user, filters=filters, path=path)
-    )
-
-
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def case_export(request: HttpRequest) -> HttpResponseBase:
-    _form, filters = _case_filters(request)
-    return _xlsx_download(
-        _("零就业家庭台账"), lambda path: exports.case_export(user=request.user, path=path, **filters)
     )

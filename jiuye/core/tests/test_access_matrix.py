@@ -21,6 +21,7 @@ from jiuye.accounts.services import token_create
 from jiuye.conftest import COUNTY_B, PERSONAS, TOWN_B, login, make_user, read_download
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import read_prefix, write_prefix
+from jiuye.exports.models import ExportRequest
 from jiuye.imports.models import ImportJob
 from jiuye.registry.models import ZeroEmploymentCase
 from jiuye.registry.tests import factories as registry_factories
@@ -137,6 +138,17 @@ ROUTES = [
     ),
     Route("registry:case_detail", perm=Perm.VIEW_PERSONAL_DATA, target="case"),
     Route("imports:job_list", perm=Perm.EDIT_BUSINESS_DATA),
+    Route("exports:request_list", perm=Perm.VIEW_PERSONAL_DATA),
+    Route(
+        "exports:request_create",
+        "POST",
+        perm=Perm.VIEW_PERSONAL_DATA,
+        data={"kind": "registry.person", "params": "", "reason": "矩阵核对"},
+        ok=(422,),  # a handful of persons in scope: below the approval line, the form says so
+    ),
+    Route("exports:request_detail", perm=Perm.VIEW_PERSONAL_DATA, target="export"),
+    # The user's own request is still pending: back to the request with a message.
+    Route("exports:request_download", "POST", perm=Perm.VIEW_PERSONAL_DATA, target="export", ok=(302,)),
     Route("imports:template", perm=Perm.EDIT_BUSINESS_DATA),
     Route("imports:job_detail", perm=Perm.EDIT_BUSINESS_DATA, target="job"),
     Route("imports:job_errors", perm=Perm.EDIT_BUSINESS_DATA, target="job"),
@@ -365,6 +377,7 @@ def _objects(user: User, *, own: bool, others: dict[str, User]) -> dict[str, Any
         "household": {"pk": others[f"{side}_person"].household_id},
         "case": {"pk": others[f"{side}_case"].pk},
         "job": {"pk": others[f"{side}_job"].pk},
+        "export": {"pk": others[f"{side}_export"].pk},
     }
 
 
@@ -387,6 +400,7 @@ def world(personas: dict[str, User]) -> Callable[[User], dict[str, User]]:
     writer = personas["city_admin"]
     foreign_person = registry_factories.person(writer, registry_factories.household(writer, village="610902001003"))
     foreign_job = _job("610902001003", writer)
+    foreign_export = _export(neighbour)
 
     def for_user(user: User) -> dict[str, Any]:
         owned = (
@@ -414,6 +428,8 @@ def world(personas: dict[str, User]) -> Callable[[User], dict[str, User]]:
             "neighbour_case": ZeroEmploymentCase.objects.get(household_id=foreign_person.household_id),
             "own_job": _job(user.region_id, writer),
             "neighbour_job": foreign_job,
+            "own_export": _export(user),
+            "neighbour_export": foreign_export,
         }
 
     return for_user
@@ -432,6 +448,12 @@ def _job(village: str, uploader: User) -> ImportJob:
     )
 
 
+def _export(requester: User) -> ExportRequest:
+    return ExportRequest.objects.create(
+        kind="registry.person", rows=6000, reason="矩阵核对", requested_by=requester, region_code=requester.region_id
+    )
+
+
 def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int, ...]:
     if user is None:
         return (401,) if route.api else (302,)
@@ -443,6 +465,12 @@ def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int
         prefix = (write_prefix(user) if route.perm == Perm.EDIT_BUSINESS_DATA else read_prefix(user)) or ""
         if not COUNTY_B.startswith(prefix):
             return (404,)
+        if route.target == "export":
+            # Another's request in scope: an approver opens it but cannot download it; anyone
+            # else does not see it.
+            if not has_perm(user, Perm.APPROVE_EXPORTS):
+                return (404,)
+            return (403,) if route.name == "exports:request_download" else route.ok
     return route.ok
 
 

@@ -1,0 +1,174 @@
+"""Exports of personal data: straight away up to the approval line, above it only after another
+officer has approved the request (security bar D-10; GB/T 35273 §7.1). Every step is audited;
+every download counts against the user's daily export limit (P-3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.core import ratelimit
+from jiuye.core.audit import audit_record
+from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.scoping import read_prefix
+from jiuye.exports.kinds import ExportKind, get
+from jiuye.exports.models import ExportRequest, ExportStatus
+
+REASON_MIN = 4
+
+
+def approval_line() -> int:
+    """Exports of more rows than this need approval; 0 turns approval off."""
+    return int(settings.JIUYE_EXPORT_APPROVAL_ROWS)
+
+
+def needs_approval(rows: int) -> bool:
+    line = approval_line()
+    return line > 0 and rows > line
+
+
+def _require(user: Any, kind: ExportKind) -> None:
+    if not has_perm(user, kind.perm):
+        raise PermissionDenied
+
+
+def export_now(*, actor: Any, kind: ExportKind, query: QueryDict, path: Path) -> int:
+    """An export within the approval line, written to ``path``; returns the rows written.
+    Raises ``ValidationError`` above the line (the caller asks for approval instead)."""
+    _require(actor, kind)
+    rows = kind.count(actor, query)
+    if needs_approval(rows):
+        raise ValidationError(_("导出超过 %(n)s 条，需经审批。") % {"n": approval_line()})
+    ratelimit.consume(actor, ratelimit.EXPORT)
+    return kind.write(actor, query, path)
+
+
+def _clean_text(text: str, limit: int) -> str:
+    return " ".join(text.split())[:limit]
+
+
+@transaction.atomic
+def request_export(*, actor: Any, kind: ExportKind, query: QueryDict, reason: str) -> ExportRequest:
+    """Ask for an export above the approval line. Asking again for the same list while the first
+    request waits returns that request."""
+    _require(actor, kind)
+    reason = _clean_text(reason, 500)
+    if len(reason) < REASON_MIN:
+        raise ValidationError({"reason": _("请写明导出用途（至少 %(n)s 个字）。") % {"n": REASON_MIN}})
+    rows = kind.count(actor, query)
+    if not needs_approval(rows):
+        raise ValidationError(_("本次导出不超过 %(n)s 条，无需审批，可直接导出。") % {"n": approval_line()})
+    params = query.urlencode()
+    waiting = ExportRequest.objects.filter(
+        requested_by=actor, kind=kind.code, params=params, status=ExportStatus.PENDING
+    ).first()
+    if waiting is not None:
+        return waiting
+    req = ExportRequest.objects.create(
+        kind=kind.code,
+        params=params,
+        filters=[list(pair) for pair in kind.describe(actor, query)],
+        rows=rows,
+        reason=reason,
+        requested_by=actor,
+        region_code=actor.region_id,
+    )
+    audit_record(
+        action="export.request",
+        actor=actor,
+        obj=req,
+        after={"kind": kind.code, "rows": rows, "filters": req.filters, "reason": reason},
+    )
+    return req
+
+
+def can_decide(user: Any, req: ExportRequest) -> bool:
+    """Another officer who may approve exports and whose region contains the requester's."""
+    prefix = read_prefix(user)
+    return (
+        req.status == ExportStatus.PENDING
+        and has_perm(user, Perm.APPROVE_EXPORTS)
+        and req.requested_by_id != user.pk
+        and prefix is not None
+        and req.region_code.startswith(prefix)
+    )
+
+
+def _locked(req: ExportRequest) -> ExportRequest:
+    return ExportRequest.objects.select_for_update().get(pk=req.pk)
+
+
+@transaction.atomic
+def decide(*, actor: Any, req: ExportRequest, approve: bool, note: str = "") -> ExportRequest:
+    req = _locked(req)
+    if req.status != ExportStatus.PENDING:
+        raise ValidationError(_("该申请已处理，不能再审批。"))
+    if not can_decide(actor, req):
+        raise PermissionDenied
+    note = _clean_text(note, 500)
+    if not approve and not note:
+        raise ValidationError({"note": _("驳回时请写明理由。")})
+    req.status = ExportStatus.APPROVED if approve else ExportStatus.REJECTED
+    req.decided_by = actor
+    req.decided_at = timezone.now()
+    req.decision_note = note
+    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        action="export.approve" if approve else "export.reject",
+        actor=actor,
+        obj=req,
+        after={"kind": req.kind, "rows": req.rows, "requested_by": req.requested_by_id, "note": note},
+    )
+    return req
+
+
+@transaction.atomic
+def withdraw(*, actor: Any, req: ExportRequest) -> ExportRequest:
+    req = _locked(req)
+    if req.requested_by_id != actor.pk:
+        raise PermissionDenied
+    if req.status not in (ExportStatus.PENDING, ExportStatus.APPROVED):
+        raise ValidationError(_("该申请已处理，不能撤回。"))
+    req.status = ExportStatus.WITHDRAWN
+    req.save(update_fields=["status"])
+    audit_record(action="export.withdraw", actor=actor, obj=req, after={"kind": req.kind})
+    return req
+
+
+def _check_downloadable(actor: Any, req: ExportRequest) -> ExportKind:
+    if req.requested_by_id != actor.pk:
+        raise PermissionDenied
+    if req.status == ExportStatus.DOWNLOADED:
+        raise ValidationError(_("该申请的文件已下载过；每次批准只能下载一次。"))
+    if req.status != ExportStatus.APPROVED:
+        raise ValidationError(_("该申请尚未批准。"))
+    if req.expired:
+        raise ValidationError(_("批准已超过有效期，请重新申请。"))
+    kind = get(req.kind)
+    _require(actor, kind)
+    return kind
+
+
+def download(*, actor: Any, req: ExportRequest, path: Path) -> int:
+    """Write an approved export, once, for the requester, within its validity; returns the rows
+    written. The rows are selected again under the requester's scope as it is now."""
+    _check_downloadable(actor, req)
+    # Counted outside the transaction below, so that a refusal and its audit row stay recorded.
+    ratelimit.consume(actor, ratelimit.EXPORT)
+    with transaction.atomic():
+        req = _locked(req)
+        kind = _check_downloadable(actor, req)  # again, under the lock: one download per approval
+        rows = kind.write(actor, QueryDict(req.params), path)
+        req.status = ExportStatus.DOWNLOADED
+        req.downloaded_at = timezone.now()
+        req.rows_written = rows
+        req.save(update_fields=["status", "downloaded_at", "rows_written"])
+        audit_record(action="export.download", actor=actor, obj=req, after={"kind": req.kind, "rows": rows})
+    return rows
