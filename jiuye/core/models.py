@@ -99,3 +99,20 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.slot}: {self.count}"
+
+
+class AuditShipCursor(models.Model):
+    """How far the audit log has been shipped to one external store (security bar L-8): the last
+    sequence number written there and its HMAC, so that shipping resumes after a restart."""
+
+    destination = models.CharField(_("外部存档"), max_length=255, unique=True)
+    last_seq = models.BigIntegerField(_("已送至序号"), default=0)
+    last_hmac = models.CharField(_("末条校验值"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("最近送出时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志外送进度")
+        verbose_name_plural = _("审计日志外送进度")
+
+    def __str__(self) -> str:
+        return f"{self.destination} @ {self.last_seq}"
