@@ -79,3 +79,23 @@ def test_me_reports_role_scope_and_permissions(personas: dict[str, User]) -> Non
     me = login(Client(), personas["village_a"]).get("/api/v1/me").json()
     assert me["role"] == "village_clerk" and me["region_code"] == "610924100001"
     assert "manage_users" not in me["permissions"] and "edit_business_data" in me["permissions"]
+
+
+def test_nul_characters_are_refused_before_any_view(personas: dict[str, User]) -> None:
+    """PostgreSQL cannot store NUL in text; a request carrying one used to end in a 500 there."""
+    from jiuye.accounts.models import ApiToken
+
+    officer = login(Client(), personas["county_a"])
+    response = officer.post("/api/v1/tokens", json.dumps({"name": "a\x00b"}), content_type="application/json")
+    _assert_error_shape(response, 422, "invalid")
+    assert "NUL" in response.json()["error"]["message"]
+    nested = officer.post(
+        "/api/v1/registry/persons/search", json.dumps({"phone": ["x", {"k\x00": 1}]}), content_type="application/json"
+    )
+    assert nested.status_code == 422
+    assert officer.get("/api/v1/registry/persons", {"name": "张\x00"}).status_code == 422
+    page = officer.get("/registry/", {"name": "张\x00"})
+    assert page.status_code == 400 and "NUL" in page.content.decode()
+    assert not ApiToken.objects.filter(user=personas["county_a"]).exists()
+    # An ordinary request is untouched.
+    assert officer.get("/api/v1/registry/persons", {"name": "张"}).status_code == 200
