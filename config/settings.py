@@ -154,9 +154,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN,
-        # so two writers queue instead of failing on lock upgrade.
+        # so two writers queue instead of failing on lock upgrade. synchronous=FULL: a commit
+        # is on disk when acknowledged, power loss included (security bar B-6).
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,

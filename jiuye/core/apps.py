@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "jiuye.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from jiuye.core import durability
+
+        connection_created.connect(durability.refuse_unsafe_connection, dispatch_uid="jiuye.durability")
