@@ -6,3 +6,9 @@ class ExportsConfig(AppConfig):
     name = "jiuye.exports"
     label = "exports"
     verbose_name = _("数据导出")
+
+    def ready(self) -> None:
+        from jiuye.core import home
+        from jiuye.exports.selectors import home_tiles
+
+        home.register("exports", home_tiles)

@@ -26,3 +26,24 @@ def awaiting_decision(user: Any) -> QuerySet[ExportRequest]:
         .exclude(requested_by=user)
         .order_by("created_at", "pk")
     )
+
+
+def home_tiles(user: Any) -> list[Any]:
+    """Export requests waiting for this officer's decision, and the user's approved files not yet
+    downloaded, for the home page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jiuye.core.home import Tile
+
+    if not has_perm(user, Perm.VIEW_PERSONAL_DATA):
+        return []
+    url = reverse("exports:request_list")
+    tiles = []
+    if has_perm(user, Perm.APPROVE_EXPORTS):
+        waiting = awaiting_decision(user).count()
+        tiles.append(Tile(waiting, _("待我审批的导出申请"), url, warn=waiting > 0))
+    ready = [r for r in requests_for(user).filter(requested_by=user, status=ExportStatus.APPROVED) if not r.expired]
+    if ready:
+        tiles.append(Tile(len(ready), _("已批准待下载的导出"), url, warn=True))
+    return tiles

@@ -13,3 +13,8 @@ class RegistryConfig(AppConfig):
 
         kinds.register(PERSON_EXPORT)
         kinds.register(CASE_EXPORT)
+
+        from jiuye.core import home
+        from jiuye.registry.selectors import home_tiles
+
+        home.register("registry", home_tiles)

@@ -196,3 +196,22 @@ def case_counts_by_county(*, user: Any) -> list[dict[str, Any]]:
         .order_by("county")
     )
     return [dict(row) for row in rows]
+
+
+def home_tiles(user: Any) -> list[Any]:
+    """Zero-employment cases open and overdue in the user's region, for the home page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jiuye.core.home import Tile
+    from jiuye.core.permissions import Perm, has_perm
+
+    if not has_perm(user, Perm.VIEW_PERSONAL_DATA):
+        return []
+    cases = ZeroEmploymentCase.objects.visible_to(user).filter(status=CaseStatus.OPEN)
+    overdue = cases.filter(deadline__lt=timezone.localdate()).count()
+    url = reverse("registry:case_list")
+    return [
+        Tile(cases.count(), _("待清零的零就业家庭"), f"{url}?status=open"),
+        Tile(overdue, _("超期未清零"), f"{url}?status=open&overdue=on", warn=overdue > 0),
+    ]
