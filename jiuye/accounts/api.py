@@ -10,12 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from jiuye.accounts import selectors, services
 from jiuye.accounts.models import User
-from jiuye.core.api import require_perm
+from jiuye.core.api import Pagination, require_perm
 from jiuye.core.permissions import Perm, Role, has_perm
 from jiuye.regions.models import Region
 
@@ -143,7 +143,7 @@ def _region(actor: Any, code: str | None, field: str) -> Region | None:
 
 
 @router.get("/users", response=list[UserOut], summary="Users in scope (security admin)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def user_list(request: HttpRequest, role: str = "", q: str = "") -> Any:
     actor = request.auth  # type: ignore[attr-defined]
     require_perm(actor, Perm.MANAGE_USERS)

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -18,6 +18,17 @@ from jiuye.core import selectors
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, ScopedUser, has_perm
 from jiuye.core.ratelimit import RateLimited
+
+MAX_OFFSET = 10_000_000  # more rows than any list holds; a larger offset would overflow the database's bigint
+
+
+class Pagination(LimitOffsetPagination):
+    """``limit`` 1–200 (``NINJA_PAGINATION_MAX_LIMIT``) and a bounded ``offset``: a huge offset was
+    a 500 on PostgreSQL (bigint out of range); now it is a 422 like any other bad parameter."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +111,7 @@ class AuditEventOut(Schema):
 
 
 @audit_router.get("/audit/events", response=list[AuditEventOut], summary="Audit events in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_event_list(request: HttpRequest, action: str = "", username: str = "") -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.READ_AUDIT)

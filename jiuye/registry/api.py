@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiuye.core import ratelimit
-from jiuye.core.api import require_perm
+from jiuye.core.api import Pagination, require_perm
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.registry import selectors, services
@@ -175,7 +175,7 @@ class CaseOut(Schema):
 
 
 @router.get("/registry/persons", response=list[PersonOut], summary="Persons in scope, filtered")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def person_list(
     request: HttpRequest,
     region: str = "",
@@ -369,7 +369,7 @@ def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
 
 
 @router.get("/registry/zero-employment", response=list[CaseOut], summary="Zero-employment cases in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def case_list(request: HttpRequest, status: str = "open", overdue: bool = False, relocated: bool = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     require_perm(user, Perm.VIEW_PERSONAL_DATA)
