@@ -17,7 +17,7 @@ from django.http import Http404
 
 from jiuye.core.permissions import Perm, ScopedUser, has_perm
 
-CODE_RE = re.compile(r"^\d{12}$")
+CODE_RE = re.compile(r"^[0-9]{12}$")
 
 _M = TypeVar("_M", bound=models.Model)
 

@@ -186,7 +186,7 @@ def _target_row(actor: Any, number: int, row: dict[str, str], result: TargetImpo
     years: list[int] = []
     for column in ("起始年度", "终止年度"):
         text = row[column].strip().removesuffix(".0")
-        if not text.isdigit():
+        if not text.isdecimal():
             result.errors.append((number, column, row[column], _("年度应为四位数字。")))
             return None
         years.append(int(text))

@@ -150,7 +150,7 @@ def _parse_rows(reader: csv.DictReader[str], report: LoadReport) -> list[_Row]:
         if lat == "bad":
             bad("latitude", _("纬度应为 3 到 54 之间的数。"))
         population = values.get("population", "")
-        if population and not population.isdigit():
+        if population and not population.isdecimal():
             bad("population", _("人口应为非负整数。"))
         if len(report.errors) > errors_before:
             continue

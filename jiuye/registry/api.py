@@ -125,7 +125,7 @@ class PersonPatch(Schema):
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     relation: Relation | None = None
-    phone: str | None = Field(None, pattern=r"^(|1\d{10}|0\d{2,3}-?\d{7,8})$", description="empty to delete")
+    phone: str | None = Field(None, pattern=r"^(|1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", description="empty to delete")
     education: Education | None = None
     labor_ability: LaborAbility | None = None
     willing: bool | None = None
@@ -150,7 +150,7 @@ class RevealOut(Schema):
 
 
 class MoveIn(Schema):
-    village_code: str = Field(..., pattern=r"^\d{12}$")
+    village_code: str = Field(..., pattern=r"^[0-9]{12}$")
     household_number: str = Field(..., min_length=1, max_length=40)
 
 

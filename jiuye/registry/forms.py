@@ -90,7 +90,9 @@ class PersonFieldsForm(forms.Form):
 
     name = forms.CharField(label=_("姓名"), max_length=30)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
-    phone = forms.RegexField(label=_("联系电话"), regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", required=False, max_length=20)
+    phone = forms.RegexField(
+        label=_("联系电话"), regex=r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", required=False, max_length=20
+    )
     education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—"), *Education.choices], required=False)
     labor_ability = forms.ChoiceField(label=_("劳动能力"), choices=LaborAbility.choices)
     willing = forms.BooleanField(label=_("有就业意愿"), required=False)
@@ -165,7 +167,7 @@ class HouseholdTargetForm(forms.Form):
 
     village = forms.RegexField(
         label=_("村(社区)代码"),
-        regex=r"^\d{12}$",
+        regex=r"^[0-9]{12}$",
         max_length=12,
         error_messages={"invalid": _("请填写 12 位村(社区)区划代码。")},
         widget=forms.TextInput(attrs={"list": "region-options", "inputmode": "numeric", "autocomplete": "off"}),

@@ -3,11 +3,13 @@ men, even for women), and an ISO 7064 MOD 11-2 check character (0–9 or X). Pur
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -41,11 +43,12 @@ def normalize(raw: str) -> str:
 def parse(raw: str, *, today: date | None = None) -> IdInfo:
     """Validate an ID number and return what it encodes; raises IdNumberError with the reason."""
     number = normalize(raw)
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and _ASCII_DIGITS.fullmatch(number):
         raise IdNumberError(_("15位旧身份证号码不再受理，请填写18位公民身份号码。"))
     if len(number) != 18:
         raise IdNumberError(_("公民身份号码应为18位。"))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII only: str.isdigit also accepts ² and other scripts' digits, which int() refuses.
+    if not _ASCII_DIGITS.fullmatch(number[:17]) or not (_ASCII_DIGITS.fullmatch(number[17]) or number[17] == "X"):
         raise IdNumberError(_("公民身份号码只能由数字组成，最后一位可以是X。"))
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -484,15 +484,15 @@ def _validate(
     checksum = pl.sum_horizontal(d * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11
     expected = checksum.replace_strict(list(range(11)), list("10X98765432"), default=None, return_dtype=pl.Utf8)
     birth = idc.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    shape_ok = idc.str.contains(r"^\d{17}[0-9X]$")
+    shape_ok = idc.str.contains(r"^[0-9]{17}[0-9X]$")
     frame = frame.with_columns(
         __birth=pl.when(shape_ok).then(birth).otherwise(None),
         __id_ok=shape_ok & (expected == idc.str.slice(17, 1)),
     )
     id_reasons = [
-        (idc.str.contains(r"^\d{15}$"), _("15位旧身份证号码不再受理，请填写18位公民身份号码。")),
+        (idc.str.contains(r"^[0-9]{15}$"), _("15位旧身份证号码不再受理，请填写18位公民身份号码。")),
         (
-            ~empty["id_number"] & ~idc.str.contains(r"^\d{15}$") & (idc.str.len_chars() != 18),
+            ~empty["id_number"] & ~idc.str.contains(r"^[0-9]{15}$") & (idc.str.len_chars() != 18),
             _("公民身份号码应为18位。"),
         ),
         ((idc.str.len_chars() == 18) & ~shape_ok, _("公民身份号码只能由数字组成，最后一位可以是X。")),
@@ -539,9 +539,9 @@ def _validate(
         mapped["gender"].is_not_null() & col("__id_ok") & (mapped["gender"] != derived_gender),
         _("性别与公民身份号码不一致。"),
     )
-    phone_ok = col("phone").str.contains(r"^1\d{10}$") | col("phone").str.contains(r"^0\d{2,3}-?\d{7,8}$")
+    phone_ok = col("phone").str.contains(r"^1[0-9]{10}$") | col("phone").str.contains(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
     flag("phone", ~empty["phone"] & ~phone_ok, _("联系电话应为以1开头的11位手机号，或带区号的固定电话。"))
-    income_ok = col("income").str.contains(r"^\d{1,9}(\.\d{1,2})?$")
+    income_ok = col("income").str.contains(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
     flag("income", ~empty["income"] & ~income_ok, _("月收入应为不小于0的数，最多两位小数。"))
 
     # Dates as the field writes them (one parse per distinct text).

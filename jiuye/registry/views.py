@@ -426,7 +426,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 def _pk(value: str) -> int:
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         raise Http404
     return int(value)
 
@@ -602,7 +602,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and can_edit:
         if "officer" in request.POST:
             chosen = request.POST["officer"]
-            officer = officers.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            officer = officers.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
             if chosen and officer is None:
                 messages.error(request, _("所选人员不能负责此户（须为该户所在村、镇、县或市的在岗经办人员）。"))
             else:

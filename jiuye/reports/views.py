@@ -22,7 +22,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= this_year else this_year
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:

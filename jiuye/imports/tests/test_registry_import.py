@@ -560,3 +560,21 @@ def test_a_row_for_a_person_recorded_as_dead_is_reported_not_written(officer: Us
     person.refresh_from_db()
     assert (person.state, person.status) == ("deceased", "unemployed")
     assert EmploymentSpell.objects.filter(person=person).count() == 1
+
+
+def test_digits_of_other_scripts_are_reported_not_crashed_on(officer: User, tmp_path: Path) -> None:
+    """A superscript ² in an ID number, Arabic-Indic digits in a phone or an income: each row is
+    reported back with its column, and the good row still comes in."""
+    good = row()
+    rows = [
+        row(**{"户编号": "002", "公民身份号码": good["公民身份号码"][:14] + "²" + good["公民身份号码"][15:]}),
+        row(**{"户编号": "003", "联系电话": "١٣٨١٢٣٤٥٦٧٨"}),
+        row(**{"户编号": "004", "月收入(元)": "٣٠٠٠"}),
+        good,
+    ]
+    job = run(write_csv(tmp_path / "scripts.csv", rows), officer)
+    assert (job.created, job.rejected) == (1, 3)
+    found = reasons(job)
+    assert [c for c, _r in found[2]] == ["公民身份号码"]
+    assert [c for c, _r in found[3]] == ["联系电话"]
+    assert [c for c, _r in found[4]] == ["月收入(元)"]

@@ -99,3 +99,17 @@ def test_the_log_scanner_finds_clear_ids_and_phones_and_nothing_else() -> None:
     broken = valid[:-1] + ("0" if valid[-1] != "0" else "1")  # a wrong check character
     text = f"INFO x person {valid} phone 13812345678 id {broken} masked 610924********123X ts 1732659200123"
     assert clear_personal_data(text) == [valid, "13812345678"]
+
+
+@settings(max_examples=200)
+@given(
+    valid_numbers(),
+    st.integers(min_value=0, max_value=17),
+    st.sampled_from(["²", "³", "¹", "٦", "१", "߁", "①", "𝟙"]),
+)
+def test_digits_of_other_scripts_are_refused_not_crashed_on(number: str, position: int, digit: str) -> None:
+    """str.isdigit accepts ² (which int() refuses) and other scripts' digits: each is a clear
+    reason, never an exception (a superscript digit used to crash the check with ValueError)."""
+    mangled = number[:position] + digit + number[position + 1 :]
+    with pytest.raises(idcard.IdNumberError):
+        idcard.parse(mangled)

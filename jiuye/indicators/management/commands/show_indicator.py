@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"未知指标：{code}")
         rows = Measurement.objects.filter(indicator=code, region_code=region)
         try:
-            if len(period.strip()) == 4 and period.strip().isdigit():
+            if len(period.strip()) == 4 and period.strip().isdecimal():
                 rows = rows.filter(period__year=int(period)).order_by("-period")
             else:
                 rows = rows.filter(period=services.parse_period(period))
