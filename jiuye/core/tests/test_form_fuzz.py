@@ -74,9 +74,12 @@ class _Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form" and (a.get("method") or "").lower() == "post":
             self._current = (a.get("action") or "", set())
-        elif tag in ("input", "select", "textarea", "button") and self._current is not None and a.get("name"):
-            if a.get("name") != "csrfmiddlewaretoken":
-                self._current[1].add(str(a["name"]))
+        elif (
+            tag in ("input", "select", "textarea", "button")
+            and self._current is not None
+            and a.get("name") not in (None, "", "csrfmiddlewaretoken")
+        ):
+            self._current[1].add(str(a["name"]))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._current is not None:
