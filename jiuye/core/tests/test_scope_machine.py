@@ -138,6 +138,7 @@ def test_scope_follows_every_move_and_reassignment() -> None:
             max_examples=int(os.environ.get("JIUYE_SCOPE_EXAMPLES", "8")),
             stateful_step_count=int(os.environ.get("JIUYE_SCOPE_STEPS", "15")),
             deadline=None,
+            derandomize=os.environ.get("JIUYE_FUZZ_RANDOM", "") != "1",  # repeatable unless asked
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
