@@ -25,7 +25,7 @@ from jiuye.core.context import current
 from jiuye.core.masking import mask_mapping
 from jiuye.core.models import AuditChainHead, AuditEvent, AuditOutcome
 
-_SIGNED_FIELDS = (
+SIGNED_FIELDS = (
     "seq",
     "at",
     "actor_id",
@@ -46,7 +46,7 @@ _SIGNED_FIELDS = (
 
 
 def _canonical(event: AuditEvent) -> bytes:
-    values: dict[str, Any] = {name: getattr(event, name) for name in _SIGNED_FIELDS}
+    values: dict[str, Any] = {name: getattr(event, name) for name in SIGNED_FIELDS}
     values["at"] = event.at.astimezone(UTC).isoformat(timespec="microseconds")
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -29,28 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core.audit import ChainBreak, ChainReport, compute_hmac
+from jiuye.core.audit import SIGNED_FIELDS, ChainBreak, ChainReport, compute_hmac
 from jiuye.core.models import AuditEvent, AuditShipCursor
 
-FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_username",
-    "role",
-    "scope_code",
-    "region_code",
-    "ip",
-    "request_id",
-    "action",
-    "object_type",
-    "object_id",
-    "outcome",
-    "before",
-    "after",
-    "prev_hmac",
-    "hmac",
-)
+FIELDS = (*SIGNED_FIELDS, "hmac")
 _TAIL_BYTES = 256 * 1024  # more than the longest line (before/after are small, masked mappings)
 
 

@@ -12,29 +12,22 @@ trace, SQL or a file path.
 from __future__ import annotations
 
 import json
-import os
-import re
 from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuye.accounts.models import User
 from jiuye.accounts.services import token_create
 from jiuye.conftest import login
+from jiuye.core.tests.fuzzing import LEAKS, fuzz_settings
 from jiuye.registry.models import ZeroEmploymentCase
 from jiuye.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("JIUYE_FUZZ_EXAMPLES", "12"))
-# The same examples on every run (a red CI run is one anybody can repeat); JIUYE_FUZZ_RANDOM=1
-# explores afresh, as a nightly run should.
-DERANDOMIZE = os.environ.get("JIUYE_FUZZ_RANDOM", "") != "1"
-LEAKS = re.compile(r"Traceback|psycopg|django\.db|sqlite3|/work/|site-packages|\.py\", line", re.I)
 
 NASTY_TEXT = st.sampled_from(
     [
@@ -138,13 +131,7 @@ def _ids(user: User, writer: User) -> dict[str, list[Any]]:
 
 
 def _fuzz(client: Client, path: str, method: str, request: st.SearchStrategy[Any], seen: dict[int, int]) -> None:
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        derandomize=DERANDOMIZE,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-    )
+    @fuzz_settings()
     @given(request)
     def check(req: dict[str, Any]) -> None:
         url = path

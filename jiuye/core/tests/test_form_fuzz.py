@@ -5,27 +5,22 @@ refuse (400, 403, 404, 409, 422) or accept (200, 302), never answer 500."""
 
 from __future__ import annotations
 
-import os
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuye.accounts.models import User
 from jiuye.conftest import login
+from jiuye.core.tests.fuzzing import fuzz_settings
 from jiuye.registry.models import ZeroEmploymentCase
 from jiuye.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("JIUYE_FUZZ_EXAMPLES", "12"))
-# The same examples on every run (a red CI run is one anybody can repeat); JIUYE_FUZZ_RANDOM=1
-# explores afresh, as a nightly run should.
-DERANDOMIZE = os.environ.get("JIUYE_FUZZ_RANDOM", "") != "1"
 SKIP_ACTIONS = ("/accounts/logout/", "/i18n/setlang/")
 
 JUNK = st.one_of(
@@ -99,13 +94,7 @@ def _forms(client: Client, page: str) -> list[tuple[str, list[str]]]:
 
 
 def _fuzz(client: Client, action: str, names: list[str]) -> None:
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=DERANDOMIZE,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings()
     @given(st.dictionaries(st.sampled_from(names), st.one_of(JUNK, st.lists(JUNK, max_size=3)), max_size=len(names)))
     def check(data: dict[str, Any]) -> None:
         response = client.post(action, data)

@@ -3,27 +3,20 @@ clerk's side: a stale bookmark, a hand-edited link or a scanner never gets a 500
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuye.accounts.models import User
 from jiuye.conftest import login
+from jiuye.core.tests.fuzzing import LEAKS, fuzz_settings
 from jiuye.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("JIUYE_FUZZ_EXAMPLES", "12"))
-# The same examples on every run (a red CI run is one anybody can repeat); JIUYE_FUZZ_RANDOM=1
-# explores afresh, as a nightly run should.
-DERANDOMIZE = os.environ.get("JIUYE_FUZZ_RANDOM", "") != "1"
-LEAKS = re.compile(r"Traceback|psycopg|django\.db|sqlite3|site-packages", re.I)
 
 JUNK = st.one_of(
     st.sampled_from(
@@ -87,13 +80,7 @@ def test_no_query_string_makes_a_page_fail(url: str, personas: dict[str, User], 
     client = login(Client(), personas["county_a"])
     names = PAGES[url]
 
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=DERANDOMIZE,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings()
     @given(st.dictionaries(st.sampled_from(names), JUNK, max_size=len(names)))
     def check(query: dict[str, str]) -> None:
         response = client.get(url, query)
