@@ -283,6 +283,28 @@ ROUTES = [
         api=True,
         data={"min_age": 16, "max_age": 60, "employed": ["in_county"], "clear_days": 30},
     ),
+    Route("api-1.0.0:request_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
+    Route(
+        "api-1.0.0:request_create",
+        "POST",
+        perm=Perm.VIEW_PERSONAL_DATA,
+        api=True,
+        data={"kind": "registry.person", "params": "", "reason": "矩阵核对"},
+        ok=(422,),  # a handful of persons in scope: below the approval line
+    ),
+    Route("api-1.0.0:request_detail", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="export"),
+    # The user's own request: not his or hers to decide; withdrawn; not approved, so no file.
+    Route(
+        "api-1.0.0:request_decide",
+        "POST",
+        perm=Perm.VIEW_PERSONAL_DATA,
+        api=True,
+        target="export",
+        data={"approve": True},
+        ok=(403,),
+    ),
+    Route("api-1.0.0:request_withdraw", "POST", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="export"),
+    Route("api-1.0.0:request_download", "POST", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="export", ok=(422,)),
     Route("api-1.0.0:indicator_list", perm=Perm.VIEW_STATISTICS, api=True),
     Route(
         "api-1.0.0:measurement_list",
@@ -470,7 +492,13 @@ def _expected_status(route: Route, user: User | None, *, own: bool) -> tuple[int
             # else does not see it.
             if not has_perm(user, Perm.APPROVE_EXPORTS):
                 return (404,)
-            return (403,) if route.name == "exports:request_download" else route.ok
+            others = {
+                "exports:request_download": (403,),
+                "api-1.0.0:request_download": (403,),
+                "api-1.0.0:request_withdraw": (403,),
+                "api-1.0.0:request_decide": (200,),  # the neighbour's request is the approver's to decide
+            }
+            return others.get(route.name, route.ok)
     return route.ok
 
 

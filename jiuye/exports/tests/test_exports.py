@@ -224,3 +224,33 @@ def test_the_waiting_count_shows_in_the_approvers_menu(personas: dict[str, User]
     assert 'class="nav-badge"' in menu
     own_menu = login(Client(), personas["county_a"]).get(reverse("home")).content.decode()
     assert 'class="nav-badge"' not in own_menu  # one's own request waits for others
+
+
+def test_the_same_workflow_in_the_api(personas: dict[str, User], county_persons: Any) -> None:
+    import json
+
+    officer, colleague = personas["county_a"], make_user("county_a3", "county_officer", COUNTY_A)
+    mine, theirs = login(Client(), officer), login(Client(), colleague)
+
+    def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
+        return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+    created = post(mine, "/api/v1/exports/requests", {"kind": "registry.person", "params": "", "reason": "报送名单"})
+    assert created.status_code == 201, created.content
+    req = created.json()
+    assert (req["status"], req["rows"], req["requested_by"]) == ("pending", len(county_persons), "county_a")
+    assert post(mine, "/api/v1/exports/requests", {"kind": "nope", "reason": "报送名单"}).status_code == 422
+    waiting = theirs.get("/api/v1/exports/requests?waiting=true").json()
+    assert [r["id"] for r in waiting["items"]] == [req["id"]]
+    assert post(mine, f"/api/v1/exports/requests/{req['id']}/decision", {"approve": True}).status_code == 403
+    rejected_without_reason = post(theirs, f"/api/v1/exports/requests/{req['id']}/decision", {"approve": False})
+    assert rejected_without_reason.status_code == 422
+    approved = post(theirs, f"/api/v1/exports/requests/{req['id']}/decision", {"approve": True, "note": "同意"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["valid_until"] is not None
+    assert post(theirs, f"/api/v1/exports/requests/{req['id']}/download").status_code == 403
+    file = post(mine, f"/api/v1/exports/requests/{req['id']}/download")
+    assert file.status_code == 200 and len(_rows(file)) == len(county_persons)
+    again = post(mine, f"/api/v1/exports/requests/{req['id']}/download")
+    assert again.status_code == 422 and "只能下载一次" in again.json()["error"]["message"]
+    assert login(Client(), personas["county_b"]).get(f"/api/v1/exports/requests/{req['id']}").status_code == 404

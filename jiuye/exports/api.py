@@ -1,0 +1,130 @@
+"""Export requests in the API: the same workflow as the pages (security bar D-10)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from jiuye.core.api import Pagination, require_perm
+from jiuye.core.permissions import Perm
+from jiuye.exports import kinds, selectors, services
+from jiuye.exports.models import ExportRequest
+
+router = Router(tags=["exports"])
+
+
+class ExportRequestOut(Schema):
+    id: int
+    kind: str
+    params: str
+    filters: list[list[str]]
+    rows: int
+    reason: str
+    requested_by: str
+    region_code: str
+    created_at: datetime
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+    valid_until: datetime | None
+    expired: bool
+    downloaded_at: datetime | None
+    rows_written: int | None
+
+    @staticmethod
+    def resolve_requested_by(obj: ExportRequest) -> str:
+        return obj.requested_by.get_username()
+
+    @staticmethod
+    def resolve_decided_by(obj: ExportRequest) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None
+
+
+class ExportRequestIn(Schema):
+    kind: str = Field(..., max_length=32, description="registry.person or registry.case")
+    params: str = Field("", max_length=2000, description="the list's filters as a query string, e.g. status=unemployed")
+    reason: str = Field(..., max_length=500, description="用途: what the file is for")
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500, description="required when rejecting")
+
+
+def _visible(request: HttpRequest, pk: int) -> ExportRequest:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    return get_object_or_404(selectors.requests_for(user).select_related("requested_by", "decided_by"), pk=pk)
+
+
+@router.get("/exports/requests", response=list[ExportRequestOut], summary="Export requests I made or may decide")
+@paginate(Pagination)
+def request_list(request: HttpRequest, waiting: bool = False) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    require_perm(user, Perm.VIEW_PERSONAL_DATA)
+    found = selectors.awaiting_decision(user) if waiting else selectors.requests_for(user)
+    return found.select_related("requested_by", "decided_by")
+
+
+@router.post("/exports/requests", response={201: ExportRequestOut}, summary="Ask for an export above the approval line")
+def request_create(request: HttpRequest, payload: ExportRequestIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    offered = {k.code: k for k in kinds.all_kinds()}
+    if payload.kind not in offered:
+        raise ValidationError({"kind": _("没有这种导出：%(kind)s") % {"kind": payload.kind[:32]}})
+    req = services.request_export(
+        actor=user, kind=offered[payload.kind], query=QueryDict(payload.params), reason=payload.reason
+    )
+    return 201, req
+
+
+@router.get("/exports/requests/{pk}", response=ExportRequestOut, summary="One export request")
+def request_detail(request: HttpRequest, pk: int) -> Any:
+    return _visible(request, pk)
+
+
+@router.post(
+    "/exports/requests/{pk}/decision", response=ExportRequestOut, summary="Approve or reject (another officer)"
+)
+def request_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+    req = _visible(request, pk)
+    return services.decide(actor=request.auth, req=req, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]
+
+
+@router.post("/exports/requests/{pk}/withdraw", response=ExportRequestOut, summary="Withdraw my request")
+def request_withdraw(request: HttpRequest, pk: int) -> Any:
+    req = _visible(request, pk)
+    return services.withdraw(actor=request.auth, req=req)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/exports/requests/{pk}/download",
+    response={200: None},
+    summary="Download an approved export (.xlsx), once, by the requester",
+)
+def request_download(request: HttpRequest, pk: int) -> Any:
+    req = _visible(request, pk)
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (streamed, then removed)
+    handle.close()
+    path = Path(handle.name)
+    try:
+        services.download(actor=request.auth, req=req, path=path)  # type: ignore[attr-defined]
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"{kinds.get(req.kind).title}-{timezone.localdate():%Y%m%d}.xlsx",
+        )
+    finally:
+        path.unlink()
+    return response
