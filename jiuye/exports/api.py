@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -19,6 +16,7 @@ from jiuye.core.api import Pagination, require_perm
 from jiuye.core.permissions import Perm
 from jiuye.exports import kinds, selectors, services
 from jiuye.exports.models import ExportRequest
+from jiuye.exports.views import xlsx_download
 
 router = Router(tags=["exports"])
 
@@ -115,16 +113,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> Any:
 )
 def request_download(request: HttpRequest, pk: int) -> Any:
     req = _visible(request, pk)
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (streamed, then removed)
-    handle.close()
-    path = Path(handle.name)
-    try:
-        services.download(actor=request.auth, req=req, path=path)  # type: ignore[attr-defined]
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=f"{kinds.get(req.kind).title}-{timezone.localdate():%Y%m%d}.xlsx",
-        )
-    finally:
-        path.unlink()
-    return response
+    return xlsx_download(
+        kinds.get(req.kind).title,
+        lambda path: services.download(actor=request.auth, req=req, path=path),  # type: ignore[attr-defined]
+    )
