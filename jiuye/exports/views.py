@@ -100,6 +100,8 @@ def request_create(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid() and ("kind" in form.errors or "params" in form.errors):
         raise PermissionDenied  # the hidden fields were tampered with
     export = kinds.get(form.data.get("kind", ""))
+    if not has_perm(user, export.perm):  # before any count: a refused user sees no form either
+        raise PermissionDenied
     query = QueryDict(form.data.get("params", ""))
     if form.is_valid():
         try:
