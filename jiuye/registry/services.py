@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -832,12 +832,41 @@ def person_move_to(*, actor: Any, person: Person, region: Region, household_numb
     return person_move(actor=actor, person=person, household=household)
 
 
+def _leaves_after_record(person: Person, on: date) -> None:
+    """A death or departure comes after everything already recorded for the person: from its
+    date on nothing more is recorded (`_on_record`), so an earlier date would leave a status, a
+    registration or its ending dated after it."""
+    if on < person.birth_date:
+        raise ValidationError(
+            {"date": _("日期不能早于出生日期（%(date)s）。") % {"date": person.birth_date.isoformat()}}
+        )
+    last_spell = EmploymentSpell.objects.filter(person=person).aggregate(day=Max("start"))["day"]
+    registrations = Registration.objects.filter(person=person).aggregate(day=Max("date"), ended=Max("ended_on"))
+    facts = [
+        (last_spell, _("就业状态")),
+        (registrations["day"], _("登记")),
+        (registrations["ended"], _("登记注销")),
+        (person.state_date if person.state == PersonState.ACTIVE else None, _("恢复在册")),
+    ]
+    recorded = [(day, what) for day, what in facts if day is not None and on <= day]
+    if recorded:
+        day, what = max(recorded, key=lambda fact: fact[0])
+        raise ValidationError(
+            {
+                "date": _("该人员在 %(date)s 还有%(what)s记录，日期须晚于该日；如记录有误，请先更正。")
+                % {"date": day.isoformat(), "what": what}
+            }
+        )
+
+
 @transaction.atomic
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
     _require_writable(actor, person.region_id)
     _check_choices(Person, state=state)
     _not_after_today("date", on)
+    if state != PersonState.ACTIVE:
+        _leaves_after_record(person, on)
     before = {"state": person.state}
     Person.objects.filter(pk=person.pk).update(state=state, state_date=on, version=F("version") + 1)
     person.refresh_from_db()

@@ -233,6 +233,35 @@ def test_death_ends_registration_and_clears_the_household(clerk: User) -> None:
     assert Registration.objects.get(person=person).end_reason == UnemploymentEnd.DECEASED
 
 
+def test_a_death_or_departure_comes_after_everything_recorded(clerk: User) -> None:
+    person = factories.person(clerk, factories.household(clerk), since=date(2025, 1, 1))
+    village = Region.objects.get(code=person.region_id)
+    services.status_change(actor=clerk, person=person, status=EmploymentStatus.OUT_OF_PROVINCE, start=date(2025, 6, 1))
+    services.registration_unemployment(
+        actor=clerk, person=person, day=date(2025, 3, 1), reason=UnemploymentReason.OTHER, region=village
+    )
+    services.registration_end(actor=clerk, person=person, day=date(2025, 7, 1), reason=UnemploymentEnd.OTHER)
+    person.refresh_from_db()
+    version = person.version
+    for state, day, named in [
+        (PersonState.DECEASED, date(2025, 5, 31), "2025-07-01"),  # before the status: the latest fact is named
+        (PersonState.EMIGRATED, date(2025, 7, 1), "2025-07-01"),  # the registration ended that day
+        (PersonState.MOVED_OUT, date(1985, 6, 14), "出生日期"),
+    ]:
+        with pytest.raises(ValidationError, match=named):
+            services.person_set_state(actor=clerk, person=person, state=state, on=day)
+    person.refresh_from_db()
+    assert (person.state, person.version) == (PersonState.ACTIVE, version)
+    # Returned to the registry: a later departure cannot be dated before the return.
+    services.person_set_state(actor=clerk, person=person, state=PersonState.MOVED_OUT, on=date(2025, 7, 2))
+    services.person_set_state(actor=clerk, person=person, state=PersonState.ACTIVE, on=date(2025, 9, 1))
+    with pytest.raises(ValidationError, match="2025-09-01"):
+        services.person_set_state(actor=clerk, person=person, state=PersonState.DECEASED, on=date(2025, 8, 1))
+    services.person_set_state(actor=clerk, person=person, state=PersonState.DECEASED, on=date(2025, 9, 2))
+    person.refresh_from_db()
+    assert (person.state, person.state_date) == (PersonState.DECEASED, date(2025, 9, 2))
+
+
 def test_moving_needs_write_scope_on_both_sides(personas: dict[str, User]) -> None:
     county_a, county_b = personas["county_a"], personas["county_b"]
     person = factories.person(county_a, factories.household(county_a))
