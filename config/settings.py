@@ -259,6 +259,11 @@ JIUYE_REVEAL_DAILY_LIMIT = int(os.environ.get("JIUYE_REVEAL_DAILY_LIMIT", "300")
 JIUYE_SEARCH_PER_MINUTE = int(os.environ.get("JIUYE_SEARCH_PER_MINUTE", "60"))
 JIUYE_EXPORTS_PER_DAY = int(os.environ.get("JIUYE_EXPORTS_PER_DAY", "20"))
 JIUYE_EXPORT_APPROVAL_ROWS = int(os.environ.get("JIUYE_EXPORT_APPROVAL_ROWS", "5000"))
+# L-5: the retention purge (purge_audit) keeps audit events this many days, and those of
+# approvals, disclosures and ledgers (apps register their actions) this many; the purge refuses
+# less than 180 and 1096 days, and the database refuses to delete an event younger than 180 days.
+JIUYE_AUDIT_RETENTION_DAYS = int(os.environ.get("JIUYE_AUDIT_RETENTION_DAYS", "180"))
+JIUYE_AUDIT_LONG_RETENTION_DAYS = int(os.environ.get("JIUYE_AUDIT_LONG_RETENTION_DAYS", "1096"))
 
 JIUYE_MFA_ROLES = [
     r.strip()

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from jiuye.core.retention import register_long_retention
+
+        register_long_retention("audit.")  # the purges themselves
+
         from django.db.backends.signals import connection_created
 
         from jiuye.core import durability

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.context import current
 from jiuye.core.masking import mask_mapping
-from jiuye.core.models import AuditChainHead, AuditEvent, AuditOutcome
+from jiuye.core.models import AuditChainHead, AuditEvent, AuditOutcome, AuditPurgeGap
 
 SIGNED_FIELDS = (
     "seq",
@@ -145,20 +145,28 @@ def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
 
 
 def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
-    """Walk the whole log in sequence order and report every broken link."""
+    """Walk the whole log in sequence order and report every broken link. A run of events deleted
+    by the retention purge is crossed through its signed gap record (``core.retention``)."""
+    from jiuye.core.retention import bridge_gaps, gap_span  # retention writes through this module
+
+    gaps = {gap.first_seq: gap for gap in AuditPurgeGap.objects.all()}
+    crossed: set[int] = set()
     breaks: list[ChainBreak] = []
     checked = 0
+    next_seq, prev_hmac = 1, ""
     prev: AuditEvent | None = None
     for event in _iter_events():
         checked += 1
-        problems = []
-        if prev is None:
-            if event.seq != 1 or event.prev_hmac:
-                problems.append(_("链首缺失：首条记录不是第1条（记录被删除或插入）"))
-        else:
-            if event.seq != prev.seq + 1:
+        problems: list[str] = []
+        if event.seq != next_seq:
+            crossed.update(first for first in gaps if next_seq <= first < event.seq)
+            next_seq, prev_hmac, problems = bridge_gaps(gaps, next_seq, prev_hmac)
+        if prev is None and (event.seq != next_seq or event.prev_hmac != prev_hmac):
+            problems.append(_("链首缺失：首条记录不是第1条（记录被删除或插入）"))
+        elif prev is not None:
+            if event.seq != next_seq:
                 problems.append(_("序号不连续：前一条为第%(seq)d条（记录被删除或插入）") % {"seq": prev.seq})
-            if event.prev_hmac != prev.hmac:
+            if event.prev_hmac != prev_hmac:
                 problems.append(_("与前一条记录的链接不符（记录被删除、插入或调换顺序）"))
         if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
             problems.append(_("内容校验值不符（记录被篡改）"))
@@ -167,6 +175,12 @@ def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
         if breaks and stop_at_first:
             return ChainReport(checked=checked, breaks=breaks[:1])
         prev = event
+        next_seq, prev_hmac = event.seq + 1, event.hmac
+    for first in sorted(set(gaps) - crossed):  # a gap over events that are still there
+        if prev is None or first <= prev.seq:
+            breaks.append(
+                ChainBreak(seq=first, reason=_("清理区段第%(first)d–%(last)d条与日志不符") % gap_span(gaps[first]))
+            )
     head = AuditChainHead.objects.filter(pk=1).first()
     head_seq, head_hmac = (head.seq, head.hmac) if head else (0, "")
     last_seq, last_hmac = (prev.seq, prev.hmac) if prev else (0, "")

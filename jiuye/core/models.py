@@ -116,3 +116,26 @@ class AuditShipCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.destination} @ {self.last_seq}"
+
+
+class AuditPurgeGap(models.Model):
+    """A run of audit events deleted by the retention purge (security bar L-5), kept so that the
+    chain stays verifiable across the hole: the run's sequence numbers, the HMAC its first event
+    was linked to, and the HMAC of its last event, which the next kept event is linked to. Its own
+    HMAC (with the chain key) makes a forged gap detectable; the table is append-only, and the
+    database refuses to delete an event that no gap covers or that is younger than 180 days."""
+
+    first_seq = models.BigIntegerField(_("起始序号"), unique=True)
+    last_seq = models.BigIntegerField(_("截止序号"), unique=True)
+    first_prev_hmac = models.CharField(_("起始前一条校验值"), max_length=64, blank=True)
+    last_hmac = models.CharField(_("末条校验值"), max_length=64)
+    purged_at = models.DateTimeField(_("清理时间"))
+    hmac = models.CharField(_("校验值"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计日志清理区段")
+        verbose_name_plural = _("审计日志清理区段")
+        ordering = ["first_seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.first_seq}–#{self.last_seq}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac as hmac_lib
 import json
 import os
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
@@ -30,7 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import SIGNED_FIELDS, ChainBreak, ChainReport, compute_hmac
-from jiuye.core.models import AuditEvent, AuditShipCursor
+from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
+from jiuye.core.retention import bridge_gaps, gaps_between
 
 FIELDS = (*SIGNED_FIELDS, "hmac")
 _TAIL_BYTES = 256 * 1024  # more than the longest line (before/after are small, masked mappings)
@@ -79,10 +81,15 @@ def _repair_tail(path: Path) -> tuple[int, str] | None:
 
 
 def _check(event: AuditEvent, prev_seq: int, prev_hmac: str) -> None:
-    if event.seq != prev_seq + 1:
+    expected = prev_seq + 1
+    if event.seq != expected:  # events the retention purge deleted: across their signed gaps
+        expected, prev_hmac, problems = bridge_gaps(gaps_between(expected, event.seq - 1), expected, prev_hmac)
+        if problems:
+            raise ShipError(_("%(problem)s，已停止外送。") % {"problem": problems[0]})
+    if event.seq != expected:
         raise ShipError(
             _("审计日志第%(seq)d条之前缺少记录（应为第%(expected)d条），已停止外送。")
-            % {"seq": event.seq, "expected": prev_seq + 1}
+            % {"seq": event.seq, "expected": expected}
         )
     if event.prev_hmac != prev_hmac:
         raise ShipError(_("审计日志第%(seq)d条与前一条的链接不符，已停止外送。") % {"seq": event.seq})
@@ -159,12 +166,25 @@ def compare_with_archive(path: Path, *, stop_at_first: bool = False) -> ChainRep
     breaks: list[ChainBreak] = []
     checked = 0
     chunk: list[dict[str, Any]] = []
+    gaps = list(AuditPurgeGap.objects.order_by("first_seq").values_list("first_seq", "last_seq", "last_hmac"))
+    starts = [first for first, _last, _hmac in gaps]
+
+    def purged(seq: int, shipped_hmac: str) -> bool:
+        """Deleted by the retention purge: a gap covers it (and holds the last one's HMAC)."""
+        at = bisect_right(starts, seq) - 1
+        if at < 0 or gaps[at][1] < seq:
+            return False
+        if seq == gaps[at][1] and not hmac_lib.compare_digest(gaps[at][2], shipped_hmac):
+            breaks.append(ChainBreak(seq=seq, reason=_("与外部存档不符（清理区段记下的末条校验值不同）")))
+        return True
 
     def flush() -> None:
         held = dict(AuditEvent.objects.filter(seq__in=[c["seq"] for c in chunk]).values_list("seq", "hmac"))
         for shipped in chunk:
             seq = int(shipped["seq"])
             if seq not in held:
+                if purged(seq, str(shipped["hmac"])):
+                    continue
                 breaks.append(ChainBreak(seq=seq, reason=_("外部存档中有此记录，数据库中已没有（记录被删除）")))
             elif not hmac_lib.compare_digest(held[seq], str(shipped["hmac"])):
                 breaks.append(ChainBreak(seq=seq, reason=_("与外部存档不符（数据库中的记录被改写）")))

@@ -9,6 +9,12 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("统计指标")
 
     def ready(self) -> None:
+        from jiuye.core.retention import register_long_retention
+
+        # Figures signed off, targets and entered values: the statistics' approvals.
+        register_long_retention("indicators.period_", "indicators.target_set", "indicators.params_update")
+        register_long_retention("indicators.entered_value_set")
+
         # Each app registers its own indicators in an ``indicators`` module (registry, later
         # programs, training …); the catalogue is the union, in the order of INSTALLED_APPS.
         autodiscover_modules("indicators")

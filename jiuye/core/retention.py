@@ -1,0 +1,194 @@
+"""Audit retention (security bar L-5; Cybersecurity Law Art. 21, PIPL Art. 56).
+
+The audit log is kept at least 180 days online; events that record an approval, a disclosure or
+a ledger entry at least three years. ``purge_audit`` deletes what is older than that, and only
+what has already been shipped to the external archive (``ship_audit``), so nothing leaves the
+database that exists nowhere else.
+
+Each run of deleted events leaves an ``AuditPurgeGap``: its sequence numbers, the HMAC its first
+event was linked to and the HMAC of its last event, signed with the chain key. The verifier walks
+across a gap as across the events it replaces, so the chain stays whole: deleting an event that no
+gap covers, or forging a gap without the key, is still a break. The database itself refuses to
+delete an event younger than 180 days or outside a gap (migration 0005), whatever the settings.
+
+Apps name the actions they keep three years with ``register_long_retention`` in their
+``AppConfig.ready``, as they register exports and home tiles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac as hmac_lib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.core.audit import audit_record, compute_hmac
+from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
+
+LEGAL_FLOOR_DAYS = 180  # Cybersecurity Law Art. 21: network logs kept no less than six months
+LONG_FLOOR_DAYS = 1096  # three years (PIPL Art. 56), a leap day included
+RUN_LIMIT = 50_000  # events deleted in one transaction (one gap)
+
+_long_prefixes: set[str] = set()
+
+
+def register_long_retention(*prefixes: str) -> None:
+    """Audit actions starting with one of ``prefixes`` are kept at least three years."""
+    _long_prefixes.update(prefixes)
+
+
+def long_retention_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(_long_prefixes))
+
+
+class RetentionError(Exception):
+    """The purge cannot run (a setting below the floor, nothing archived, a broken chain)."""
+
+
+def gap_hmac(gap: AuditPurgeGap) -> str:
+    values = {
+        "first_seq": gap.first_seq,
+        "last_seq": gap.last_seq,
+        "first_prev_hmac": gap.first_prev_hmac,
+        "last_hmac": gap.last_hmac,
+        "purged_at": gap.purged_at.astimezone(UTC).isoformat(timespec="microseconds"),
+    }
+    message = json.dumps(values, sort_keys=True, separators=(",", ":")).encode()
+    return hmac_lib.new(settings.JIUYE_AUDIT_KEY, b"purge-gap:" + message, hashlib.sha256).hexdigest()
+
+
+def bridge_gaps(gaps: dict[int, AuditPurgeGap], seq: int, prev_hmac: str) -> tuple[int, str, list[str]]:
+    """Walk the gaps that start at ``seq`` (the next expected sequence number, linked to
+    ``prev_hmac``); return where the chain continues, its link, and what is wrong on the way."""
+    problems: list[str] = []
+    while seq in gaps:
+        gap = gaps[seq]
+        if gap.first_prev_hmac != prev_hmac:
+            problems.append(_("清理区段第%(first)d–%(last)d条与前一条记录的链接不符") % gap_span(gap))
+        if not hmac_lib.compare_digest(gap.hmac, gap_hmac(gap)):
+            problems.append(_("清理区段第%(first)d–%(last)d条校验值不符（区段记录被伪造或篡改）") % gap_span(gap))
+        seq, prev_hmac = gap.last_seq + 1, gap.last_hmac
+    return seq, prev_hmac, problems
+
+
+def gap_span(gap: AuditPurgeGap) -> dict[str, int]:
+    return {"first": gap.first_seq, "last": gap.last_seq}
+
+
+def gaps_between(first: int, last: int) -> dict[int, AuditPurgeGap]:
+    """The gaps lying within sequence numbers ``first``..``last``, by their first number."""
+    rows = AuditPurgeGap.objects.filter(first_seq__gte=first, last_seq__lte=last)
+    return {gap.first_seq: gap for gap in rows}
+
+
+@dataclass
+class PurgeResult:
+    cutoff: datetime
+    long_cutoff: datetime
+    archived_through: int
+    deleted: int = 0
+    gaps: int = 0
+    kept_long: int = 0
+    dry_run: bool = False
+    runs: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "deleted": self.deleted,
+            "gaps": self.gaps,
+            "kept_long": self.kept_long,
+            "before": self.cutoff.isoformat(timespec="seconds"),
+            "long_before": self.long_cutoff.isoformat(timespec="seconds"),
+            "archived_through": self.archived_through,
+            "dry_run": self.dry_run,
+        }
+
+
+def _runs(events: Iterable[AuditEvent]) -> Iterator[list[AuditEvent]]:
+    """Consecutive sequence numbers, at most RUN_LIMIT at a time; each event's own HMAC and its
+    link to the one before it are checked, so tampered rows are never purged away."""
+    run: list[AuditEvent] = []
+    for event in events:
+        if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
+            raise RetentionError(
+                _("审计日志第%(seq)d条内容校验值不符，已停止清理；请先运行 verify_audit 核查。") % {"seq": event.seq}
+            )
+        follows = bool(run) and event.seq == run[-1].seq + 1
+        if follows and event.prev_hmac != run[-1].hmac:
+            raise RetentionError(_("审计日志第%(seq)d条与前一条的链接不符，已停止清理。") % {"seq": event.seq})
+        if run and (not follows or len(run) >= RUN_LIMIT):
+            yield run
+            run = []
+        run.append(event)
+    if run:
+        yield run
+
+
+def purge_audit(
+    *,
+    days: int | None = None,
+    long_days: int | None = None,
+    dry_run: bool = False,
+    actor: object = None,
+) -> PurgeResult:
+    """Delete the archived audit events older than the retention periods."""
+    days = settings.JIUYE_AUDIT_RETENTION_DAYS if days is None else days
+    long_days = settings.JIUYE_AUDIT_LONG_RETENTION_DAYS if long_days is None else long_days
+    if days < LEGAL_FLOOR_DAYS:
+        raise RetentionError(
+            _("审计日志至少保存 %(days)d 天（网络安全法第二十一条），不能更短。") % {"days": LEGAL_FLOOR_DAYS}
+        )
+    if long_days < max(LONG_FLOOR_DAYS, days):
+        raise RetentionError(
+            _("审批、披露与台账类审计记录至少保存 %(days)d 天（三年），不能更短。")
+            % {"days": max(LONG_FLOOR_DAYS, days)}
+        )
+    archived = AuditShipCursor.objects.aggregate(seq=Max("last_seq"))["seq"] or 0
+    if not archived:
+        raise RetentionError(_("审计日志尚未外送存档（ship_audit），不能清理：清理只删除已存档的记录。"))
+    now = timezone.now()
+    result = PurgeResult(
+        cutoff=now - timedelta(days=days),
+        long_cutoff=now - timedelta(days=long_days),
+        archived_through=archived,
+        dry_run=dry_run,
+    )
+    old = AuditEvent.objects.filter(seq__lte=archived, at__lt=result.cutoff)
+    long_kept = Q()
+    for prefix in long_retention_prefixes():
+        long_kept |= Q(action__startswith=prefix)
+    if long_retention_prefixes():
+        recent_long = Q(at__gte=result.long_cutoff) & long_kept
+        result.kept_long = old.filter(recent_long).count()
+        old = old.exclude(recent_long)
+    for run in _runs(old.order_by("seq").iterator(chunk_size=2000)):
+        first, last = run[0], run[-1]
+        result.runs.append((first.seq, last.seq))
+        result.deleted += len(run)
+        result.gaps += 1
+        if dry_run:
+            continue
+        with transaction.atomic():
+            gap = AuditPurgeGap(
+                first_seq=first.seq,
+                last_seq=last.seq,
+                first_prev_hmac=first.prev_hmac,
+                last_hmac=last.hmac,
+                purged_at=now,
+            )
+            gap.hmac = gap_hmac(gap)
+            gap.save(force_insert=True)
+            deleted, _detail = AuditEvent.objects.filter(seq__gte=first.seq, seq__lte=last.seq).delete()
+            if deleted != len(run):  # another purge got there first: leave it to that one
+                raise RetentionError(_("审计日志第%(first)d–%(last)d条已被其他清理任务处理。") % gap_span(gap))
+    if not dry_run and result.deleted:
+        audit_record(action="audit.purge", actor=actor, object_type="core.auditevent", after=result.as_dict())
+    return result
