@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
 LEGAL_FLOOR_DAYS = 180  # Cybersecurity Law Art. 21: network logs kept no less than six months
 LONG_FLOOR_DAYS = 1096  # three years (PIPL Art. 56), a leap day included
 RUN_LIMIT = 50_000  # events deleted in one transaction (one gap)
+PAGE = 2000  # events read at a time
 
 _long_prefixes: set[str] = set()
 
@@ -112,6 +113,18 @@ class PurgeResult:
         }
 
 
+def _pages(events: QuerySet[AuditEvent]) -> Iterator[AuditEvent]:
+    """In sequence order, a page at a time by key, so that no cursor stays open on the table
+    while the purge deletes from it (SQLite leaves that undefined)."""
+    last = 0
+    while True:
+        page = list(events.filter(seq__gt=last).order_by("seq")[:PAGE])
+        yield from page
+        if len(page) < PAGE:
+            return
+        last = page[-1].seq
+
+
 def _runs(events: Iterable[AuditEvent]) -> Iterator[list[AuditEvent]]:
     """Consecutive sequence numbers, at most RUN_LIMIT at a time; each event's own HMAC and its
     link to the one before it are checked, so tampered rows are never purged away."""
@@ -169,7 +182,7 @@ def purge_audit(
         recent_long = Q(at__gte=result.long_cutoff) & long_kept
         result.kept_long = old.filter(recent_long).count()
         old = old.exclude(recent_long)
-    for run in _runs(old.order_by("seq").iterator(chunk_size=2000)):
+    for run in _runs(_pages(old)):
         first, last = run[0], run[-1]
         result.runs.append((first.seq, last.seq))
         result.deleted += len(run)

@@ -105,6 +105,7 @@ def test_a_dry_run_counts_and_deletes_nothing(tmp_path: Path) -> None:
 
 def test_later_purges_and_long_runs_chain_their_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retention, "RUN_LIMIT", 3)
+    monkeypatch.setattr(retention, "PAGE", 2)
     b = _base()
     for _ in range(4):
         _event(1200)
