@@ -14,13 +14,13 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from jiuye.accounts.models import ApiToken, LoginFailure, LoginLock, TOTPDevice, User
 from jiuye.core.audit import audit_record
+from jiuye.core.db import retrying_atomic
 from jiuye.core.models import AuditOutcome
 from jiuye.core.permissions import requires_mfa
 from jiuye.regions.models import Region
@@ -35,7 +35,7 @@ def _snapshot(user: User) -> dict[str, Any]:
 # --- users ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def user_create(
     *,
     actor: Any,
@@ -64,7 +64,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@retrying_atomic
 def user_update(
     *,
     actor: Any,
@@ -96,7 +96,7 @@ def user_update(
     return user
 
 
-@transaction.atomic
+@retrying_atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
     validate_password(password, user=user)
     user.set_password(password)
@@ -116,7 +116,7 @@ def password_expired(user: Any) -> bool:
     return changed is None or timezone.now() - changed > timedelta(days=days)
 
 
-@transaction.atomic
+@retrying_atomic
 def disable_dormant(*, days: int | None = None) -> list[str]:
     """Disable every active account not used for ``days`` (default ``JIUYE_DORMANT_DAYS``): last
     login, or creation for an account never used, that long ago (security bar A-8). Each one is
@@ -147,7 +147,7 @@ def disable_dormant(*, days: int | None = None) -> list[str]:
     return names
 
 
-@transaction.atomic
+@retrying_atomic
 def user_unlock(*, actor: Any, user: User) -> bool:
     deleted, _ = LoginLock.objects.filter(username=user.username).delete()
     LoginFailure.objects.filter(username=user.username).delete()
@@ -201,7 +201,7 @@ def login_check(*, request: HttpRequest, username: str, password: str, ip: str |
     return LoginResult(LoginOutcome.OK, user)
 
 
-@transaction.atomic
+@retrying_atomic
 def _login_failed(*, username: str, ip: str | None, now: datetime) -> LoginResult:
     LoginFailure.objects.create(username=username, ip=ip, at=now)
     audit_record(action="auth.login_failed", username=username, outcome=AuditOutcome.FAILURE)
@@ -223,7 +223,7 @@ def _login_failed(*, username: str, ip: str | None, now: datetime) -> LoginResul
     return LoginResult(LoginOutcome.INVALID)
 
 
-@transaction.atomic
+@retrying_atomic
 def login_complete(*, request: HttpRequest, user: User) -> None:
     """Log the user in: a new session id, the session clocks started, the event audited."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -233,7 +233,7 @@ def login_complete(*, request: HttpRequest, user: User) -> None:
     audit_record(action="auth.login", actor=user, obj=user)
 
 
-@transaction.atomic
+@retrying_atomic
 def logout_complete(*, request: HttpRequest, reason: str = "auth.logout") -> None:
     user: Any = request.user
     if user.is_authenticated:
@@ -254,7 +254,7 @@ def totp_uri(*, device: TOTPDevice) -> str:
     return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.username, issuer_name="Jiuye")
 
 
-@transaction.atomic
+@retrying_atomic
 def totp_check(*, device: TOTPDevice, code: str) -> bool:
     """Accept a code of the current step ±1, each step once only (no replay)."""
     code = "".join(ch for ch in code if ch.isdigit())
@@ -283,7 +283,7 @@ def totp_check(*, device: TOTPDevice, code: str) -> bool:
     return False
 
 
-@transaction.atomic
+@retrying_atomic
 def totp_reset(*, actor: Any, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     audit_record(action="auth.mfa_reset", actor=actor, obj=user)
@@ -298,7 +298,7 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@retrying_atomic
 def token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -309,7 +309,7 @@ def token_create(*, user: User, name: str, expires_at: datetime | None = None) -
     return token, raw
 
 
-@transaction.atomic
+@retrying_atomic
 def token_revoke(*, user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiuye.core import selectors
+from jiuye.core.db import BUSY_RETRY_AFTER, Busy
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, ScopedUser, has_perm
 from jiuye.core.ratelimit import RateLimited
@@ -74,6 +75,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["Retry-After"] = str(getattr(exc, "retry_after", 60))
         return response
 
+    def on_busy(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = respond(request, 503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
+
     def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         log.exception("API error (request %s)", getattr(request, "request_id", ""))
         return respond(request, 500)
@@ -85,6 +91,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(PermissionDenied, on_403)
     api.add_exception_handler(RateLimited, on_rate_limited)
+    api.add_exception_handler(Busy, on_busy)
     api.add_exception_handler(Exception, on_error)
 
 

@@ -21,6 +21,7 @@ _CODES = {
     422: ("invalid", gettext_noop("提交的数据有误。")),
     429: ("too_many_requests", gettext_noop("请求过于频繁，请稍后再试。")),
     500: ("server_error", gettext_noop("服务器内部错误，请联系管理员并提供请求ID。")),
+    503: ("busy", gettext_noop("系统繁忙，本次操作未保存，请稍后重试。")),
 }
 
 

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jiuye.core.context import RequestContext, current
+from jiuye.core.db import BUSY_RETRY_AFTER, Busy
 from jiuye.core.errors import api_error_body, is_api_path
 
 
@@ -90,6 +92,24 @@ def request_holds_nul(request: HttpRequest) -> bool:
         except ValueError:  # not JSON at all: the API answers that itself
             return False
     return False
+
+
+class BusyMiddleware:
+    """A page whose transaction stayed in conflict after every retry (``core.db.Busy``): 503
+    with Retry-After, saying that nothing was saved, instead of the 500 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Busy):
+            return None
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
 
 class NulGuardMiddleware:

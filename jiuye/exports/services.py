@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core import ratelimit
 from jiuye.core.audit import audit_record
+from jiuye.core.db import retrying_atomic
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import read_prefix
 from jiuye.exports.kinds import ExportKind, get
@@ -54,7 +55,7 @@ def _clean_text(text: str, limit: int) -> str:
     return " ".join(text.split())[:limit]
 
 
-@transaction.atomic
+@retrying_atomic
 def request_export(*, actor: Any, kind: ExportKind, query: QueryDict, reason: str) -> ExportRequest:
     """Ask for an export above the approval line. Asking again for the same list while the first
     request waits returns that request."""
@@ -105,7 +106,7 @@ def _locked(req: ExportRequest) -> ExportRequest:
     return ExportRequest.objects.select_for_update().get(pk=req.pk)
 
 
-@transaction.atomic
+@retrying_atomic
 def decide(*, actor: Any, req: ExportRequest, approve: bool, note: str = "") -> ExportRequest:
     req = _locked(req)
     if req.status != ExportStatus.PENDING:
@@ -129,7 +130,7 @@ def decide(*, actor: Any, req: ExportRequest, approve: bool, note: str = "") -> 
     return req
 
 
-@transaction.atomic
+@retrying_atomic
 def withdraw(*, actor: Any, req: ExportRequest) -> ExportRequest:
     req = _locked(req)
     if req.requested_by_id != actor.pk:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from jiuye.core.audit import audit_record
+from jiuye.core.db import retrying_atomic
 from jiuye.core.models import AuditOutcome
 from jiuye.core.scoping import write_prefix
 from jiuye.core.tabular import TableError
@@ -122,7 +122,7 @@ def _save_errors(job: ImportJob, result: importing.ImportResult) -> None:
     )
 
 
-@transaction.atomic
+@retrying_atomic
 def _finish(job: ImportJob, *, status: str, message: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=status, message=message, finished_at=timezone.now())
     job.refresh_from_db()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.bulk import db_date, db_datetime, insert_many
+from jiuye.core.db import retrying_atomic
 from jiuye.core.scoping import write_prefix
 from jiuye.indicators import catalogue
 from jiuye.indicators.catalogue import Indicator
@@ -68,7 +69,7 @@ def effective_params(indicator: Indicator) -> dict[str, Any]:
     return params
 
 
-@transaction.atomic
+@retrying_atomic
 def params_update(*, actor: Any, indicator: Indicator, params: Mapping[str, Any]) -> dict[str, Any]:
     before = effective_params(indicator)
     unknown = set(params) - set(indicator.params)
@@ -300,7 +301,7 @@ def recompute_stale() -> list[date]:
 # --- locks ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def period_lock(*, actor: Any, period: date, locked: bool, reason: str) -> PeriodLock:
     if not reason.strip():
         raise ValidationError({"reason": _("请填写原因。")})
@@ -324,7 +325,7 @@ def period_lock(*, actor: Any, period: date, locked: bool, reason: str) -> Perio
 # --- entered figures --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def entered_value_set(
     *, actor: Any, indicator: Indicator, region_code: str, period: date, value: Decimal, source: str
 ) -> EnteredValue:
@@ -379,7 +380,7 @@ def _feature_code(feature: Mapping[str, Any], children: Mapping[str, str]) -> st
     return None
 
 
-@transaction.atomic
+@retrying_atomic
 def boundary_upload(*, actor: Any, region: Any, raw: bytes) -> tuple[MapBoundary, list[str], list[str]]:
     """Store a GeoJSON of ``region``'s children. Returns the boundary, the children drawn and the
     features that match no child (reported back, not stored)."""

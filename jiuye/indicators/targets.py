@@ -16,11 +16,11 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core.audit import audit_record
+from jiuye.core.db import retrying_atomic
 from jiuye.core.scoping import code_prefix, write_prefix
 from jiuye.indicators import catalogue
 from jiuye.indicators.catalogue import Direction, Indicator, Kind
@@ -189,7 +189,7 @@ def _check_span(start_year: int, end_year: int) -> None:
         raise ValidationError({"end_year": _("年度范围不正确：终止年度不能早于起始年度。")})
 
 
-@transaction.atomic
+@retrying_atomic
 def target_set(
     *,
     actor: Any,
@@ -241,7 +241,7 @@ def split_check(indicator: Indicator, parent: Decimal | None, parts: Mapping[str
     return SplitCheck(parent, total, total == parent)
 
 
-@transaction.atomic
+@retrying_atomic
 def target_split(
     *,
     actor: Any,

@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jiuye.core import db
 from jiuye.core.audit import audit_record
 from jiuye.core.bulk import allocate_ids, db_datetime, fetch_frame, insert_frame, insert_many, is_one_of
 from jiuye.core.credit_code import is_valid_credit_code
@@ -704,14 +705,19 @@ def _commit_with_retry(
     dry_run: bool,
     on_batch: Callable[[int, ImportResult], None] | None,
 ) -> None:
-    for attempt in range(3):
+    for attempt in range(1, db.ATTEMPTS + 1):
         try:
             _commit(rows, ctx, part, batch, dry_run=dry_run, on_batch=on_batch)
             return
         except IntegrityError:
             # Another import created the same person or household meanwhile: read again and retry.
-            if attempt == 2:
+            if attempt == db.ATTEMPTS:
                 raise
+        except OperationalError as exc:
+            # A deadlock with a clerk's write or another import (C-4): the batch again, from the start.
+            if not db.is_conflict(exc) or attempt == db.ATTEMPTS:
+                raise
+            db.pause(attempt)
 
 
 class _DryRun(Exception):

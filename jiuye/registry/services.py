@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.audit import audit_record
 from jiuye.core.bulk import is_one_of
 from jiuye.core.crypto import blind_index, blind_index_many
+from jiuye.core.db import retrying_atomic
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write
@@ -102,7 +103,7 @@ def zero_rule() -> rules.ZeroRule:
     )
 
 
-@transaction.atomic
+@retrying_atomic
 def zero_rule_update(
     *, actor: Any, min_age: int, max_age: int, employed: Sequence[str], clear_days: int
 ) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def writable_village(*, actor: Any, code: str, field: str) -> Region:
     return region
 
 
-@transaction.atomic
+@retrying_atomic
 def household_get_or_create(*, actor: Any, region: Region, number: str, relocation_site: str = "") -> Household:
     _require_writable(actor, region.code)
     if region.level != "village":
@@ -172,7 +173,7 @@ def household_get_or_create(*, actor: Any, region: Region, number: str, relocati
     return household
 
 
-@transaction.atomic
+@retrying_atomic
 def household_set_relocation_site(*, actor: Any, household: Household, relocation_site: str) -> Household:
     """Record (or clear) the relocation site (易地搬迁安置点) the household was resettled to."""
     _require_writable(actor, household.region_id)
@@ -275,7 +276,7 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-@transaction.atomic
+@retrying_atomic
 def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
     """Recompute every household's verdict in the database itself (set-based SQL), open and
     close cases to match, one audit row. The nightly job: ages move on even when nothing is
@@ -526,7 +527,7 @@ def _check_one_head(household: Household, relation: str, exclude: int | None = N
         raise ValidationError({"relation": _("该户已有户主，每户只能有一位户主。")})
 
 
-@transaction.atomic
+@retrying_atomic
 def person_create(*, actor: Any, household: Household, data: PersonInput) -> Person:
     _require_writable(actor, household.region_id)
     _check_choices(
@@ -581,7 +582,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
     return person
 
 
-@transaction.atomic
+@retrying_atomic
 def person_register(*, actor: Any, region: Region, household_number: str, data: PersonInput) -> Person:
     """登记人员 into the village's household of that number, created when new: one transaction,
     so that a refused person leaves no empty household behind."""
@@ -605,7 +606,7 @@ def _stale(current: Person, seen: dict[str, Any]) -> StaleEdit:
     return StaleEdit(current, {k: (seen[k], now[k]) for k in _COMPARED if k in seen and seen[k] != now[k]})
 
 
-@transaction.atomic
+@retrying_atomic
 def person_update(
     *,
     actor: Any,
@@ -654,7 +655,7 @@ def person_update(
     return current
 
 
-@transaction.atomic
+@retrying_atomic
 def person_correct_id(
     *, actor: Any, person: Person, version: int, id_number: str, reason: str, seen: dict[str, Any] | None = None
 ) -> Person:
@@ -698,7 +699,7 @@ def person_correct_id(
     return current
 
 
-@transaction.atomic
+@retrying_atomic
 def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> None:
     """Set a person's key groups to ``groups``. A user without the security label sets only the
     groups he or she can see; the sensitive ones stored stay as they are."""
@@ -724,7 +725,7 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
     notify_records_changed(PersonGroup, since=timezone.localdate())
 
 
-@transaction.atomic
+@retrying_atomic
 def status_change(
     *,
     actor: Any,
@@ -793,7 +794,7 @@ def status_on(*, person: Person, day: date) -> str | None:
     return spell.status if spell else None
 
 
-@transaction.atomic
+@retrying_atomic
 def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     """Move a person to another household (possibly in another village): both must be writable."""
     _require_writable(actor, person.region_id)
@@ -825,7 +826,7 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     return person
 
 
-@transaction.atomic
+@retrying_atomic
 def person_move_to(*, actor: Any, person: Person, region: Region, household_number: str) -> Person:
     """Move a person to the village's household of that number, created when new (分户)."""
     household = household_get_or_create(actor=actor, region=region, number=household_number)
@@ -859,7 +860,7 @@ def _leaves_after_record(person: Person, on: date) -> None:
         )
 
 
-@transaction.atomic
+@retrying_atomic
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
     _require_writable(actor, person.region_id)
@@ -890,7 +891,7 @@ def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Per
 # --- registrations ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def registration_employment(
     *,
     actor: Any,
@@ -935,7 +936,7 @@ def registration_employment(
     return registration
 
 
-@transaction.atomic
+@retrying_atomic
 def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
@@ -968,7 +969,7 @@ def registration_unemployment(
     return registration
 
 
-@transaction.atomic
+@retrying_atomic
 def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> Registration:
     """失业登记注销."""
     _require_writable(actor, person.region_id)
@@ -1022,7 +1023,7 @@ def registration_record(
 # --- zero-employment cases --------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
     _require_writable(actor, case.household.region_id)
     case.assigned_to = officer
@@ -1035,7 +1036,7 @@ def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
     )
 
 
-@transaction.atomic
+@retrying_atomic
 def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
     _require_writable(actor, case.household.region_id)
     _check_choices(CaseMeasure, kind=kind)
@@ -1056,7 +1057,7 @@ def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: da
 # --- revealing personal data ------------------------------------------------------------------
 
 
-@transaction.atomic
+@retrying_atomic
 def sensitive_viewed(
     *,
     actor: Any,
@@ -1088,7 +1089,7 @@ def sensitive_viewed(
     return True
 
 
-@transaction.atomic
+@retrying_atomic
 def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str:
     """The full ID number or phone, for a stated reason; every reveal is audited."""
     if field not in ("id_number", "phone"):
