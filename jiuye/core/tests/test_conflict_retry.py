@@ -51,6 +51,20 @@ def failing(original: Callable[..., Any], times: int, fail: Callable[[], None] =
     return wrapper
 
 
+def refresh_failing(monkeypatch: pytest.MonkeyPatch, times: int, fail: Callable[[], None] = raise_conflict) -> Any:
+    """The household refresh, which services run after writing the person and the audit row,
+    failing its first ``times`` calls."""
+    refresh = failing(services.household_refresh, times=times, fail=fail)
+    monkeypatch.setattr(services, "household_refresh", refresh)
+    return refresh
+
+
+def change_status(officer: User, person: Person) -> Person:
+    return services.status_change(
+        actor=officer, person=person, status=EmploymentStatus.FLEXIBLE, start=date(2025, 6, 1)
+    )
+
+
 @pytest.fixture(autouse=True)
 def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(db, "PAUSE", 0.0)
@@ -75,11 +89,9 @@ def test_a_deadlock_runs_the_transaction_again_and_the_failed_attempt_leaves_not
     officer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     person = factories.person(officer, factories.household(officer), since=date(2025, 1, 1))
-    # The conflict comes after the spell, the person and the audit row are written.
-    refresh = failing(services.household_refresh, times=2)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh = refresh_failing(monkeypatch, times=2)
     audit_before = AuditEvent.objects.filter(action="registry.status_change").count()
-    services.status_change(actor=officer, person=person, status=EmploymentStatus.FLEXIBLE, start=date(2025, 6, 1))
+    change_status(officer, person)
     assert refresh.calls["n"] == 3
     spells = list(EmploymentSpell.objects.filter(person=person).order_by("start").values_list("start", "end"))
     assert spells == [(date(2025, 1, 1), date(2025, 5, 31)), (date(2025, 6, 1), None)]
@@ -95,8 +107,7 @@ def test_the_retry_reads_the_instances_passed_in_again(officer: User, monkeypatc
     person = factories.person(officer, home)
     factories.person(officer, home, name="留下的家人", birth=date(1960, 1, 1), relation="spouse")
     target = factories.household(officer)
-    refresh = failing(services.household_refresh, times=1)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh_failing(monkeypatch, times=1)
     services.person_move(actor=officer, person=person, household=target)
     assert Person.objects.get(pk=person.pk).household_id == target.pk
     move = AuditEvent.objects.filter(action="registry.person_move").get()
@@ -109,10 +120,9 @@ def test_a_real_error_is_not_retried(officer: User, monkeypatch: pytest.MonkeyPa
     def broken() -> None:
         raise OperationalError("disk I/O error")
 
-    refresh = failing(services.household_refresh, times=1, fail=broken)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh = refresh_failing(monkeypatch, times=1, fail=broken)
     with pytest.raises(OperationalError, match="disk"):
-        services.status_change(actor=officer, person=person, status=EmploymentStatus.FLEXIBLE, start=date(2025, 6, 1))
+        change_status(officer, person)
     assert refresh.calls["n"] == 1
     assert EmploymentSpell.objects.filter(person=person).count() == 1
 
@@ -121,10 +131,9 @@ def test_inside_a_callers_transaction_the_caller_retries_not_the_service(
     officer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     person = factories.person(officer, factories.household(officer), since=date(2025, 1, 1))
-    refresh = failing(services.household_refresh, times=1)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh = refresh_failing(monkeypatch, times=1)
     with pytest.raises(OperationalError), transaction.atomic():
-        services.status_change(actor=officer, person=person, status=EmploymentStatus.FLEXIBLE, start=date(2025, 6, 1))
+        change_status(officer, person)
     assert refresh.calls["n"] == 1
 
 
@@ -133,8 +142,7 @@ def test_a_lasting_conflict_is_a_503_that_says_nothing_was_saved(
 ) -> None:
     officer = personas["county_a"]
     person = factories.person(officer, factories.household(officer), since=date(2025, 1, 1))
-    refresh = failing(services.household_refresh, times=1000)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh = refresh_failing(monkeypatch, times=1000)
     client = login(Client(), personas["village_a"])
     page = client.post(
         f"/registry/persons/{person.pk}/status/", {"status": EmploymentStatus.FLEXIBLE, "start": "2025-06-01"}
