@@ -63,6 +63,8 @@ bench: setup
 	scripts/with-postgres.sh $(PY) bench/city.py --persons $(CITY_PERSONS)
 	$(PY) bench/compare_import_export.py
 	scripts/with-postgres.sh $(PY) bench/compare_import_export.py
+	$(PY) bench/contention.py
+	scripts/with-postgres.sh $(PY) bench/contention.py
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock

@@ -464,6 +464,13 @@ def _on_record(person: Person, field: str, day: date) -> None:
         )
 
 
+def _lock_person(person: Person) -> None:
+    """Writes to one person are serialised: lock the row and read it again, so that the checks
+    that follow (the open spell, the open registration, the registry state) see what a clerk who
+    got there first has just committed, rather than race it into a duplicate or a 500."""
+    person.refresh_from_db(from_queryset=Person.objects.select_for_update())
+
+
 def _id_free(hashed: str, exclude: int | None = None) -> None:
     """One person per ID number: refused with the field's message when it is taken."""
     taken = Person.objects.filter(id_hash=hashed)
@@ -704,6 +711,7 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
     """Set a person's key groups to ``groups``. A user without the security label sets only the
     groups he or she can see; the sensitive ones stored stay as they are."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     wanted = set(groups)
     for group in sorted(wanted):
         _check_choices(PersonGroup, group=group)
@@ -742,6 +750,7 @@ def status_change(
 ) -> EmploymentSpell:
     """Close the open spell the day before ``start`` and open a new one from ``start``."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     _check_choices(EmploymentSpell, status=status, place=place, source=source)
     if start > timezone.localdate():
         raise ValidationError({"start": _("开始日期不能晚于今天。")})
@@ -798,6 +807,7 @@ def status_on(*, person: Person, day: date) -> str | None:
 def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     """Move a person to another household (possibly in another village): both must be writable."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     _require_writable(actor, household.region_id)
     old, before_relation = person.household, person.relation
     if old.pk == household.pk:
@@ -864,6 +874,7 @@ def _leaves_after_record(person: Person, on: date) -> None:
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     _check_choices(Person, state=state)
     _not_after_today("date", on)
     if state != PersonState.ACTIVE:
@@ -905,6 +916,7 @@ def registration_employment(
 ) -> Registration:
     """就业登记; it also ends an open 失业登记 (reason 已就业)."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     if not form:
         raise ValidationError({"form": _("请选择就业形式。")})
     _check_choices(Registration, form=form)
@@ -941,6 +953,7 @@ def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     if not reason:
         raise ValidationError({"reason": _("请选择失业原因。")})
     _check_choices(Registration, reason=reason)
@@ -973,6 +986,7 @@ def registration_unemployment(
 def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> Registration:
     """失业登记注销."""
     _require_writable(actor, person.region_id)
+    _lock_person(person)
     if not reason:
         raise ValidationError({"end_reason": _("请选择注销原因。")})
     _check_choices(Registration, end_reason=reason)
