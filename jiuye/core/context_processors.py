@@ -35,9 +35,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perm is None or has_perm(user, perm)
     ]
     if has_perm(user, Perm.APPROVE_EXPORTS):  # requests waiting for this officer's decision
-        from jiuye.exports.selectors import awaiting_decision
+        from jiuye.exports.selectors import waiting_count
 
-        waiting = awaiting_decision(user).count()
+        waiting = waiting_count(user)
         for item in items:
             if item["name"] == "exports:request_list" and waiting:
                 item["badge"] = waiting

@@ -28,6 +28,16 @@ def awaiting_decision(user: Any) -> QuerySet[ExportRequest]:
     )
 
 
+def waiting_count(user: Any) -> int:
+    """How many requests wait for this user's decision: counted once a request, for the menu's
+    badge and the home page's tile (kept on the request's user object)."""
+    cached = getattr(user, "_exports_waiting", None)
+    if cached is None:
+        cached = awaiting_decision(user).count()
+        user._exports_waiting = cached
+    return int(cached)
+
+
 def home_tiles(user: Any) -> list[Any]:
     """Export requests waiting for this officer's decision, and the user's approved files not yet
     downloaded, for the home page."""
@@ -41,7 +51,7 @@ def home_tiles(user: Any) -> list[Any]:
     url = reverse("exports:request_list")
     tiles = []
     if has_perm(user, Perm.APPROVE_EXPORTS):
-        waiting = awaiting_decision(user).count()
+        waiting = waiting_count(user)
         tiles.append(Tile(waiting, _("待我审批的导出申请"), url, warn=waiting > 0))
     ready = [r for r in requests_for(user).filter(requested_by=user, status=ExportStatus.APPROVED) if not r.expired]
     if ready:

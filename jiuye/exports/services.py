@@ -40,11 +40,12 @@ def _require(user: Any, kind: ExportKind) -> None:
         raise PermissionDenied
 
 
-def export_now(*, actor: Any, kind: ExportKind, query: QueryDict, path: Path) -> int:
+def export_now(*, actor: Any, kind: ExportKind, query: QueryDict, path: Path, counted: int | None = None) -> int:
     """An export within the approval line, written to ``path``; returns the rows written.
-    Raises ``ValidationError`` above the line (the caller asks for approval instead)."""
+    Raises ``ValidationError`` above the line (the caller asks for approval instead).
+    ``counted``: the rows the caller has just counted for the same user and query."""
     _require(actor, kind)
-    rows = kind.count(actor, query)
+    rows = kind.count(actor, query) if counted is None else counted
     if needs_approval(rows):
         raise ValidationError(_("导出超过 %(n)s 条，需经审批。") % {"n": approval_line()})
     ratelimit.consume(actor, ratelimit.EXPORT)

@@ -68,7 +68,8 @@ def export_file(request: HttpRequest, kind: str) -> HttpResponseBase:
         return _request_page(request, export, query, rows, form)
     try:
         return xlsx_download(
-            export.title, lambda path: services.export_now(actor=user, kind=export, query=query, path=path)
+            export.title,
+            lambda path: services.export_now(actor=user, kind=export, query=query, path=path, counted=rows),
         )
     except RateLimited as exc:
         return limited_response(request, exc)
