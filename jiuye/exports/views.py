@@ -143,7 +143,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "exports/request_list.html",
         {
             "waiting": _titled(waiting.select_related("requested_by")[:100]),
-            "waiting_count": waiting.count(),
+            "waiting_count": selectors.waiting_count(user),  # the menu's badge has counted them
             "page": page,
             "can_approve": has_perm(user, Perm.APPROVE_EXPORTS),
             "line": services.approval_line(),
