@@ -3,7 +3,9 @@
 ``audit_record`` must be called inside the transaction of the change it records: if the audit
 row cannot be written, the exception rolls the change back (fail closed). Each row's HMAC covers
 its own fields and the previous row's HMAC, so any edit, deletion, insertion or reordering made
-directly in the database breaks the chain that ``verify_chain`` walks.
+directly in the database breaks the chain that ``verify_chain`` walks. The retention purge
+(``core.retention``) leaves a signed gap record for each run it deletes; the checks here, shared
+by the verifier, the shipper and the purge, cross such a gap as the events it stands for.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuye.core.context import current
 from jiuye.core.masking import mask_mapping
@@ -144,11 +147,66 @@ def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
         last = rows[-1].seq
 
 
+def gap_hmac(gap: AuditPurgeGap) -> str:
+    values = {
+        "first_seq": gap.first_seq,
+        "last_seq": gap.last_seq,
+        "first_prev_hmac": gap.first_prev_hmac,
+        "last_hmac": gap.last_hmac,
+        "purged_at": gap.purged_at.astimezone(UTC).isoformat(timespec="microseconds"),
+    }
+    message = json.dumps(values, sort_keys=True, separators=(",", ":")).encode()
+    return hmac_lib.new(settings.JIUYE_AUDIT_KEY, b"purge-gap:" + message, hashlib.sha256).hexdigest()
+
+
+def bridge_gaps(gaps: dict[int, AuditPurgeGap], seq: int, prev_hmac: str) -> tuple[int, str, list[str]]:
+    """Walk the gaps that start at ``seq`` (the next expected sequence number, linked to
+    ``prev_hmac``); return where the chain continues, its link, and what is wrong on the way."""
+    problems: list[str] = []
+    while seq in gaps:
+        gap = gaps[seq]
+        if gap.first_prev_hmac != prev_hmac:
+            problems.append(_("清理区段第%(first)d–%(last)d条与前一条记录的链接不符") % gap_span(gap))
+        if not hmac_lib.compare_digest(gap.hmac, gap_hmac(gap)):
+            problems.append(_("清理区段第%(first)d–%(last)d条校验值不符（区段记录被伪造或篡改）") % gap_span(gap))
+        seq, prev_hmac = gap.last_seq + 1, gap.last_hmac
+    return seq, prev_hmac, problems
+
+
+def gap_span(gap: AuditPurgeGap) -> dict[str, int]:
+    return {"first": gap.first_seq, "last": gap.last_seq}
+
+
+def gaps_between(first: int, last: int) -> dict[int, AuditPurgeGap]:
+    """The gaps lying within sequence numbers ``first``..``last``, by their first number."""
+    rows = AuditPurgeGap.objects.filter(first_seq__gte=first, last_seq__lte=last)
+    return {gap.first_seq: gap for gap in rows}
+
+
+CONTENT_PROBLEM = gettext_noop("内容校验值不符（记录被篡改）")
+
+
+def content_problems(event: AuditEvent) -> list[str]:
+    """The event's own HMAC: wrong when any of its fields was changed in the database."""
+    return [] if hmac_lib.compare_digest(event.hmac, compute_hmac(event)) else [_(CONTENT_PROBLEM)]
+
+
+def link_problems(event: AuditEvent, next_seq: int, prev_hmac: str, gaps: dict[int, AuditPurgeGap]) -> list[str]:
+    """What is wrong with ``event`` as the record that should come next: number ``next_seq``,
+    linked to ``prev_hmac``. Purge gaps starting there (``gaps``, by first number) are crossed."""
+    problems: list[str] = []
+    if event.seq != next_seq:
+        next_seq, prev_hmac, problems = bridge_gaps(gaps, next_seq, prev_hmac)
+    if event.seq != next_seq:
+        problems.append(_("序号不连续：应为第%(expected)d条（记录被删除或插入）") % {"expected": next_seq})
+    if event.prev_hmac != prev_hmac:
+        problems.append(_("与前一条记录的链接不符（记录被删除、插入或调换顺序）"))
+    return problems
+
+
 def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
     """Walk the whole log in sequence order and report every broken link. A run of events deleted
     by the retention purge is crossed through its signed gap record (``core.retention``)."""
-    from jiuye.core.retention import bridge_gaps, gap_span  # retention writes through this module
-
     gaps = {gap.first_seq: gap for gap in AuditPurgeGap.objects.all()}
     crossed: set[int] = set()
     breaks: list[ChainBreak] = []
@@ -157,21 +215,9 @@ def verify_chain(*, stop_at_first: bool = False) -> ChainReport:
     prev: AuditEvent | None = None
     for event in _iter_events():
         checked += 1
-        problems: list[str] = []
-        if event.seq != next_seq:
-            crossed.update(first for first in gaps if next_seq <= first < event.seq)
-            next_seq, prev_hmac, problems = bridge_gaps(gaps, next_seq, prev_hmac)
-        if prev is None and (event.seq != next_seq or event.prev_hmac != prev_hmac):
-            problems.append(_("链首缺失：首条记录不是第1条（记录被删除或插入）"))
-        elif prev is not None:
-            if event.seq != next_seq:
-                problems.append(_("序号不连续：前一条为第%(seq)d条（记录被删除或插入）") % {"seq": prev.seq})
-            if event.prev_hmac != prev_hmac:
-                problems.append(_("与前一条记录的链接不符（记录被删除、插入或调换顺序）"))
-        if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
-            problems.append(_("内容校验值不符（记录被篡改）"))
-        for reason in problems:
-            breaks.append(ChainBreak(seq=event.seq, reason=reason))
+        crossed.update(first for first in gaps if next_seq <= first < event.seq)
+        problems = link_problems(event, next_seq, prev_hmac, gaps) + content_problems(event)
+        breaks.extend(ChainBreak(seq=event.seq, reason=reason) for reason in problems)
         if breaks and stop_at_first:
             return ChainReport(checked=checked, breaks=breaks[:1])
         prev = event

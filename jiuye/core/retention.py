@@ -17,12 +17,9 @@ Apps name the actions they keep three years with ``register_long_retention`` in 
 
 from __future__ import annotations
 
-import hashlib
-import hmac as hmac_lib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +27,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core.audit import audit_record, compute_hmac
+from jiuye.core.audit import audit_record, content_problems, gap_hmac, gap_span, link_problems
 from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
 
 LEGAL_FLOOR_DAYS = 180  # Cybersecurity Law Art. 21: network logs kept no less than six months
@@ -52,42 +49,6 @@ def long_retention_prefixes() -> tuple[str, ...]:
 
 class RetentionError(Exception):
     """The purge cannot run (a setting below the floor, nothing archived, a broken chain)."""
-
-
-def gap_hmac(gap: AuditPurgeGap) -> str:
-    values = {
-        "first_seq": gap.first_seq,
-        "last_seq": gap.last_seq,
-        "first_prev_hmac": gap.first_prev_hmac,
-        "last_hmac": gap.last_hmac,
-        "purged_at": gap.purged_at.astimezone(UTC).isoformat(timespec="microseconds"),
-    }
-    message = json.dumps(values, sort_keys=True, separators=(",", ":")).encode()
-    return hmac_lib.new(settings.JIUYE_AUDIT_KEY, b"purge-gap:" + message, hashlib.sha256).hexdigest()
-
-
-def bridge_gaps(gaps: dict[int, AuditPurgeGap], seq: int, prev_hmac: str) -> tuple[int, str, list[str]]:
-    """Walk the gaps that start at ``seq`` (the next expected sequence number, linked to
-    ``prev_hmac``); return where the chain continues, its link, and what is wrong on the way."""
-    problems: list[str] = []
-    while seq in gaps:
-        gap = gaps[seq]
-        if gap.first_prev_hmac != prev_hmac:
-            problems.append(_("清理区段第%(first)d–%(last)d条与前一条记录的链接不符") % gap_span(gap))
-        if not hmac_lib.compare_digest(gap.hmac, gap_hmac(gap)):
-            problems.append(_("清理区段第%(first)d–%(last)d条校验值不符（区段记录被伪造或篡改）") % gap_span(gap))
-        seq, prev_hmac = gap.last_seq + 1, gap.last_hmac
-    return seq, prev_hmac, problems
-
-
-def gap_span(gap: AuditPurgeGap) -> dict[str, int]:
-    return {"first": gap.first_seq, "last": gap.last_seq}
-
-
-def gaps_between(first: int, last: int) -> dict[int, AuditPurgeGap]:
-    """The gaps lying within sequence numbers ``first``..``last``, by their first number."""
-    rows = AuditPurgeGap.objects.filter(first_seq__gte=first, last_seq__lte=last)
-    return {gap.first_seq: gap for gap in rows}
 
 
 @dataclass
@@ -130,13 +91,15 @@ def _runs(events: Iterable[AuditEvent]) -> Iterator[list[AuditEvent]]:
     link to the one before it are checked, so tampered rows are never purged away."""
     run: list[AuditEvent] = []
     for event in events:
-        if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
-            raise RetentionError(
-                _("审计日志第%(seq)d条内容校验值不符，已停止清理；请先运行 verify_audit 核查。") % {"seq": event.seq}
-            )
         follows = bool(run) and event.seq == run[-1].seq + 1
-        if follows and event.prev_hmac != run[-1].hmac:
-            raise RetentionError(_("审计日志第%(seq)d条与前一条的链接不符，已停止清理。") % {"seq": event.seq})
+        problems = content_problems(event)
+        if follows:
+            problems += link_problems(event, run[-1].seq + 1, run[-1].hmac, {})
+        if problems:
+            raise RetentionError(
+                _("审计日志第%(seq)d条：%(problem)s，已停止清理；请先运行 verify_audit 核查。")
+                % {"seq": event.seq, "problem": problems[0]}
+            )
         if run and (not follows or len(run) >= RUN_LIMIT):
             yield run
             run = []

@@ -30,9 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core.audit import SIGNED_FIELDS, ChainBreak, ChainReport, compute_hmac
+from jiuye.core.audit import SIGNED_FIELDS, ChainBreak, ChainReport, content_problems, gaps_between, link_problems
 from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
-from jiuye.core.retention import bridge_gaps, gaps_between
 
 FIELDS = (*SIGNED_FIELDS, "hmac")
 _TAIL_BYTES = 256 * 1024  # more than the longest line (before/after are small, masked mappings)
@@ -82,19 +81,12 @@ def _repair_tail(path: Path) -> tuple[int, str] | None:
 
 def _check(event: AuditEvent, prev_seq: int, prev_hmac: str) -> None:
     expected = prev_seq + 1
-    if event.seq != expected:  # events the retention purge deleted: across their signed gaps
-        expected, prev_hmac, problems = bridge_gaps(gaps_between(expected, event.seq - 1), expected, prev_hmac)
-        if problems:
-            raise ShipError(_("%(problem)s，已停止外送。") % {"problem": problems[0]})
-    if event.seq != expected:
+    gaps = gaps_between(expected, event.seq - 1) if event.seq != expected else {}
+    problems = link_problems(event, expected, prev_hmac, gaps) + content_problems(event)
+    if problems:
         raise ShipError(
-            _("审计日志第%(seq)d条之前缺少记录（应为第%(expected)d条），已停止外送。")
-            % {"seq": event.seq, "expected": expected}
+            _("审计日志第%(seq)d条：%(problem)s，已停止外送。") % {"seq": event.seq, "problem": problems[0]}
         )
-    if event.prev_hmac != prev_hmac:
-        raise ShipError(_("审计日志第%(seq)d条与前一条的链接不符，已停止外送。") % {"seq": event.seq})
-    if not hmac_lib.compare_digest(event.hmac, compute_hmac(event)):
-        raise ShipError(_("审计日志第%(seq)d条内容校验值不符（记录被篡改），已停止外送。") % {"seq": event.seq})
 
 
 def _append(path: Path, lines: list[str]) -> None:
