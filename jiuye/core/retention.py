@@ -138,10 +138,11 @@ def purge_audit(
         dry_run=dry_run,
     )
     old = AuditEvent.objects.filter(seq__lte=archived, at__lt=result.cutoff)
-    long_kept = Q()
-    for prefix in long_retention_prefixes():
-        long_kept |= Q(action__startswith=prefix)
-    if long_retention_prefixes():
+    prefixes = long_retention_prefixes()
+    if prefixes:
+        long_kept = Q()
+        for prefix in prefixes:
+            long_kept |= Q(action__startswith=prefix)
         recent_long = Q(at__gte=result.long_cutoff) & long_kept
         result.kept_long = old.filter(recent_long).count()
         old = old.exclude(recent_long)
