@@ -851,10 +851,9 @@ def _leaves_after_record(person: Person, on: date) -> None:
         raise ValidationError(
             {"date": _("日期不能早于出生日期（%(date)s）。") % {"date": person.birth_date.isoformat()}}
         )
-    last_spell = EmploymentSpell.objects.filter(person=person).aggregate(day=Max("start"))["day"]
     registrations = Registration.objects.filter(person=person).aggregate(day=Max("date"), ended=Max("ended_on"))
     facts = [
-        (last_spell, _("就业状态")),
+        (person.status_since, _("就业状态")),  # the open spell's start: the latest
         (registrations["day"], _("登记")),
         (registrations["ended"], _("登记注销")),
         (person.state_date if person.state == PersonState.ACTIVE else None, _("恢复在册")),
