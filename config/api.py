@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
-
-from jiuye.accounts.api import TokenAuth
+from jiuye.accounts.api import BrowserSessionAuth, TokenAuth
 from jiuye.accounts.api import router as accounts_router
 from jiuye.core.access import staff_view
 from jiuye.core.api import audit_router, install_error_handlers
@@ -14,12 +12,13 @@ from jiuye.indicators.api import router as indicators_router
 from jiuye.regions.api import router as regions_router
 from jiuye.registry.api import router as registry_router
 
-# Browser: the session cookie, with CSRF checked on unsafe methods. Machines: Bearer tokens.
+# Machines: Bearer tokens (no CSRF: a token is never sent by a browser on its own). Browsers: the
+# session cookie, with CSRF checked on unsafe methods; it stands aside when a token is named.
 api = NinjaAPI(
     title="Jiuye API",
     version="1.0.0",
     description="就业服务信息平台接口。所有数据按用户的管辖区划过滤；范围之外的对象返回 404。",
-    auth=[SessionAuth(csrf=True), TokenAuth()],
+    auth=[TokenAuth(), BrowserSessionAuth(csrf=True)],
     docs_url="/docs",
     docs_decorator=staff_view(),
 )

@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -259,3 +261,39 @@ def test_county_dashboard_draws_its_charts_and_map(server: str, browser: object)
     mobile.goto(server + "/stats/")
     mobile.wait_for_selector("#trend-chart canvas")
     _shot(mobile, "11-dashboard-ziyang-phone")
+
+
+def _http(method: str, url: str, body: dict[str, object], headers: dict[str, str]) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
+        url, data=json.dumps(body).encode(), method=method, headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def test_a_token_made_on_its_page_writes_through_the_api(server: str, browser: object) -> None:
+    """As a script would: a token created on 访问令牌, then plain HTTP with ``Authorization: Bearer``
+    (no cookie, no CSRF token) for a search and a write; the session's cookie without its CSRF
+    token is refused."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, server, "ziyang")
+    page.wait_for_url(server + "/")
+    page.goto(server + "/accounts/tokens/")
+    page.fill("#id_name", "脚本")
+    page.click("form.row-form button[type=submit]")
+    page.wait_for_selector("code.token")
+    raw = page.inner_text("code.token").strip()
+    assert raw.startswith("jy_")
+    bearer = {"Authorization": f"Bearer {raw}"}
+    status, body = _http("POST", server + "/api/v1/registry/persons/search", {"phone": "13800000000"}, bearer)
+    assert status == 200, body
+    status, created = _http("POST", server + "/api/v1/tokens", {"name": "second"}, bearer)
+    assert status == 201 and str(created["token"]).startswith("jy_"), created
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+    status, refused = _http("POST", server + "/api/v1/tokens", {"name": "third"}, {"Cookie": cookie})
+    assert status == 403 and refused["error"]["message"] == "CSRF check Failed", refused  # type: ignore[index]
+    context.close()
