@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+
 from jiuye.accounts.api import BrowserSessionAuth, TokenAuth
 from jiuye.accounts.api import router as accounts_router
 from jiuye.core.access import staff_view

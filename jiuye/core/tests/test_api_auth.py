@@ -21,7 +21,8 @@ from jiuye.accounts.services import token_create
 from jiuye.conftest import PERSONAS, login
 from jiuye.core.models import AuditEvent
 from jiuye.core.permissions import MATRIX, has_perm
-from jiuye.core.tests.test_access_matrix import ROUTES, Route, _objects, world  # noqa: F401 (fixture)
+from jiuye.core.tests.test_access_matrix import ROUTES, Route, _objects
+from jiuye.core.tests.test_access_matrix import world as world
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +56,7 @@ def test_a_bearer_token_writes_without_csrf(route: Route, personas: dict[str, Us
 
 
 @pytest.mark.parametrize("route", UNSAFE_API, ids=[r.name for r in UNSAFE_API])
-def test_a_session_write_without_the_csrf_token_is_refused(
-    route: Route, personas: dict[str, User], world: Any
-) -> None:
+def test_a_session_write_without_the_csrf_token_is_refused(route: Route, personas: dict[str, User], world: Any) -> None:
     user = personas[_persona_for(route)]
     objects = _objects(user, own=True, others=world(user))
     client = login(Client(enforce_csrf_checks=True), user)
@@ -69,9 +68,7 @@ def test_a_session_write_without_the_csrf_token_is_refused(
 
 
 @pytest.mark.parametrize("route", UNSAFE_API, ids=[r.name for r in UNSAFE_API])
-def test_a_session_write_with_the_csrf_token_goes_through(
-    route: Route, personas: dict[str, User], world: Any
-) -> None:
+def test_a_session_write_with_the_csrf_token_goes_through(route: Route, personas: dict[str, User], world: Any) -> None:
     user = personas[_persona_for(route)]
     objects = _objects(user, own=True, others=world(user))
     client = login(Client(enforce_csrf_checks=True), user)
@@ -85,7 +82,10 @@ def test_a_wrong_token_is_401_even_beside_a_session(personas: dict[str, User]) -
     """A request that names a token is judged by the token alone, never by the session beside it."""
     client = login(Client(enforce_csrf_checks=True), personas["county_a"])
     response = client.post(
-        "/api/v1/tokens", json.dumps({"name": "x"}), content_type="application/json", HTTP_AUTHORIZATION="Bearer jy_nope"
+        "/api/v1/tokens",
+        json.dumps({"name": "x"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer jy_nope",
     )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
