@@ -46,8 +46,14 @@ typecheck: setup
 migrations-check: setup
 	$(MANAGE) makemigrations --check --dry-run
 
+# In parallel (one database a worker; a test module stays on one worker, so that its module-wide
+# fixtures, such as the access matrix's world or the browser tests' server, are built once), the
+# 20 slowest tests listed at the end. PYTEST_ARGS adds to it (CI's PostgreSQL pass: -m "not once",
+# the tests that do not depend on the engine left out).
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20 $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,21 @@ def default_language() -> Any:
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def worker_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files the application writes under ``VAR_DIR`` (stored uploads, reports), one directory a
+    test process: parallel workers each have their own database, hence the same ids, and an
+    upload stored as ``<job id>-<digest>`` by one worker must not be another's."""
+    return tmp_path_factory.mktemp("var")
+
+
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
+def test_settings(settings: Any, worker_var_dir: Path) -> None:
     # Argon2 is the configured hasher (see test_settings); tests need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, inside the request, so tests see their effect.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = worker_var_dir
 
 
 def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:
@@ -129,19 +139,40 @@ def read_download(response: Any) -> bytes:
 # Every log record of the run goes to a file; at the end the file is scanned for a valid
 # 18-digit ID number or a mobile number in clear, and the run fails if one is found.
 
-_LOG_FILE = ROOT / "var" / "test-logs" / "pytest.log"
+_LOG_DIR = ROOT / "var" / "test-logs"
+
+
+def _worker() -> str:
+    """``gw0``, ``gw1`` … in a parallel run's workers; empty in the controlling (or only) process."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def pytest_configure(config: Any) -> None:
     import logging
 
-    _LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
-    _LOG_FILE.write_text("")
-    handler = logging.FileHandler(_LOG_FILE, encoding="utf-8")
+    _LOG_DIR.mkdir(parents=True, exist_ok=True)
+    if not _worker():  # the controller starts the run afresh; each worker writes its own file
+        for old in _LOG_DIR.glob("pytest*.log"):
+            old.unlink()
+    log_file = _LOG_DIR / f"pytest-{_worker() or 'main'}.log"
+    log_file.write_text("")
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
     logging.getLogger().addHandler(handler)
     config._jiuye_log_handler = handler
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """A test without database access does not depend on the engine: it is marked ``once``, and
+    the PostgreSQL pass of CI leaves it out (``-m "not once"``); so are the browser tests, which
+    run their own server on its own SQLite file whatever the engine."""
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or {"db", "transactional_db"} & set(
+            item.fixturenames
+        )
+        if not uses_db or item.get_closest_marker("once") is not None:
+            item.add_marker(pytest.mark.once)
 
 
 def clear_personal_data(text: str) -> list[str]:
@@ -160,9 +191,13 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     if handler is None:
         return
     handler.flush()
-    leaks = clear_personal_data(_LOG_FILE.read_text(encoding="utf-8", errors="replace"))
-    if leaks:
-        session.config.get_terminal_writer().line(
-            f"personal data in clear in the logs ({_LOG_FILE}): {len(leaks)} value(s), e.g. {leaks[0][:6]}…", red=True
-        )
-        session.exitstatus = 1
+    if _worker():
+        return  # the controller reads every worker's file once they have all finished
+    for log_file in sorted(_LOG_DIR.glob("pytest*.log")):
+        leaks = clear_personal_data(log_file.read_text(encoding="utf-8", errors="replace"))
+        if leaks:
+            session.config.get_terminal_writer().line(
+                f"personal data in clear in the logs ({log_file}): {len(leaks)} value(s), e.g. {leaks[0][:6]}…",
+                red=True,
+            )
+            session.exitstatus = 1

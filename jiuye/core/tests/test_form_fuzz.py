@@ -1,6 +1,6 @@
-"""Every form of the pages, fuzzed: the test opens the pages a clerk, a city admin and a
-security admin use, collects each ``<form method="post">`` with its field names, and posts junk
-to it — wrong types, odd dates, huge numbers, other scripts' digits, very long text. A form may
+"""Every form of the pages, fuzzed: the test opens each page whose route is marked
+``fuzz_forms`` in its app's route table (as a persona allowed to), collects each
+``<form method="post">`` with its field names, and posts junk to it — wrong types, odd dates, huge numbers, other scripts' digits, very long text. A form may
 refuse (400, 403, 404, 409, 422) or accept (200, 302), never answer 500."""
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiuye.accounts.models import User
 from jiuye.conftest import login
 from jiuye.core.tests.fuzzing import fuzz_settings
-from jiuye.registry.models import ZeroEmploymentCase
-from jiuye.registry.tests import factories
+from jiuye.core.tests.matrix import Route, World, all_routes, all_targets, module_world, persona_for
 
 pytestmark = pytest.mark.django_db
 
@@ -103,40 +102,32 @@ def _fuzz(client: Client, action: str, names: list[str]) -> None:
     check()
 
 
-@pytest.mark.parametrize("persona", ["county_a", "city_admin", "security_admin"])
-def test_no_form_input_makes_a_page_fail(persona: str, personas: dict[str, User], settings: Any) -> None:
+# The pages that show forms (``fuzz_forms`` in the route tables), and the forms posted from
+# elsewhere (a page's POST route with its fields, e.g. a lock posted from a list's rows).
+FORM_PAGES = [r for r in all_routes() if r.fuzz_forms and r.method == "GET" and not r.api]
+POSTS = [r for r in all_routes() if r.method == "POST" and not r.api and r.data]
+world = module_world(all_targets(), FORM_PAGES + POSTS)
+
+
+def _client(route: Route, world: World, settings: Any) -> tuple[Client, dict[str, Any]]:
     settings.JIUYE_SEARCH_PER_MINUTE = 0
     settings.JIUYE_EXPORTS_PER_DAY = 0
-    user = personas[persona]
-    writer = personas["city_admin"]
-    person = factories.person(writer, factories.household(writer))
-    case = ZeroEmploymentCase.objects.get(household_id=person.household_id)
-    client = login(Client(), user)
-    pages = {
-        "county_a": [
-            f"/registry/persons/{person.pk}/",
-            f"/registry/persons/{person.pk}/edit/",
-            f"/registry/households/{person.household_id}/",
-            f"/registry/households/{person.household_id}/edit/",
-            f"/registry/zero-employment/{case.pk}/",
-            "/registry/persons/new/",
-            "/imports/",
-            "/accounts/tokens/",
-            "/stats/610924000000/targets/split/?indicator=urban_new_employment",
-        ],
-        "city_admin": [
-            "/registry/zero-employment/rule/",
-            "/stats/periods/",
-            "/stats/indicators/params/?code=urban_new_employment",
-            "/stats/entered/",
-            "/regions/610924000000/zones/new/",
-        ],
-        "security_admin": ["/accounts/users/new/", f"/accounts/users/{writer.pk}/"],
-    }[persona]
-    found = [form for page in pages for form in _forms(client, page)]
-    assert len(found) >= len(pages) - 1, (pages, found)
-    if persona == "city_admin":  # posted from the period list's rows
-        found.append(("/stats/periods/lock/", ["period", "action", "reason"]))
+    user = world.personas[persona_for(route)]
+    return login(Client(), user), world.kwargs(route.target, user, own=True)
+
+
+@pytest.mark.parametrize("route", FORM_PAGES, ids=[r.name for r in FORM_PAGES])
+def test_no_form_input_makes_a_page_fail(route: Route, world: World, settings: Any) -> None:
+    client, kwargs = _client(route, world, settings)
+    page = reverse(route.name, kwargs=kwargs or None) + (f"?{route.query}" if route.query else "")
+    found = _forms(client, page)
+    assert any(names for _action, names in found), (page, found)  # the table says it has forms
     for action, names in found:
         if names:
             _fuzz(client, action, names)
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[r.name for r in POSTS])
+def test_no_posted_field_makes_a_form_fail(route: Route, world: World, settings: Any) -> None:
+    client, kwargs = _client(route, world, settings)
+    _fuzz(client, reverse(route.name, kwargs=kwargs or None), sorted(route.data))

@@ -131,6 +131,7 @@ def test_command_and_pages(year_computed: None, tmp_path: object, client_for: ob
     writers.shutil.which("soffice") is None and not os.environ.get("CI"),
     reason="LibreOffice is not installed here; .ci/run installs it and there the test always runs",
 )
+@pytest.mark.once  # the conversion by LibreOffice; the figures it prints are tested on both engines above
 def test_pdf(year_computed: None, client_for: object) -> None:
     response = client_for("city_admin").get(f"/reports/annual.pdf?year={YEAR}")  # type: ignore[operator]
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -1,0 +1,33 @@
+"""Every route of the URL configuration is in some app's route table, and the tables agree with
+the views' declared access."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from jiuye.core.tests.matrix import all_routes, all_targets
+
+# Routes open to anonymous visitors, and framework routes checked elsewhere.
+PUBLIC = {"accounts:login", "accounts:login_totp", "accounts:totp_setup", "set_language", "api-1.0.0:api-root"}
+
+
+def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_route_is_in_a_route_table() -> None:
+    assert _url_names() - PUBLIC == {r.name for r in all_routes()}
+
+
+def test_every_target_a_route_opens_has_a_builder() -> None:
+    from jiuye.core.tests.matrix import BUILT_IN
+
+    known = {*BUILT_IN, *all_targets()}
+    assert {r.target for r in all_routes() if r.target} <= known
