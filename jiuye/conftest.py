@@ -83,6 +83,13 @@ def test_settings(settings: Any, worker_var_dir: Path) -> None:
     settings.VAR_DIR = worker_var_dir
 
 
+def audit_action(code: str) -> Any:
+    """The catalogue's action of that code, defined on the spot for the tests' own (``test.*``)."""
+    from jiuye.core.audit import action_for, define_action
+
+    return action_for(code) or define_action(code, code)
+
+
 def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:
     # Users as a bureau configures them: granted the sensitive categories unless a test says not.
     extra.setdefault("sensitive_access", True)

@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与权限")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
+        from jiuye.accounts import actions  # noqa: F401  (defines the accounts' audit actions)
+        from jiuye.core import nav
+        from jiuye.core.permissions import Perm
 
-        # Accounts, roles and tokens granted or changed are approvals of access: kept three years.
-        register_long_retention("user.", "token.", "auth.mfa_reset", "auth.unlock")
+        nav.register(
+            nav.NavItem("home", _("首页"), order=0),
+            nav.NavItem("accounts:user_list", _("用户管理"), order=700, perm=Perm.MANAGE_USERS),
+            nav.NavItem("accounts:token_list", _("访问令牌"), order=900),
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.accounts import actions
 from jiuye.accounts.services import logout_complete, password_expired
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import is_admin_role
@@ -32,7 +33,7 @@ class SessionPolicyMiddleware:
             seen_at = float(request.session.get("jy_seen_at") or login_at or 0)
             idle = settings.JIUYE_ADMIN_IDLE_TIMEOUT if is_admin_role(user.role) else settings.JIUYE_IDLE_TIMEOUT
             if login_at is None or now - float(login_at) > settings.JIUYE_ABSOLUTE_TIMEOUT or now - seen_at > idle:
-                logout_complete(request=request, reason="auth.session_expired")
+                logout_complete(request=request, reason=actions.SESSION_EXPIRED)
                 request.session["jy_expired"] = True
             elif now - seen_at > _TOUCH_EVERY:
                 request.session["jy_seen_at"] = now

@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from jiuye.accounts import actions
 from jiuye.accounts.models import ApiToken, LoginFailure, LoginLock, TOTPDevice, User
-from jiuye.core.audit import audit_record
+from jiuye.core.audit import AuditAction, audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.models import AuditOutcome
 from jiuye.core.permissions import requires_mfa
@@ -60,7 +61,7 @@ def user_create(
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
-    audit_record(action="user.create", actor=actor, obj=user, after=_snapshot(user))
+    audit_record(action=actions.USER_CREATE, actor=actor, obj=user, after=_snapshot(user))
     return user
 
 
@@ -87,7 +88,7 @@ def user_update(
     changed = {k for k in after if after[k] != before[k]}
     if changed:
         audit_record(
-            action="user.update",
+            action=actions.USER_UPDATE,
             actor=actor,
             obj=user,
             before={k: before[k] for k in changed},
@@ -102,7 +103,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    action = "auth.password_change" if actor is not None and actor.pk == user.pk else "user.password_reset"
+    action = actions.PASSWORD_CHANGE if actor is not None and actor.pk == user.pk else actions.PASSWORD_RESET
     audit_record(action=action, actor=actor, obj=user)
 
 
@@ -133,7 +134,7 @@ def disable_dormant(*, days: int | None = None) -> list[str]:
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(
-            action="user.disable_dormant",
+            action=actions.USER_DISABLE_DORMANT,
             actor=None,
             obj=user,
             before={"is_active": True},
@@ -152,7 +153,7 @@ def user_unlock(*, actor: Any, user: User) -> bool:
     deleted, _ = LoginLock.objects.filter(username=user.username).delete()
     LoginFailure.objects.filter(username=user.username).delete()
     if deleted:
-        audit_record(action="auth.unlock", actor=actor, obj=user)
+        audit_record(action=actions.UNLOCK, actor=actor, obj=user)
     return bool(deleted)
 
 
@@ -185,10 +186,10 @@ def login_check(*, request: HttpRequest, username: str, password: str, ip: str |
     if ip:
         recent = LoginFailure.objects.filter(ip=ip, at__gte=now - timedelta(seconds=settings.JIUYE_IP_WINDOW))
         if recent.count() >= settings.JIUYE_IP_FAILURES:
-            audit_record(action="auth.login_throttled", username=username, outcome=AuditOutcome.DENIED)
+            audit_record(action=actions.LOGIN_THROTTLED, username=username, outcome=AuditOutcome.DENIED)
             return LoginResult(LoginOutcome.THROTTLED)
     if LoginLock.objects.filter(username=username, locked_until__gt=now).exists():
-        audit_record(action="auth.login_locked", username=username, outcome=AuditOutcome.DENIED)
+        audit_record(action=actions.LOGIN_LOCKED, username=username, outcome=AuditOutcome.DENIED)
         return LoginResult(LoginOutcome.LOCKED)
     user = authenticate(request, username=username, password=password)
     if user is None:
@@ -204,7 +205,7 @@ def login_check(*, request: HttpRequest, username: str, password: str, ip: str |
 @retrying_atomic
 def _login_failed(*, username: str, ip: str | None, now: datetime) -> LoginResult:
     LoginFailure.objects.create(username=username, ip=ip, at=now)
-    audit_record(action="auth.login_failed", username=username, outcome=AuditOutcome.FAILURE)
+    audit_record(action=actions.LOGIN_FAILED, username=username, outcome=AuditOutcome.FAILURE)
     window = now - timedelta(seconds=settings.JIUYE_LOCKOUT_WINDOW)
     failures = LoginFailure.objects.filter(username=username, at__gte=window).count()
     if failures >= settings.JIUYE_LOCKOUT_FAILURES:
@@ -213,7 +214,7 @@ def _login_failed(*, username: str, ip: str | None, now: datetime) -> LoginResul
         LoginFailure.objects.filter(username=username).delete()
         user = User.objects.filter(username=username).first()
         audit_record(
-            action="auth.lockout",
+            action=actions.LOCKOUT,
             username=username,
             obj=user,
             outcome=AuditOutcome.DENIED,
@@ -230,11 +231,11 @@ def login_complete(*, request: HttpRequest, user: User) -> None:
     stamp = timezone.now().timestamp()
     request.session["jy_login_at"] = stamp
     request.session["jy_seen_at"] = stamp
-    audit_record(action="auth.login", actor=user, obj=user)
+    audit_record(action=actions.LOGIN, actor=user, obj=user)
 
 
 @retrying_atomic
-def logout_complete(*, request: HttpRequest, reason: str = "auth.logout") -> None:
+def logout_complete(*, request: HttpRequest, reason: AuditAction = actions.LOGOUT) -> None:
     user: Any = request.user
     if user.is_authenticated:
         audit_record(action=reason, actor=user, obj=user)
@@ -270,11 +271,11 @@ def totp_check(*, device: TOTPDevice, code: str) -> bool:
             if device.confirmed_at is None:
                 device.confirmed_at = timezone.now()
                 fields.append("confirmed_at")
-                audit_record(action="auth.mfa_enroll", actor=device.user, obj=device.user)
+                audit_record(action=actions.MFA_ENROLL, actor=device.user, obj=device.user)
             device.save(update_fields=fields)
             return True
     audit_record(
-        action="auth.mfa_failed",
+        action=actions.MFA_FAILED,
         actor=None,
         username=device.user.username,
         obj=device.user,
@@ -286,7 +287,7 @@ def totp_check(*, device: TOTPDevice, code: str) -> bool:
 @retrying_atomic
 def totp_reset(*, actor: Any, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(action="auth.mfa_reset", actor=actor, obj=user)
+    audit_record(action=actions.MFA_RESET, actor=actor, obj=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def token_create(*, user: User, name: str, expires_at: datetime | None = None) -
     token = ApiToken.objects.create(
         user=user, name=name.strip()[:100] or "token", prefix=raw[:10], key_hash=_token_hash(raw), expires_at=expires_at
     )
-    audit_record(action="token.create", actor=user, obj=user, after={"token": token.prefix, "name": token.name})
+    audit_record(action=actions.TOKEN_CREATE, actor=user, obj=user, after={"token": token.prefix, "name": token.name})
     return token, raw
 
 
@@ -314,7 +315,7 @@ def token_revoke(*, user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoke", actor=user, obj=user, after={"name": token.name})
+        audit_record(action=actions.TOKEN_REVOKE, actor=user, obj=user, after={"name": token.name})
 
 
 def token_authenticate(*, raw: str) -> User | None:

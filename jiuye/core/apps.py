@@ -8,9 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
+        from jiuye.core import (
+            actions,  # noqa: F401  (defines core's audit actions)
+            nav,
+        )
+        from jiuye.core.permissions import Perm
 
-        register_long_retention("audit.")  # the purges themselves
+        nav.register(
+            nav.NavItem("audit:event_list", _("审计日志"), order=800, perm=Perm.READ_AUDIT),
+            nav.NavItem("api-1.0.0:openapi-view", _("接口文档"), order=1000),
+        )
 
         from django.db.backends.signals import connection_created
 

@@ -28,6 +28,52 @@ from jiuye.core.context import current
 from jiuye.core.masking import mask_mapping
 from jiuye.core.models import AuditChainHead, AuditEvent, AuditOutcome, AuditPurgeGap
 
+# --- the catalogue of actions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """An action the audit log records: its code (stored with each event), its name in Chinese
+    (shown to the auditor), and whether its events are kept three years rather than 180 days
+    (approvals, disclosures, grants of rights, ledgers: security bar L-5)."""
+
+    code: str
+    label: Any
+    keep_long: bool = False
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_ACTIONS: dict[str, AuditAction] = {}
+
+
+def define_action(code: str, label: Any, *, keep_long: bool = False) -> AuditAction:
+    """Define (and enter in the one catalogue) an action. Each app defines its actions as named
+    constants in its ``actions`` module, which its ``AppConfig.ready`` imports; ``audit_record``
+    takes only an action so defined."""
+    action = AuditAction(code, label, keep_long)
+    known = _ACTIONS.get(code)
+    if known is not None and known != action:
+        raise ValueError(f"audit action {code} defined twice, differently")
+    _ACTIONS[code] = known or action
+    return _ACTIONS[code]
+
+
+def action_for(code: str) -> AuditAction | None:
+    """The catalogue's entry for a stored code (None for a code no app defines any longer)."""
+    return _ACTIONS.get(code)
+
+
+def all_actions() -> list[AuditAction]:
+    return sorted(_ACTIONS.values(), key=lambda a: a.code)
+
+
+def long_kept_codes() -> list[str]:
+    """The actions whose events the retention purge keeps three years."""
+    return sorted(code for code, action in _ACTIONS.items() if action.keep_long)
+
+
 SIGNED_FIELDS = (
     "seq",
     "at",
@@ -60,7 +106,7 @@ def compute_hmac(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    action: str,
+    action: AuditAction,
     actor: Any = None,
     obj: Any = None,
     object_type: str = "",
@@ -72,6 +118,8 @@ def audit_record(
     username: str = "",
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
+    if _ACTIONS.get(getattr(action, "code", "")) is not action:
+        raise ValueError(f"audit action {action!r} is not in the catalogue (core.audit.define_action)")
     ctx = current.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -91,7 +139,7 @@ def audit_record(
             region_code=region_code or scope,
             ip=ctx.ip,
             request_id=ctx.request_id,
-            action=action,
+            action=action.code,
             object_type=object_type,
             object_id=object_id,
             outcome=outcome,

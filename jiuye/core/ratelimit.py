@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jiuye.core import actions
 from jiuye.core.audit import audit_record
 from jiuye.core.models import AuditOutcome, RateCount
 
@@ -86,7 +87,7 @@ def consume(user: Any, kind: str) -> None:
             RateCount.objects.filter(user_id=user.pk, kind=kind, slot__lt=window).delete()
         if count == limit.count + 1:  # audited once per window, not once per refused request
             audit_record(
-                action="security.rate_limited",
+                action=actions.RATE_LIMITED,
                 actor=user,
                 outcome=AuditOutcome.DENIED,
                 after={"kind": kind, "limit": limit.count, "per": "day" if limit.per_day else "minute"},

@@ -11,8 +11,8 @@ across a gap as across the events it replaces, so the chain stays whole: deletin
 gap covers, or forging a gap without the key, is still a break. The database itself refuses to
 delete an event younger than 180 days or outside a gap (migration 0005), whatever the settings.
 
-Apps name the actions they keep three years with ``register_long_retention`` in their
-``AppConfig.ready``, as they register exports and home tiles.
+The actions kept three years are those the apps define with ``keep_long`` in the audit-action
+catalogue (``core.audit.define_action``).
 """
 
 from __future__ import annotations
@@ -27,24 +27,14 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core.audit import audit_record, content_problems, gap_hmac, gap_span, link_problems
+from jiuye.core import actions
+from jiuye.core.audit import audit_record, content_problems, gap_hmac, gap_span, link_problems, long_kept_codes
 from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
 
 LEGAL_FLOOR_DAYS = 180  # Cybersecurity Law Art. 21: network logs kept no less than six months
 LONG_FLOOR_DAYS = 1096  # three years (PIPL Art. 56), a leap day included
 RUN_LIMIT = 50_000  # events deleted in one transaction (one gap)
 PAGE = 2000  # events read at a time
-
-_long_prefixes: set[str] = set()
-
-
-def register_long_retention(*prefixes: str) -> None:
-    """Audit actions starting with one of ``prefixes`` are kept at least three years."""
-    _long_prefixes.update(prefixes)
-
-
-def long_retention_prefixes() -> tuple[str, ...]:
-    return tuple(sorted(_long_prefixes))
 
 
 class RetentionError(Exception):
@@ -138,12 +128,9 @@ def purge_audit(
         dry_run=dry_run,
     )
     old = AuditEvent.objects.filter(seq__lte=archived, at__lt=result.cutoff)
-    prefixes = long_retention_prefixes()
-    if prefixes:
-        long_kept = Q()
-        for prefix in prefixes:
-            long_kept |= Q(action__startswith=prefix)
-        recent_long = Q(at__gte=result.long_cutoff) & long_kept
+    long_kept = long_kept_codes()
+    if long_kept:
+        recent_long = Q(at__gte=result.long_cutoff) & Q(action__in=long_kept)
         result.kept_long = old.filter(recent_long).count()
         old = old.exclude(recent_long)
     for run in _runs(_pages(old)):
@@ -167,5 +154,5 @@ def purge_audit(
             if deleted != len(run):  # another purge got there first: leave it to that one
                 raise RetentionError(_("审计日志第%(first)d–%(last)d条已被其他清理任务处理。") % gap_span(gap))
     if not dry_run and result.deleted:
-        audit_record(action="audit.purge", actor=actor, object_type="core.auditevent", after=result.as_dict())
+        audit_record(action=actions.AUDIT_PURGE, actor=actor, object_type="core.auditevent", after=result.as_dict())
     return result

@@ -8,11 +8,15 @@ class ExportsConfig(AppConfig):
     verbose_name = _("数据导出")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
+        from jiuye.core import home, nav
+        from jiuye.core.permissions import Perm
+        from jiuye.exports import actions  # noqa: F401  (defines the exports' audit actions)
+        from jiuye.exports.selectors import home_tiles, waiting_count
 
-        register_long_retention("export.")  # requests, approvals and downloads of exports
-
-        from jiuye.core import home
-        from jiuye.exports.selectors import home_tiles
-
+        # The badge: requests waiting for this officer's decision.
+        nav.register(
+            nav.NavItem(
+                "exports:request_list", _("导出审批"), order=400, perm=Perm.VIEW_PERSONAL_DATA, badge=waiting_count
+            )
+        )
         home.register("exports", home_tiles)

@@ -19,6 +19,7 @@ from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import read_prefix
+from jiuye.exports import actions
 from jiuye.exports.kinds import ExportKind, get
 from jiuye.exports.models import ExportRequest, ExportStatus
 
@@ -83,7 +84,7 @@ def request_export(*, actor: Any, kind: ExportKind, query: QueryDict, reason: st
         region_code=actor.region_id,
     )
     audit_record(
-        action="export.request",
+        action=actions.REQUEST,
         actor=actor,
         obj=req,
         after={"kind": kind.code, "rows": rows, "filters": req.filters, "reason": reason},
@@ -123,7 +124,7 @@ def decide(*, actor: Any, req: ExportRequest, approve: bool, note: str = "") -> 
     req.decision_note = note
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(
-        action="export.approve" if approve else "export.reject",
+        action=actions.APPROVE if approve else actions.REJECT,
         actor=actor,
         obj=req,
         after={"kind": req.kind, "rows": req.rows, "requested_by": req.requested_by_id, "note": note},
@@ -140,7 +141,7 @@ def withdraw(*, actor: Any, req: ExportRequest) -> ExportRequest:
         raise ValidationError(_("该申请已处理，不能撤回。"))
     req.status = ExportStatus.WITHDRAWN
     req.save(update_fields=["status"])
-    audit_record(action="export.withdraw", actor=actor, obj=req, after={"kind": req.kind})
+    audit_record(action=actions.WITHDRAW, actor=actor, obj=req, after={"kind": req.kind})
     return req
 
 
@@ -172,5 +173,5 @@ def download(*, actor: Any, req: ExportRequest, path: Path) -> int:
         req.downloaded_at = timezone.now()
         req.rows_written = rows
         req.save(update_fields=["status", "downloaded_at", "rows_written"])
-        audit_record(action="export.download", actor=actor, obj=req, after={"kind": req.kind, "rows": rows})
+        audit_record(action=actions.DOWNLOAD, actor=actor, obj=req, after={"kind": req.kind, "rows": rows})
     return rows

@@ -6,3 +6,10 @@ class ImportsConfig(AppConfig):
     name = "jiuye.imports"
     label = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self) -> None:
+        from jiuye.core import nav
+        from jiuye.core.permissions import Perm
+        from jiuye.imports import actions  # noqa: F401  (defines the imports' audit actions)
+
+        nav.register(nav.NavItem("imports:job_list", _("数据导入"), order=300, perm=Perm.EDIT_BUSINESS_DATA))

@@ -19,6 +19,7 @@ from jiuye.core.db import retrying_atomic
 from jiuye.core.models import AuditOutcome
 from jiuye.core.scoping import write_prefix
 from jiuye.core.tabular import TableError
+from jiuye.imports import actions
 from jiuye.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
 from jiuye.registry import importing
 
@@ -127,7 +128,7 @@ def _finish(job: ImportJob, *, status: str, message: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=status, message=message, finished_at=timezone.now())
     job.refresh_from_db()
     audit_record(
-        action="imports.run",
+        action=actions.IMPORT_RUN,
         actor=job.uploaded_by,
         obj=job,
         outcome=AuditOutcome.SUCCESS if status == ImportStatus.DONE else AuditOutcome.FAILURE,

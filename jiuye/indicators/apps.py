@@ -9,11 +9,11 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("统计指标")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
+        from jiuye.core import nav
+        from jiuye.core.permissions import Perm
+        from jiuye.indicators import actions  # noqa: F401  (defines the statistics' audit actions)
 
-        # Figures signed off, targets and entered values: the statistics' approvals.
-        register_long_retention("indicators.period_", "indicators.target_set", "indicators.params_update")
-        register_long_retention("indicators.entered_value_set")
+        nav.register(nav.NavItem("indicators:home", _("统计分析"), order=500, perm=Perm.VIEW_STATISTICS))
 
         # Each app registers its own indicators in an ``indicators`` module (registry, later
         # programs, training …); the catalogue is the union, in the order of INSTALLED_APPS.

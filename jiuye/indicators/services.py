@@ -21,7 +21,7 @@ from jiuye.core.audit import audit_record
 from jiuye.core.bulk import db_date, db_datetime, insert_many
 from jiuye.core.db import retrying_atomic
 from jiuye.core.scoping import write_prefix
-from jiuye.indicators import catalogue
+from jiuye.indicators import actions, catalogue
 from jiuye.indicators.catalogue import Indicator
 from jiuye.indicators.models import (
     EnteredValue,
@@ -78,7 +78,7 @@ def params_update(*, actor: Any, indicator: Indicator, params: Mapping[str, Any]
     after = {**before, **params}
     IndicatorSetting.objects.update_or_create(indicator=indicator.code, defaults={"params": after, "updated_by": actor})
     audit_record(
-        action="indicators.params_update",
+        action=actions.PARAMS_UPDATE,
         actor=actor,
         object_type="indicators.indicatorsetting",
         object_id=indicator.code,
@@ -312,7 +312,7 @@ def period_lock(*, actor: Any, period: date, locked: bool, reason: str) -> Perio
         period=period, defaults={"locked": locked, "reason": reason.strip(), "changed_by": actor}
     )
     audit_record(
-        action="indicators.period_lock" if locked else "indicators.period_reopen",
+        action=actions.PERIOD_LOCK if locked else actions.PERIOD_REOPEN,
         actor=actor,
         obj=lock,
         after={"period": period.strftime("%Y-%m"), "reason": reason.strip()},
@@ -349,7 +349,7 @@ def entered_value_set(
         defaults={"value": value, "source": source.strip(), "entered_by": actor},
     )
     audit_record(
-        action="indicators.entered_value_set",
+        action=actions.ENTERED_VALUE_SET,
         actor=actor,
         obj=entry,
         region_code=region_code,
@@ -419,7 +419,7 @@ def boundary_upload(*, actor: Any, region: Any, raw: bytes) -> tuple[MapBoundary
         defaults={"geojson": {"type": "FeatureCollection", "features": kept}, "uploaded_by": actor},
     )
     audit_record(
-        action="indicators.boundary_upload",
+        action=actions.BOUNDARY_UPLOAD,
         actor=actor,
         obj=boundary,
         region_code=region.code,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.scoping import code_prefix, write_prefix
-from jiuye.indicators import catalogue
+from jiuye.indicators import actions, catalogue
 from jiuye.indicators.catalogue import Direction, Indicator, Kind
 from jiuye.indicators.models import Measurement, Target
 from jiuye.regions.models import Region
@@ -217,7 +217,7 @@ def target_set(
         defaults={"value": value, "note": note.strip(), "set_by": actor},
     )
     audit_record(
-        action="indicators.target_set",
+        action=actions.TARGET_SET,
         actor=actor,
         obj=target,
         region_code=region_code,

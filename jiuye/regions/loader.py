@@ -21,6 +21,7 @@ from jiuye.core import tabular
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import LEVEL_DEPTH, Level
 from jiuye.core.scoping import code_level, code_prefix
+from jiuye.regions import actions
 from jiuye.regions.models import Region
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
@@ -295,7 +296,7 @@ def _write(rows: list[_Row], report: LoadReport, actor: Any) -> None:
         Region.objects.bulk_update(to_update, fields, batch_size=500)
         if to_create or to_update:
             audit_record(
-                action="regions.load",
+                action=actions.REGIONS_LOAD,
                 actor=actor,
                 object_type="regions.region",
                 after={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},

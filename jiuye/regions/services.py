@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import Level
+from jiuye.regions import actions
 from jiuye.regions.models import Region
 
 # Codes for zones without an official code (高新区, 示范区):
@@ -45,7 +46,7 @@ def zone_create(*, parent: Region, name: str, actor: Any) -> Region:
     code = zone_next_code(parent=parent)
     region = Region.objects.create(code=code, name=name, level=level, parent=parent, is_zone=True)
     audit_record(
-        action="regions.zone_create",
+        action=actions.ZONE_CREATE,
         actor=actor,
         obj=region,
         after={"code": code, "name": name, "level": level, "parent": parent.code},

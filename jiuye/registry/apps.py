@@ -8,19 +8,17 @@ class RegistryConfig(AppConfig):
     verbose_name = _("劳动力台账")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
-
-        # Disclosures of personal data (exports, reveals, sensitive views) and the rule's changes.
-        register_long_retention("registry.export", "registry.case_export", "registry.reveal")
-        register_long_retention("registry.sensitive_view", "registry.zero_rule_update")
-
+        from jiuye.core import home, nav
+        from jiuye.core.permissions import Perm
         from jiuye.exports import kinds
+        from jiuye.registry import actions  # noqa: F401  (defines the registry's audit actions)
         from jiuye.registry.exports import CASE_EXPORT, PERSON_EXPORT
-
-        kinds.register(PERSON_EXPORT)
-        kinds.register(CASE_EXPORT)
-
-        from jiuye.core import home
         from jiuye.registry.selectors import home_tiles
 
+        nav.register(
+            nav.NavItem("registry:person_list", _("劳动力台账"), order=100, perm=Perm.VIEW_PERSONAL_DATA),
+            nav.NavItem("registry:case_list", _("零就业家庭"), order=200, perm=Perm.VIEW_PERSONAL_DATA),
+        )
+        kinds.register(PERSON_EXPORT)
+        kinds.register(CASE_EXPORT)
         home.register("registry", home_tiles)

@@ -17,7 +17,7 @@ from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.core.tabular import safe_cell, watermark
 from jiuye.exports.kinds import ExportKind, describe_form
 from jiuye.regions.models import Region, ancestor_codes
-from jiuye.registry import rules, selectors, services
+from jiuye.registry import actions, rules, selectors, services
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     CaseStatus,
@@ -161,7 +161,7 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     flush()
     workbook.close()
     audit_record(
-        action="registry.export",
+        action=actions.PERSON_EXPORT,
         actor=user,
         object_type="registry.person",
         after={
@@ -303,7 +303,7 @@ def case_export(
     flush()
     workbook.close()
     audit_record(
-        action="registry.case_export",
+        action=actions.CASE_EXPORT,
         actor=user,
         object_type="registry.zeroemploymentcase",
         after={

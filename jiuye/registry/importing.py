@@ -47,7 +47,7 @@ from jiuye.core.scoping import write_prefix
 from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
 from jiuye.regions.models import Region
-from jiuye.registry import services
+from jiuye.registry import actions, services
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     STATUS_PLACE,
@@ -861,7 +861,7 @@ def _write(rows: pl.DataFrame, ctx: Context, counts: dict[str, int], rejected: l
         notify_records_changed(Person, since=min(written.starts))
     if written.created or written.updated or written.sites:
         audit_record(
-            action="registry.import_batch",
+            action=actions.IMPORT_BATCH,
             actor=ctx.user,
             object_type="registry.person",
             region_code=ctx.prefix.ljust(12, "0") if len(ctx.prefix) < 12 else ctx.prefix,

@@ -28,7 +28,7 @@ from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
-from jiuye.registry import idcard, rules
+from jiuye.registry import actions, idcard, rules
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     STATUS_PLACE,
@@ -136,7 +136,7 @@ def zero_rule_update(
     row.save()
     after = zero_rule()
     audit_record(
-        action="registry.zero_rule_update",
+        action=actions.ZERO_RULE_UPDATE,
         actor=actor,
         object_type="registry.zeroemploymentrule",
         object_id=str(row.pk),
@@ -169,7 +169,7 @@ def household_get_or_create(*, actor: Any, region: Region, number: str, relocati
         region=region, number=number.strip(), defaults={"relocation_site": relocation_site}
     )
     if created:
-        audit_record(action="registry.household_create", actor=actor, obj=household, after={"number": household.number})
+        audit_record(action=actions.HOUSEHOLD_CREATE, actor=actor, obj=household, after={"number": household.number})
     return household
 
 
@@ -187,7 +187,7 @@ def household_set_relocation_site(*, actor: Any, household: Household, relocatio
     Household.objects.filter(pk=current.pk).update(relocation_site=site, updated_at=timezone.now())
     current.refresh_from_db()
     audit_record(
-        action="registry.household_update",
+        action=actions.HOUSEHOLD_UPDATE,
         actor=actor,
         obj=current,
         before={"relocation_site": before},
@@ -237,13 +237,13 @@ def household_refresh(*, household: Household, on: date | None = None, rule: rul
             opened_on=on,
             deadline=on + timedelta(days=rule.clear_days),
         )
-        audit_record(action="registry.zero_case_open", obj=case, region_code=household.region_id)
+        audit_record(action=actions.ZERO_CASE_OPEN, obj=case, region_code=household.region_id)
     elif not verdict.zero_employment and open_case is not None:
         open_case.status = CaseStatus.CLOSED
         open_case.closed_on = on
         open_case.close_note = _("已有成员就业") if verdict.has_labor else _("家庭已无劳动力")
         open_case.save(update_fields=["status", "closed_on", "close_note"])
-        audit_record(action="registry.zero_case_close", obj=open_case, region_code=household.region_id)
+        audit_record(action=actions.ZERO_CASE_CLOSE, obj=open_case, region_code=household.region_id)
     return verdict.zero_employment
 
 
@@ -259,7 +259,7 @@ def households_refresh(*, household_ids: Iterable[int], on: date | None = None) 
     changes = _recompute_households(on=on or timezone.localdate(), ids=ids)
     if changes["opened_ids"] or changes["closed_ids"]:
         audit_record(
-            action="registry.zero_cases_refresh",
+            action=actions.ZERO_CASES_REFRESH,
             object_type="registry.zeroemploymentcase",
             after={
                 "opened_for_households": ",".join(map(str, sorted(changes["opened_ids"])))[:20000],
@@ -290,7 +290,7 @@ def households_recompute_all(*, on: date | None = None) -> dict[str, int]:
         "opened": len(changes["opened_ids"]),
         "closed": len(changes["closed_ids"]),
     }
-    audit_record(action="registry.zero_recompute_all", object_type="registry.household", after=result)
+    audit_record(action=actions.ZERO_RECOMPUTE_ALL, object_type="registry.household", after=result)
     return result
 
 
@@ -579,7 +579,7 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        action="registry.person_create",
+        action=actions.PERSON_CREATE,
         actor=actor,
         obj=person,
         after={"name": person.name, "id_number": fields["id_number"], "status": data.status},
@@ -648,7 +648,7 @@ def person_update(
     diff = {k: v for k, v in before.items() if v != changes[k]}
     if diff:
         audit_record(
-            action="registry.person_update",
+            action=actions.PERSON_UPDATE,
             actor=actor,
             obj=current,
             before=diff,
@@ -688,7 +688,7 @@ def person_correct_id(
         current.save()
     current.refresh_from_db()
     audit_record(
-        action="registry.person_correct_id",
+        action=actions.PERSON_CORRECT_ID,
         actor=actor,
         obj=current,
         before=before,
@@ -724,7 +724,7 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
     PersonGroup.objects.filter(person=person, group__in=have - wanted).delete()
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(wanted - have)])
     audit_record(
-        action="registry.person_groups",
+        action=actions.PERSON_GROUPS,
         actor=actor,
         obj=person,
         before={"groups": ",".join(sorted(have))},
@@ -781,7 +781,7 @@ def status_change(
     Person.objects.filter(pk=person.pk).update(status=status, status_since=start, version=F("version") + 1)
     person.refresh_from_db()
     audit_record(
-        action="registry.status_change",
+        action=actions.STATUS_CHANGE,
         actor=actor,
         obj=person,
         before=before,
@@ -824,7 +824,7 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     )
     person.refresh_from_db()
     audit_record(
-        action="registry.person_move",
+        action=actions.PERSON_MOVE,
         actor=actor,
         obj=person,
         before={"household": str(old), "relation": before_relation},
@@ -892,7 +892,7 @@ def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Per
         Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).update(
             ended_on=on, end_reason=end_reason
         )
-    audit_record(action="registry.person_state", actor=actor, obj=person, before=before, after={"state": state})
+    audit_record(action=actions.PERSON_STATE, actor=actor, obj=person, before=before, after={"state": state})
     household_refresh(household=person.household)
     notify_records_changed(Person, since=on)
     return person
@@ -938,7 +938,7 @@ def registration_employment(
         ended_on=day, end_reason=UnemploymentEnd.EMPLOYED
     )
     audit_record(
-        action="registry.employment_registration",
+        action=actions.EMPLOYMENT_REGISTRATION,
         actor=actor,
         obj=person,
         after={"date": day.isoformat(), "form": form},
@@ -972,7 +972,7 @@ def registration_unemployment(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        action="registry.unemployment_registration",
+        action=actions.UNEMPLOYMENT_REGISTRATION,
         actor=actor,
         obj=person,
         after={"date": day.isoformat(), "reason": reason},
@@ -1000,7 +1000,7 @@ def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> R
     open_registration.end_reason = reason
     open_registration.save(update_fields=["ended_on", "end_reason"])
     audit_record(
-        action="registry.unemployment_end", actor=actor, obj=person, after={"date": day.isoformat(), "reason": reason}
+        action=actions.UNEMPLOYMENT_END, actor=actor, obj=person, after={"date": day.isoformat(), "reason": reason}
     )
     notify_records_changed(Registration, since=day)
     return open_registration
@@ -1042,7 +1042,7 @@ def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
     case.assigned_to = officer
     case.save(update_fields=["assigned_to"])
     audit_record(
-        action="registry.zero_case_assign",
+        action=actions.ZERO_CASE_ASSIGN,
         actor=actor,
         obj=case,
         after={"assigned_to": officer.username if officer else ""},
@@ -1061,9 +1061,7 @@ def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: da
         note=note,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(
-        action="registry.zero_case_measure", actor=actor, obj=case, after={"kind": kind, "date": day.isoformat()}
-    )
+    audit_record(action=actions.ZERO_CASE_MEASURE, actor=actor, obj=case, after={"kind": kind, "date": day.isoformat()})
     return measure
 
 
@@ -1094,7 +1092,7 @@ def sensitive_viewed(
     if not sensitive and not income:
         return False
     audit_record(
-        action="registry.sensitive_view",
+        action=actions.SENSITIVE_VIEW,
         actor=actor,
         obj=person,
         after={"groups": ",".join(sensitive), "income": income},
@@ -1110,18 +1108,18 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
     from jiuye.core.models import AuditEvent
 
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    today = AuditEvent.objects.filter(action="registry.reveal", actor_id=actor.pk, at__gte=midnight).count()
+    today = AuditEvent.objects.filter(action=actions.REVEAL.code, actor_id=actor.pk, at__gte=midnight).count()
     if today >= settings.JIUYE_REVEAL_DAILY_LIMIT:
         raise ValidationError({"field": _("今日查看完整号码的次数已达上限，请明日再试或联系安全管理员。")})
     audit_record(
-        action="registry.reveal",
+        action=actions.REVEAL,
         actor=actor,
         obj=person,
         after={"field": field, "reason": reason.replace("\r", " ").replace("\n", " ")[:200]},
     )
     if today == settings.JIUYE_REVEAL_ALERT_PER_DAY:  # this reveal is the first above the alert line
         audit_record(
-            action="security.reveal_rate_alert",
+            action=actions.REVEAL_RATE_ALERT,
             actor=actor,
             region_code=actor.region_id or "",
             after={"reveals_today": today + 1, "alert_above": settings.JIUYE_REVEAL_ALERT_PER_DAY},

@@ -8,6 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("工作报告")
 
     def ready(self) -> None:
-        from jiuye.core.retention import register_long_retention
-
-        register_long_retention("reports.annual_export")  # a bulk disclosure
+        from jiuye.reports import actions  # noqa: F401  (defines the reports' audit actions)

@@ -14,7 +14,7 @@ from jiuye.core.access import staff_view
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import Perm
 from jiuye.regions.selectors import region_breadcrumb, region_root
-from jiuye.reports import builder, charts, writers
+from jiuye.reports import actions, builder, charts, writers
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -65,7 +65,7 @@ def annual_docx(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     content = writers.to_docx(builder.build(region, year))
     audit_record(
-        action="reports.annual_export", actor=user, region_code=region.code, after={"year": year, "format": "docx"}
+        action=actions.ANNUAL_EXPORT, actor=user, region_code=region.code, after={"year": year, "format": "docx"}
     )
     return _download(content, DOCX, f"{region.name}{year}年就业创业工作报告.docx")
 
@@ -80,6 +80,6 @@ def annual_pdf(request: HttpRequest) -> HttpResponse:
     except writers.PdfUnavailable as exc:
         return render(request, "reports/pdf_unavailable.html", {"message": str(exc), "year": year}, status=503)
     audit_record(
-        action="reports.annual_export", actor=user, region_code=region.code, after={"year": year, "format": "pdf"}
+        action=actions.ANNUAL_EXPORT, actor=user, region_code=region.code, after={"year": year, "format": "pdf"}
     )
     return _download(content, "application/pdf", f"{region.name}{year}年就业创业工作报告.pdf")

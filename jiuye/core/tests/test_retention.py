@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
+from jiuye.conftest import audit_action
 from jiuye.core import retention
 from jiuye.core.audit import audit_record, compute_hmac, verify_chain
 from jiuye.core.models import AuditEvent, AuditPurgeGap, AuditShipCursor
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _event(days_ago: int, action: str = "test.event", **after: Any) -> AuditEvent:
     with freeze_time(timezone.now() - timedelta(days=days_ago)):
-        return audit_record(action=action, object_type="t", object_id=action, after=after)
+        return audit_record(action=audit_action(action), object_type="t", object_id=action, after=after)
 
 
 def _ages() -> list[tuple[str, int]]:

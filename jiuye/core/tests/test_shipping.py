@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
+from jiuye.conftest import audit_action
 from jiuye.core import shipping
 from jiuye.core.audit import audit_record
 from jiuye.core.models import AuditEvent, AuditShipCursor
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _events(n: int) -> None:
     for i in range(n):
-        audit_record(action="test.ship", object_type="t", object_id=str(i), after={"i": i})
+        audit_record(action=audit_action("test.ship"), object_type="t", object_id=str(i), after={"i": i})
 
 
 def _shipped(path: Path) -> list[dict[str, Any]]:
