@@ -87,7 +87,7 @@ def audit_action(code: str) -> Any:
     """The catalogue's action of that code, defined on the spot for the tests' own (``test.*``)."""
     from jiuye.core.audit import action_for, define_action
 
-    return action_for(code) or define_action(code, code)
+    return action_for(code) or define_action(code, f"测试操作 {code}")
 
 
 def make_user(username: str, role: str, region: str, *, password: str = PASSWORD, **extra: Any) -> User:

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import money
+
 
 class DateInput(forms.DateInput):
     """A browser date picker. Its value must be ISO (YYYY-MM-DD) whatever the language: a value
@@ -15,6 +17,32 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class YuanField(forms.Field):
+    """An amount typed in 元, cleaned to integer 分 (``core.money``: no float on the way)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, negative: bool = False, **kwargs: Any) -> None:
+        self.negative = negative
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off", "maxlength": "24"}
+
+    def prepare_value(self, value: Any) -> Any:
+        return money.format_yuan(value, grouping=False) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or not str(value).strip():
+            return None
+        if len(str(value)) > 24:
+            raise ValidationError(_("金额过长。"), code="max_length")
+        try:
+            return money.parse_yuan(str(value), negative=self.negative)
+        except money.MoneyError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
 
 
 class AuditFilterForm(forms.Form):

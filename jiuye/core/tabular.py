@@ -20,21 +20,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their ASCII forms.
-_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
-FULLWIDTH_FROM = list(_FULLWIDTH)
-FULLWIDTH_TO = list(_FULLWIDTH.values())
-_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+from jiuye.core.text import to_halfwidth
 
 HEADER_SCAN_ROWS = 20
 
 
 class TableError(Exception):
     """The file as a whole cannot be read; the message is for the user, in Chinese."""
-
-
-def to_halfwidth(text: str) -> str:
-    return text.translate(_FULLWIDTH_TABLE)
 
 
 def normalize_header(text: str) -> str:

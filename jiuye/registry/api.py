@@ -17,6 +17,7 @@ from jiuye.core import ratelimit
 from jiuye.core.api import Pagination, require_perm
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, can_view_sensitive
+from jiuye.core.text import PHONE_PATTERN
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
@@ -125,7 +126,7 @@ class PersonPatch(Schema):
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     relation: Relation | None = None
-    phone: str | None = Field(None, pattern=r"^(|1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", description="empty to delete")
+    phone: str | None = Field(None, pattern=f"^(|{PHONE_PATTERN})$", description="empty to delete")
     education: Education | None = None
     labor_ability: LaborAbility | None = None
     willing: bool | None = None

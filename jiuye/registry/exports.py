@@ -8,13 +8,14 @@ from typing import Any
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.core.tabular import safe_cell, watermark
+from jiuye.core.text import labels as choice_labels
 from jiuye.exports.kinds import ExportKind, describe_form
 from jiuye.regions.models import Region, ancestor_codes
 from jiuye.registry import actions, rules, selectors, services
@@ -57,11 +58,6 @@ EXPORT_COLUMNS = [
 EXPORT_WIDTHS = [14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28, 18]
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices.choices}
-
-
 def _listing(
     path: Path, user: Any, title: str, columns: list[str], widths: list[int]
 ) -> tuple[xlsxwriter.Workbook, Any]:
@@ -85,12 +81,12 @@ def _listing(
 def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     """Write the filtered list; returns the number of persons written. Audited."""
     labels = {
-        "gender": _labels(Gender),
-        "education": _labels(Education),
-        "relation": _labels(Relation),
-        "ability": _labels(LaborAbility),
-        "status": _labels(EmploymentStatus),
-        "group": _labels(KeyGroup),
+        "gender": choice_labels(Gender),
+        "education": choice_labels(Education),
+        "relation": choice_labels(Relation),
+        "ability": choice_labels(LaborAbility),
+        "status": choice_labels(EmploymentStatus),
+        "group": choice_labels(KeyGroup),
     }
     # Without the security label: ages instead of birth dates, and no sensitive key groups.
     sensitive = can_view_sensitive(user)
@@ -210,7 +206,7 @@ def case_export(
     """The zero-employment households of the case list, as filtered on the page, one row a
     household: where it is, its head (masked), its members and labour as the rule counts them
     today, the case's dates, officer and measures. Returns the number of cases written. Audited."""
-    labels = {"status": _labels(CaseStatus), "measure": _labels(MeasureKind)}
+    labels = {"status": choice_labels(CaseStatus), "measure": choice_labels(MeasureKind)}
     rule, today = services.zero_rule(), timezone.localdate()
     workbook, sheet = _listing(path, user, _("零就业家庭台账"), CASE_EXPORT_COLUMNS, CASE_EXPORT_WIDTHS)
     cases = (
@@ -327,12 +323,12 @@ def registry_template(path: Path) -> Path:
     optional = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     options = {
-        "与户主关系": list(_labels(Relation).values()),
-        "劳动能力": list(_labels(LaborAbility).values()),
+        "与户主关系": list(choice_labels(Relation).values()),
+        "劳动能力": list(choice_labels(LaborAbility).values()),
         "就业意愿": ["是", "否"],
-        "就业状态": list(_labels(EmploymentStatus).values()),
+        "就业状态": list(choice_labels(EmploymentStatus).values()),
         "性别": ["男", "女"],
-        "文化程度": list(_labels(Education).values()),
+        "文化程度": list(choice_labels(Education).values()),
     }
     example = {
         "村(社区)代码": "610924100001",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,9 +8,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.forms import DateInput
+from jiuye.core.forms import DateInput, YuanField
 from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import code_from_typed
+from jiuye.core.text import PHONE_RE
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
@@ -90,9 +90,7 @@ class PersonFieldsForm(forms.Form):
 
     name = forms.CharField(label=_("姓名"), max_length=30)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
-    phone = forms.RegexField(
-        label=_("联系电话"), regex=r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", required=False, max_length=20
-    )
+    phone = forms.RegexField(label=_("联系电话"), regex=PHONE_RE, required=False, max_length=20)
     education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—"), *Education.choices], required=False)
     labor_ability = forms.ChoiceField(label=_("劳动能力"), choices=LaborAbility.choices)
     willing = forms.BooleanField(label=_("有就业意愿"), required=False)
@@ -150,9 +148,7 @@ class StatusChangeForm(forms.Form):
     place = forms.ChoiceField(label=_("就业地点类别"), choices=[("", "—"), *Place.choices], required=False)
     location = forms.CharField(label=_("就业地点"), required=False, max_length=100)
     employer_name = forms.CharField(label=_("就业单位"), required=False, max_length=200)
-    monthly_income = forms.DecimalField(
-        label=_("月收入(元)"), required=False, min_value=Decimal(0), decimal_places=2, max_digits=11
-    )
+    monthly_income = YuanField(label=_("月收入(元)"), required=False)
     verified_at = forms.DateField(label=_("核实日期"), required=False, widget=DateInput)
 
     def clean_start(self) -> date:

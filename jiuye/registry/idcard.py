@@ -9,16 +9,13 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+from jiuye.core.text import to_halfwidth
 
-# Full-width digits and letters (as typed with a Chinese input method) to ASCII.
-FULLWIDTH = str.maketrans(
-    {**{chr(0xFF10 + i): str(i) for i in range(10)}, **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}}
-    | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
-    | {"\u3000": " "}
-)
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# ISO 7064 MOD 11-2: the weight of each of the first 17 digits, and the check character of each
+# remainder (the import checks whole columns with the same two constants).
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
 
 
 @dataclass(frozen=True)
@@ -33,11 +30,12 @@ class IdNumberError(ValueError):
 
 
 def check_character(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARACTERS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
 def normalize(raw: str) -> str:
-    return raw.translate(FULLWIDTH).strip().replace(" ", "").upper()
+    """Full-width characters (as typed with a Chinese input method) folded, blanks removed, ``x`` → ``X``."""
+    return to_halfwidth(raw).strip().replace(" ", "").upper()
 
 
 def parse(raw: str, *, today: date | None = None) -> IdInfo:

@@ -42,12 +42,14 @@ from jiuye.core.bulk import allocate_ids, db_datetime, fetch_frame, insert_frame
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt_many
 from jiuye.core.masking import mask_id_number, mask_phone
+from jiuye.core.money import yuan_expr
 from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import write_prefix
 from jiuye.core.signals import notify_records_changed
-from jiuye.core.tabular import FULLWIDTH_FROM, FULLWIDTH_TO, Table, TableError, parse_date, read_table
+from jiuye.core.tabular import Table, TableError, parse_date, read_table
+from jiuye.core.text import FULLWIDTH_FROM, FULLWIDTH_TO, PHONE_PATTERN, values_by_label
 from jiuye.regions.models import Region
-from jiuye.registry import actions, services
+from jiuye.registry import actions, idcard, services
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     STATUS_PLACE,
@@ -91,14 +93,7 @@ COLUMNS: list[tuple[str, str, bool]] = [
 HEADERS = [h for h, _k, _r in COLUMNS]
 REQUIRED = [h for h, _k, r in COLUMNS if r]
 KEY_TO_HEADER = {k: h for h, k, _r in COLUMNS}
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _GROUP_SPLIT = re.compile(r"[、,，;；/]+")
-
-
-def _labels(choices: Any) -> dict[str, str]:
-    """Chinese label → stored value, whatever the active language."""
-    with translation.override("zh-hans"):
-        return {str(label): value for value, label in choices.choices}
 
 
 @dataclass(frozen=True)
@@ -170,12 +165,12 @@ def _context(user: Any, as_of: date) -> Context:
         prefix=prefix,
         villages=villages,
         levels=levels,
-        relation=_labels(Relation),
-        ability=_labels(LaborAbility),
-        status=_labels(EmploymentStatus),
-        education=_labels(Education),
-        gender=_labels(Gender),
-        groups=_labels(KeyGroup),
+        relation=values_by_label(Relation),
+        ability=values_by_label(LaborAbility),
+        status=values_by_label(EmploymentStatus),
+        education=values_by_label(Education),
+        gender=values_by_label(Gender),
+        groups=values_by_label(KeyGroup),
         sensitive=can_view_sensitive(user),
     )
 
@@ -482,8 +477,10 @@ def _validate(
     # 公民身份号码 (GB 11643), checked column-wise.
     idc = col("id_number")
     digits = [idc.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
-    checksum = pl.sum_horizontal(d * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11
-    expected = checksum.replace_strict(list(range(11)), list("10X98765432"), default=None, return_dtype=pl.Utf8)
+    checksum = pl.sum_horizontal(d * w for d, w in zip(digits, idcard.WEIGHTS, strict=True)) % 11
+    expected = checksum.replace_strict(
+        list(range(11)), list(idcard.CHECK_CHARACTERS), default=None, return_dtype=pl.Utf8
+    )
     birth = idc.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shape_ok = idc.str.contains(r"^[0-9]{17}[0-9X]$")
     frame = frame.with_columns(
@@ -540,10 +537,9 @@ def _validate(
         mapped["gender"].is_not_null() & col("__id_ok") & (mapped["gender"] != derived_gender),
         _("性别与公民身份号码不一致。"),
     )
-    phone_ok = col("phone").str.contains(r"^1[0-9]{10}$") | col("phone").str.contains(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+    phone_ok = col("phone").str.contains(f"^(?:{PHONE_PATTERN})$")
     flag("phone", ~empty["phone"] & ~phone_ok, _("联系电话应为以1开头的11位手机号，或带区号的固定电话。"))
-    income_ok = col("income").str.contains(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
-    flag("income", ~empty["income"] & ~income_ok, _("月收入应为不小于0的数，最多两位小数。"))
+    flag("income", ~empty["income"] & yuan_expr("income").is_null(), _("月收入应为不小于0的数，最多两位小数。"))
 
     # Dates as the field writes them (one parse per distinct text).
     given_birth = _lookup("birth", _per_value(frame, "birth", parse_date), pl.Date)
@@ -627,7 +623,6 @@ def _validate(
             % {"household": household, "sites": "、".join(sites)},
         )
 
-    income = (col("income").cast(pl.Float64, strict=False) * 100).round(0).cast(pl.Int64)
     return frame.filter(~col("__row").is_in(sorted(result.rejected_rows))).select(
         "__row",
         "village",
@@ -650,7 +645,7 @@ def _validate(
         __gender=derived_gender,
         __start=start.fill_null(ctx.as_of),
         __groups=groups,
-        __income=pl.when(empty["income"]).then(None).otherwise(income),
+        __income=yuan_expr("income"),
         __household_has_head_in_file=head_count > 0,
         __household_head_ok=col("__head_ok").fill_null(False),
         # The household's site as the whole file names it (empty: the file does not say).

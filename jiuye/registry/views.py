@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -299,7 +298,7 @@ def person_status(request: HttpRequest, pk: int) -> HttpResponse:
                 place=data["place"],
                 location=data["location"],
                 employer_name=data["employer_name"],
-                monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
+                monthly_income=income,
                 verified_at=data["verified_at"],
             )
         except ValidationError as exc:
@@ -407,7 +406,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     place=data["place"],
                     location=data["location"],
                     employer_name=data["employer_name"],
-                    monthly_income=int(income * 100) if isinstance(income, Decimal) else None,
+                    monthly_income=income,
                     verified_at=data["verified_at"],
                     source=Source.FORM,
                 ),

@@ -69,7 +69,7 @@ def test_the_person_page_hides_birth_date_sensitive_groups_and_income_without_th
 ) -> None:
     url = f"/registry/persons/{wang.pk}/"
     granted = login(Client(), personas["county_a"]).get(url).content.decode()
-    assert BIRTH.isoformat() in granted and "3200 元" in granted
+    assert BIRTH.isoformat() in granted and "3,200.00 元" in granted
     assert all(label in granted for label in _labels("disabled", "poverty_alleviated", "graduate"))
     restricted = login(Client(), plain).get(url).content.decode()
     assert BIRTH.isoformat() not in restricted and "3200" not in restricted
