@@ -6,53 +6,45 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+from jiuye.core.approval import ApprovalRequest, DecisionStatus
+from jiuye.core.permissions import Perm
+from jiuye.core.scoping import ScopedQuerySet
+from jiuye.exports import actions
 
 # An approval is used once, within this time of being given.
 APPROVAL_VALID = timedelta(hours=24)
 
 
 class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已批准")
-    REJECTED = "rejected", _("已驳回")
-    WITHDRAWN = "withdrawn", _("已撤回")
+    PENDING = DecisionStatus.PENDING.value, DecisionStatus.PENDING.label
+    APPROVED = DecisionStatus.APPROVED.value, DecisionStatus.APPROVED.label
+    REJECTED = DecisionStatus.REJECTED.value, DecisionStatus.REJECTED.label
+    WITHDRAWN = DecisionStatus.WITHDRAWN.value, DecisionStatus.WITHDRAWN.label
     DOWNLOADED = "downloaded", _("已下载")
 
 
-class ExportRequest(ScopedModel):
-    """One export above the approval line: what is asked for and why, who decided, and when the
-    file was taken. Scoped by the requester's region; an approver's scope must contain it."""
+class ExportRequest(ApprovalRequest):
+    """One export above the approval line: what is asked for and why, who decided (maker–checker,
+    ``core.approval``), and when the file was taken. Scoped by the requester's region; an
+    approver's scope must contain it."""
 
     personal_data: ClassVar[bool] = True
-    scope_field: ClassVar[str] = "region_code"
+    decide_perm = Perm.APPROVE_EXPORTS
+    approve_action = actions.APPROVE
+    reject_action = actions.REJECT
+    withdraw_action = actions.WITHDRAW
 
     kind = models.CharField(_("导出类型"), max_length=32)
     params = models.TextField(_("筛选条件（查询串）"), blank=True)
     filters = models.JSONField(_("筛选条件"), default=list, blank=True)
     rows = models.PositiveIntegerField(_("申请行数"))
     reason = models.TextField(_("用途"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
-    )
-    region_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
-    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    # The approval's own statuses, and the one an export adds: its file taken.
     status = models.CharField(_("状态"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
     downloaded_at = models.DateTimeField(_("下载时间"), null=True, blank=True)
     rows_written = models.PositiveIntegerField(_("实际导出行数"), null=True, blank=True)
 
@@ -66,6 +58,9 @@ class ExportRequest(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    def audit_details(self) -> dict[str, object]:
+        return {"kind": self.kind, "rows": self.rows}
 
     @property
     def valid_until(self) -> datetime | None:

@@ -14,11 +14,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core import ratelimit
+from jiuye.core import approval, ratelimit
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
-from jiuye.core.permissions import Perm, has_perm
-from jiuye.core.scoping import read_prefix
+from jiuye.core.permissions import has_perm
 from jiuye.exports import actions
 from jiuye.exports.kinds import ExportKind, get
 from jiuye.exports.models import ExportRequest, ExportStatus
@@ -53,16 +52,12 @@ def export_now(*, actor: Any, kind: ExportKind, query: QueryDict, path: Path, co
     return kind.write(actor, query, path)
 
 
-def _clean_text(text: str, limit: int) -> str:
-    return " ".join(text.split())[:limit]
-
-
 @retrying_atomic
 def request_export(*, actor: Any, kind: ExportKind, query: QueryDict, reason: str) -> ExportRequest:
     """Ask for an export above the approval line. Asking again for the same list while the first
     request waits returns that request."""
     _require(actor, kind)
-    reason = _clean_text(reason, 500)
+    reason = approval.clean_note(reason)
     if len(reason) < REASON_MIN:
         raise ValidationError({"reason": _("请写明导出用途（至少 %(n)s 个字）。") % {"n": REASON_MIN}})
     rows = kind.count(actor, query)
@@ -94,55 +89,20 @@ def request_export(*, actor: Any, kind: ExportKind, query: QueryDict, reason: st
 
 def can_decide(user: Any, req: ExportRequest) -> bool:
     """Another officer who may approve exports and whose region contains the requester's."""
-    prefix = read_prefix(user)
-    return (
-        req.status == ExportStatus.PENDING
-        and has_perm(user, Perm.APPROVE_EXPORTS)
-        and req.requested_by_id != user.pk
-        and prefix is not None
-        and req.region_code.startswith(prefix)
-    )
+    return approval.can_decide(user, req)
 
 
 def _locked(req: ExportRequest) -> ExportRequest:
     return ExportRequest.objects.select_for_update().get(pk=req.pk)
 
 
-@retrying_atomic
 def decide(*, actor: Any, req: ExportRequest, approve: bool, note: str = "") -> ExportRequest:
-    req = _locked(req)
-    if req.status != ExportStatus.PENDING:
-        raise ValidationError(_("该申请已处理，不能再审批。"))
-    if not can_decide(actor, req):
-        raise PermissionDenied
-    note = _clean_text(note, 500)
-    if not approve and not note:
-        raise ValidationError({"note": _("驳回时请写明理由。")})
-    req.status = ExportStatus.APPROVED if approve else ExportStatus.REJECTED
-    req.decided_by = actor
-    req.decided_at = timezone.now()
-    req.decision_note = note
-    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(
-        action=actions.APPROVE if approve else actions.REJECT,
-        actor=actor,
-        obj=req,
-        after={"kind": req.kind, "rows": req.rows, "requested_by": req.requested_by_id, "note": note},
-    )
-    return req
+    return approval.decide(actor=actor, item=req, approve=approve, note=note)
 
 
-@retrying_atomic
 def withdraw(*, actor: Any, req: ExportRequest) -> ExportRequest:
-    req = _locked(req)
-    if req.requested_by_id != actor.pk:
-        raise PermissionDenied
-    if req.status not in (ExportStatus.PENDING, ExportStatus.APPROVED):
-        raise ValidationError(_("该申请已处理，不能撤回。"))
-    req.status = ExportStatus.WITHDRAWN
-    req.save(update_fields=["status"])
-    audit_record(action=actions.WITHDRAW, actor=actor, obj=req, after={"kind": req.kind})
-    return req
+    """Before the file is taken, an approved request can be withdrawn too."""
+    return approval.withdraw(actor=actor, item=req, open_statuses=(ExportStatus.PENDING, ExportStatus.APPROVED))
 
 
 def _check_downloadable(actor: Any, req: ExportRequest) -> ExportKind:

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.cases import CaseMeasureBase, DeadlineCase
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+from jiuye.registry import actions
 from jiuye.registry.choices import (
     CaseStatus,
     Education,
@@ -264,27 +266,24 @@ class ZeroEmploymentRule(models.Model):
         return f"{self.min_age}–{self.max_age}, {self.clear_days}d"
 
 
-class ZeroEmploymentCase(ScopedModel):
-    """A household found with nobody employed: open until a member is employed."""
+class ZeroEmploymentCase(DeadlineCase):
+    """A household found with nobody employed: open until a member is employed (a deadline case,
+    ``core.cases``: its deadline is the rule's days to clear it). It opens and closes with the
+    household's verdict, so it is never reopened by hand: a household found again opens a new one."""
 
     personal_data: ClassVar[bool] = True
-    # The household's village, copied at opening (a household never changes village): the case
-    # list of a city is read, filtered, counted and grouped from this table alone.
-    scope_field: ClassVar[str] = "region_code"
+    assign_action = actions.ZERO_CASE_ASSIGN
+    measure_action = actions.ZERO_CASE_MEASURE
+    close_action = actions.ZERO_CASE_CLOSE
 
     household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="cases")
+    # The household's village, copied at opening (a household never changes village): the case
+    # list of a city is read, filtered, counted and grouped from this table alone.
     region_code = models.CharField(_("所属区划"), max_length=12)
+    # The zero-employment words for the deadline case's fields.
     status = models.CharField(_("状态"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_on = models.DateField(_("认定日期"))
     deadline = models.DateField(_("清零期限"))
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="zero_employment_cases",
-    )
     closed_on = models.DateField(_("清零日期"), null=True, blank=True)
     close_note = models.CharField(_("清零说明"), max_length=200, blank=True)
 
@@ -307,18 +306,13 @@ class ZeroEmploymentCase(ScopedModel):
         return f"{self.household} {self.opened_on}"
 
 
-class CaseMeasure(models.Model):
+class CaseMeasure(CaseMeasureBase):
     """A measure taken for a zero-employment household (帮扶措施)."""
 
     case = models.ForeignKey(
         ZeroEmploymentCase, verbose_name=_("零就业家庭"), on_delete=models.CASCADE, related_name="measures"
     )
     kind = models.CharField(_("措施类型"), max_length=24, choices=MeasureKind.choices)
-    date = models.DateField(_("日期"))
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("帮扶措施")

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import cases
 from jiuye.core.audit import audit_record
 from jiuye.core.bulk import is_one_of
 from jiuye.core.crypto import blind_index, blind_index_many
@@ -239,11 +240,8 @@ def household_refresh(*, household: Household, on: date | None = None, rule: rul
         )
         audit_record(action=actions.ZERO_CASE_OPEN, obj=case, region_code=household.region_id)
     elif not verdict.zero_employment and open_case is not None:
-        open_case.status = CaseStatus.CLOSED
-        open_case.closed_on = on
-        open_case.close_note = _("已有成员就业") if verdict.has_labor else _("家庭已无劳动力")
-        open_case.save(update_fields=["status", "closed_on", "close_note"])
-        audit_record(action=actions.ZERO_CASE_CLOSE, obj=open_case, region_code=household.region_id)
+        note = _("已有成员就业") if verdict.has_labor else _("家庭已无劳动力")
+        cases.case_close(actor=None, case=open_case, on=on, note=str(note))
     return verdict.zero_employment
 
 
@@ -1039,30 +1037,14 @@ def registration_record(
 @retrying_atomic
 def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
     _require_writable(actor, case.household.region_id)
-    case.assigned_to = officer
-    case.save(update_fields=["assigned_to"])
-    audit_record(
-        action=actions.ZERO_CASE_ASSIGN,
-        actor=actor,
-        obj=case,
-        after={"assigned_to": officer.username if officer else ""},
-    )
+    cases.case_assign(actor=actor, case=case, officer=officer)
 
 
 @retrying_atomic
 def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
     _require_writable(actor, case.household.region_id)
     _check_choices(CaseMeasure, kind=kind)
-    _not_after_today("date", day)
-    measure = CaseMeasure.objects.create(
-        case=case,
-        kind=kind,
-        date=day,
-        note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit_record(action=actions.ZERO_CASE_MEASURE, actor=actor, obj=case, after={"kind": kind, "date": day.isoformat()})
-    return measure
+    return cases.case_add_measure(actor=actor, case=case, measure_model=CaseMeasure, kind=kind, day=day, note=note)
 
 
 # --- revealing personal data ------------------------------------------------------------------
