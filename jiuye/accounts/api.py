@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from jiuye.accounts import selectors, services
 from jiuye.accounts.models import User
-from jiuye.core.api import Pagination, require_perm
+from jiuye.core.api import Pagination, api_view
 from jiuye.core.permissions import Perm, Role, has_perm
 from jiuye.regions.models import Region
 
@@ -61,6 +61,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The authenticated user")
+@api_view()
 def me(request: HttpRequest) -> Any:
     user: User = request.auth  # type: ignore[attr-defined]
     return {
@@ -96,11 +97,13 @@ class TokenCreated(TokenOut):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@api_view()
 def token_list(request: HttpRequest) -> Any:
     return selectors.token_list(user=request.auth)  # type: ignore[attr-defined]
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create a token (shown once)")
+@api_view()
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     token, raw = services.token_create(
@@ -112,6 +115,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/tokens/{pk}", response={204: None}, summary="Revoke a token")
+@api_view()
 def token_revoke(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     services.token_revoke(user=user, token=selectors.token_get(user=user, pk=pk))
@@ -160,23 +164,23 @@ def _region(actor: Any, code: str | None, field: str) -> Region | None:
 
 @router.get("/users", response=list[UserOut], summary="Users in scope (security admin)")
 @paginate(Pagination)
+@api_view(Perm.MANAGE_USERS)
 def user_list(request: HttpRequest, role: str = "", q: str = "") -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    require_perm(actor, Perm.MANAGE_USERS)
     return selectors.user_list(user=actor, role=role, q=q)
 
 
 @router.get("/users/{pk}", response=UserOut, summary="One user (security admin)")
+@api_view(Perm.MANAGE_USERS)
 def user_detail(request: HttpRequest, pk: int) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    require_perm(actor, Perm.MANAGE_USERS)
     return selectors.user_get(user=actor, pk=pk)
 
 
 @router.post("/users", response={201: UserOut}, summary="Create a user (security admin)")
+@api_view(Perm.MANAGE_USERS)
 def user_create(request: HttpRequest, payload: UserIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    require_perm(actor, Perm.MANAGE_USERS)
     if User.objects.filter(username=payload.username).exists():
         raise ValidationError({"username": [_("用户名已存在。")]})
     region = _region(actor, payload.region_code, "region_code")
@@ -196,9 +200,9 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
 
 
 @router.patch("/users/{pk}", response=UserOut, summary="Change a user's role, scope or state (security admin)")
+@api_view(Perm.MANAGE_USERS)
 def user_update(request: HttpRequest, pk: int, payload: UserPatch) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
-    require_perm(actor, Perm.MANAGE_USERS)
     target = selectors.user_get(user=actor, pk=pk)
     if target.pk == actor.pk:
         raise ValidationError(_("不能修改自己的角色、区划或状态。"))

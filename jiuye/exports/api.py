@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from jiuye.core.api import Pagination, require_perm
+from jiuye.core.api import Pagination, api_view
 from jiuye.core.permissions import Perm
 from jiuye.exports import kinds, selectors, services
 from jiuye.exports.models import ExportRequest
@@ -62,20 +62,20 @@ class DecisionIn(Schema):
 
 def _visible(request: HttpRequest, pk: int) -> ExportRequest:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     return get_object_or_404(selectors.requests_for(user).select_related("requested_by", "decided_by"), pk=pk)
 
 
 @router.get("/exports/requests", response=list[ExportRequestOut], summary="Export requests I made or may decide")
 @paginate(Pagination)
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_list(request: HttpRequest, waiting: bool = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     found = selectors.awaiting_decision(user) if waiting else selectors.requests_for(user)
     return found.select_related("requested_by", "decided_by")
 
 
 @router.post("/exports/requests", response={201: ExportRequestOut}, summary="Ask for an export above the approval line")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_create(request: HttpRequest, payload: ExportRequestIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     offered = {k.code: k for k in kinds.all_kinds()}
@@ -88,6 +88,7 @@ def request_create(request: HttpRequest, payload: ExportRequestIn) -> Any:
 
 
 @router.get("/exports/requests/{pk}", response=ExportRequestOut, summary="One export request")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_detail(request: HttpRequest, pk: int) -> Any:
     return _visible(request, pk)
 
@@ -95,12 +96,14 @@ def request_detail(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/exports/requests/{pk}/decision", response=ExportRequestOut, summary="Approve or reject (another officer)"
 )
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     req = _visible(request, pk)
     return services.decide(actor=request.auth, req=req, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]
 
 
 @router.post("/exports/requests/{pk}/withdraw", response=ExportRequestOut, summary="Withdraw my request")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_withdraw(request: HttpRequest, pk: int) -> Any:
     req = _visible(request, pk)
     return services.withdraw(actor=request.auth, req=req)  # type: ignore[attr-defined]
@@ -111,6 +114,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> Any:
     response={200: None},
     summary="Download an approved export (.xlsx), once, by the requester",
 )
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def request_download(request: HttpRequest, pk: int) -> Any:
     req = _visible(request, pk)
     return xlsx_download(

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from jiuye.core.api import require_perm
+from jiuye.core.api import api_view
 from jiuye.core.permissions import Perm
 from jiuye.indicators import catalogue, services
 from jiuye.indicators.models import Measurement
@@ -42,8 +42,8 @@ class MeasurementOut(Schema):
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+@api_view(Perm.VIEW_STATISTICS)
 def indicator_list(request: HttpRequest) -> Any:
-    require_perm(request.auth, Perm.VIEW_STATISTICS)  # type: ignore[attr-defined]
     return [
         {
             "code": i.code,
@@ -66,10 +66,10 @@ def indicator_list(request: HttpRequest) -> Any:
     response=list[MeasurementOut],
     summary="One indicator for a region: a month, or every computed month",
 )
+@api_view(Perm.VIEW_STATISTICS)
 def measurement_list(request: HttpRequest, indicator: str, region: str | None = None, period: str | None = None) -> Any:
     """``region`` defaults to the user's own region; another region must lie in the scope."""
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_STATISTICS)
     code = indicator
     spec = catalogue.get(code)
     if spec is None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from jiuye.core.api import require_perm
+from jiuye.core.api import api_view
 from jiuye.core.permissions import Level, Perm
 from jiuye.regions import selectors, services
 
@@ -41,9 +41,9 @@ class ZoneIn(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], summary="List regions in scope")
+@api_view(Perm.VIEW_REGIONS)
 def region_list(request: HttpRequest, parent: str | None = None, level: str | None = None, q: str = "") -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_REGIONS)
     if parent:
         region = selectors.region_get(user=user, code=parent)
         return [child for child, _ in selectors.region_children(user=user, region=region)]
@@ -52,16 +52,16 @@ def region_list(request: HttpRequest, parent: str | None = None, level: str | No
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One region")
+@api_view(Perm.VIEW_REGIONS)
 def region_detail(request: HttpRequest, code: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_REGIONS)
     return selectors.region_get(user=user, code=code)
 
 
 @router.get("/regions/{code}/children", response=list[RegionWithCounts], summary="Children with counts")
+@api_view(Perm.VIEW_REGIONS)
 def region_children(request: HttpRequest, code: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_REGIONS)
     region = selectors.region_get(user=user, code=code)
     return [
         {
@@ -75,8 +75,8 @@ def region_children(request: HttpRequest, code: str) -> Any:
 
 
 @router.post("/regions/{code}/zones", response={201: RegionOut}, summary="Add a zone under a city or county")
+@api_view(Perm.MANAGE_ZONES)
 def zone_create(request: HttpRequest, code: str, payload: ZoneIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.MANAGE_ZONES)
     parent = selectors.region_get(user=user, code=code)
     return 201, services.zone_create(parent=parent, name=payload.name, actor=user)

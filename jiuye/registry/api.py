@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from jiuye.core import ratelimit
-from jiuye.core.api import Pagination, require_perm
+from jiuye.core.api import Pagination, api_view
 from jiuye.core.errors import api_error_body
 from jiuye.core.permissions import Perm, can_view_sensitive
 from jiuye.core.text import PHONE_PATTERN
@@ -177,6 +177,7 @@ class CaseOut(Schema):
 
 @router.get("/registry/persons", response=list[PersonOut], summary="Persons in scope, filtered")
 @paginate(Pagination)
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def person_list(
     request: HttpRequest,
     region: str = "",
@@ -189,7 +190,6 @@ def person_list(
     state: str = "active",
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     ratelimit.consume(user, ratelimit.SEARCH)
     filters = selectors.PersonFilters(
         region=region,
@@ -205,9 +205,9 @@ def person_list(
 
 
 @router.post("/registry/persons/search", response=list[PersonOut], summary="Find by ID number or phone")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     ratelimit.consume(user, ratelimit.SEARCH)
     if not (payload.id_number.strip() or payload.phone.strip()):
         raise ValidationError(_("请提供公民身份号码或联系电话。"))
@@ -216,18 +216,18 @@ def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
 
 
 @router.get("/registry/persons/{pk}", response=PersonDetailOut, summary="One person with the status history")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def person_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     person = selectors.person_get(user=user, pk=pk)
     services.sensitive_viewed(actor=user, person=person)
     return person
 
 
 @router.post("/registry/persons/{pk}/status", response=PersonOut, summary="Change the employment status")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     services.status_change(
         actor=user,
@@ -260,9 +260,9 @@ def _conflict(request: HttpRequest, exc: services.StaleEdit) -> tuple[int, dict[
     response={200: PersonOut, 409: dict[str, Any]},
     summary="Edit a person (optimistic locking: 409 with the current record when the version is stale)",
 )
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     given = payload.dict(exclude_unset=True)
     changes = {k: v for k, v in given.items() if k not in ("version", "groups") and v is not None}
@@ -281,9 +281,9 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
     response={200: PersonOut, 409: dict[str, Any]},
     summary="更正公民身份号码: gender and birth date follow the new number; audited with the reason",
 )
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_correct_id(request: HttpRequest, pk: int, payload: IdCorrectionIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     try:
         return services.person_correct_id(
@@ -298,9 +298,9 @@ def person_correct_id(request: HttpRequest, pk: int, payload: IdCorrectionIn) ->
     response=RevealOut,
     summary="The full ID number or phone, for a stated reason (audited; limited per day)",
 )
+@api_view(Perm.REVEAL_PERSONAL_DATA)
 def person_reveal(request: HttpRequest, response: HttpResponse, pk: int, payload: RevealIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.REVEAL_PERSONAL_DATA)
     person = selectors.person_get(user=user, pk=pk)
     value = services.person_reveal(actor=user, person=person, field=payload.field, reason=payload.reason)
     response["Cache-Control"] = "no-store"
@@ -308,9 +308,9 @@ def person_reveal(request: HttpRequest, response: HttpResponse, pk: int, payload
 
 
 @router.post("/registry/persons/{pk}/move", response=PersonOut, summary="Move to another household (new or not)")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     region = services.writable_village(actor=user, code=payload.village_code, field="village_code")
     return services.person_move_to(actor=user, person=person, region=region, household_number=payload.household_number)
@@ -321,17 +321,17 @@ def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     response=PersonOut,
     summary="Record a death, moving out or emigration (or a return to the registry)",
 )
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_state(request: HttpRequest, pk: int, payload: StateIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     return services.person_set_state(actor=user, person=person, state=payload.state, on=payload.date)
 
 
 @router.get("/registry/persons/{pk}/status-on", response=dict[str, str | None], summary="The status on a past date")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def status_on(request: HttpRequest, pk: int, day: date) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     found = selectors.person_get(user=user, pk=pk)
     return {"date": day.isoformat(), "status": services.status_on(person=found, day=day)}
 
@@ -352,8 +352,8 @@ class RuleChangedOut(RuleIn):
 
 
 @router.get("/registry/zero-employment/rule", response=RuleIn, summary="The zero-employment rule in force")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def rule_get(request: HttpRequest) -> Any:
-    require_perm(request.auth, Perm.VIEW_PERSONAL_DATA)  # type: ignore[attr-defined]
     return services.zero_rule().settings()
 
 
@@ -362,18 +362,18 @@ def rule_get(request: HttpRequest) -> Any:
     response=RuleChangedOut,
     summary="Change the zero-employment rule (city); every household is judged again",
 )
+@api_view(Perm.MANAGE_STATISTICS)
 def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.MANAGE_STATISTICS)
     result = services.zero_rule_update(actor=user, **payload.dict())
     return {**services.zero_rule().settings(), **{k: result[k] for k in ("flagged", "opened", "closed")}}
 
 
 @router.get("/registry/zero-employment", response=list[CaseOut], summary="Zero-employment cases in scope")
 @paginate(Pagination)
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def case_list(request: HttpRequest, status: str = "open", overdue: bool = False, relocated: bool = False) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     ratelimit.consume(user, ratelimit.SEARCH)
     return selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated)
 
@@ -458,16 +458,16 @@ class MeasureOut(Schema):
 
 
 @router.get("/registry/households/{pk}", response=HouseholdOut, summary="A household with its members")
+@api_view(Perm.VIEW_PERSONAL_DATA)
 def household_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.VIEW_PERSONAL_DATA)
     return _household_out(selectors.household_get(user=user, pk=pk))
 
 
 @router.patch("/registry/households/{pk}", response=HouseholdOut, summary="Set a household's relocation site")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def household_update(request: HttpRequest, pk: int, payload: HouseholdPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     household = selectors.household_get(user=user, pk=pk)
     services.household_set_relocation_site(actor=user, household=household, relocation_site=payload.relocation_site)
     return _household_out(selectors.household_get(user=user, pk=pk))
@@ -486,9 +486,9 @@ def _household_out(household: Any) -> dict[str, Any]:
 
 
 @router.post("/registry/persons", response={201: PersonOut}, summary="Register a person in a household")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     region = services.writable_village(actor=user, code=payload.village_code, field="village_code")
     data = services.PersonInput(
         name=payload.name,
@@ -517,9 +517,9 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Any:
 @router.post(
     "/registry/persons/{pk}/registrations", response={201: RegistrationOut}, summary="就业登记, 失业登记 or its end"
 )
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     person = selectors.person_get(user=user, pk=pk)
     registration = services.registration_record(
         actor=user,
@@ -539,9 +539,9 @@ class AssignIn(Schema):
 
 
 @router.post("/registry/zero-employment/{pk}/assign", response=CaseOut, summary="Make an officer responsible")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     case = selectors.case_get(user=user, pk=pk)
     officer = None
     if payload.officer_id is not None:
@@ -555,8 +555,8 @@ def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 
 
 @router.post("/registry/zero-employment/{pk}/measures", response={201: MeasureOut}, summary="Record a measure")
+@api_view(Perm.EDIT_BUSINESS_DATA)
 def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    require_perm(user, Perm.EDIT_BUSINESS_DATA)
     case = selectors.case_get(user=user, pk=pk)
     return 201, services.case_add_measure(actor=user, case=case, kind=payload.kind, day=payload.date, note=payload.note)

@@ -31,3 +31,32 @@ def test_every_target_a_route_opens_has_a_builder() -> None:
 
     known = {*BUILT_IN, *all_targets()}
     assert {r.target for r in all_routes() if r.target} <= known
+
+
+def _operations() -> list[tuple[str, str, object]]:
+    from config.api import api
+
+    found = []
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                found.append((",".join(operation.methods), path, operation.view_func))
+    return found
+
+
+def _declared(func: object) -> object:
+    """The access an operation declares, through the decorators wrapped around it (pagination)."""
+    while func is not None:
+        access = getattr(func, "jiuye_access", None)
+        if access is not None:
+            return access
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def test_every_api_operation_declares_its_access() -> None:
+    """As ``staff_view`` for pages: ``api_view(*perms)`` on every operation, checked before it runs."""
+    operations = _operations()
+    assert len(operations) > 30
+    undeclared = [f"{methods} {path}" for methods, path, func in operations if _declared(func) is None]
+    assert undeclared == []
