@@ -1,25 +1,25 @@
-"""The registry as it stood on one day, as polars frames (one read per table, then columnar).
+"""The records as they stood on one day, as polars frames (one read per table, then columnar).
 
 Calculators filter and join these frames instead of issuing one query per region: a month of
-every indicator at every level is a handful of table scans. The frames carry what the
-definitions need — the status each person held on the day (from the spells), their age on the
-day, whether they were still in the registry — and nothing personal beyond ids and codes.
+every indicator at every level is a handful of table scans. Each app registers the frames it
+offers (``register_loader`` in its ``AppConfig.ready``: the registry's persons, households,
+registrations …); a calculator asks for one by name (``snap.frame("registry.persons")``), and the
+snapshot loads it once and shares it with every calculator of the month. The snapshot itself
+knows only the day, the region prefix and the region table.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 import polars as pl
-from django.db import connection
 
 from jiuye.core.bulk import fetch_frame
 from jiuye.regions.models import Region
-from jiuye.registry.choices import PersonState
-from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, Registration
 
 
 def month_start(day: date) -> date:
@@ -36,160 +36,60 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _date(column: str) -> pl.Expr:
+def text_date(column: str) -> pl.Expr:
+    """A date read as text (``CAST(d AS TEXT)``, the same on SQLite and PostgreSQL) back to a date."""
     return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
 
 
+Loader = Callable[["Snapshot"], Any]
+_LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(name: str, loader: Loader) -> None:
+    """``loader(snapshot)`` reads one frame of the app's records as they stood on ``snapshot.end``,
+    limited to ``snapshot.prefix`` (``snapshot.where_region`` gives the condition)."""
+    if name in _LOADERS and _LOADERS[name] is not loader:
+        raise ValueError(f"snapshot frame {name} registered twice")
+    _LOADERS[name] = loader
+
+
+def loader_names() -> list[str]:
+    return sorted(_LOADERS)
+
+
 class Snapshot:
-    """The registry on ``end`` (a month's last day), limited to regions under ``prefix``."""
+    """The records on ``end`` (a month's last day), limited to regions under ``prefix``."""
 
     def __init__(self, end: date, *, prefix: str = "") -> None:
         self.end = end
         self.year_start = date(end.year, 1, 1)
         self.prefix = prefix
-        self._q = connection.ops.quote_name
-        # Intermediate frames that several calculators share (per-household facts …).
+        # Frames loaded, and intermediate frames that several calculators share (per-household facts …).
         self.cache: dict[str, Any] = {}
 
-    def _where_region(self, column: str) -> tuple[str, list[Any]]:
+    def where_region(self, column: str) -> tuple[str, list[Any]]:
+        """SQL (and its parameters) limiting ``column``, a region code, to the snapshot's prefix."""
         if not self.prefix:
             return "1 = 1", []
         return f"{column} LIKE %s", [self.prefix + "%"]
 
+    def frame(self, name: str) -> Any:
+        """A registered frame, loaded on first use and then shared."""
+        key = f"frame:{name}"
+        if key not in self.cache:
+            try:
+                loader = _LOADERS[name]
+            except KeyError:
+                raise LookupError(f"no app registers the snapshot frame {name}") from None
+            self.cache[key] = loader(self)
+        return self.cache[key]
+
     @cached_property
     def regions(self) -> pl.DataFrame:
-        where, params = self._where_region("code")
+        """Every region under the prefix, and whether it is urban (a 居委会)."""
+        where, params = self.where_region("code")
         return fetch_frame(
             f"SELECT code, urban FROM {Region._meta.db_table} WHERE {where}",  # noqa: S608
             params,
             {"region": pl.Utf8, "urban": pl.Boolean},
-        )
-
-    @cached_property
-    def persons(self) -> pl.DataFrame:
-        """Persons who held a status on ``end`` and were in the registry that day."""
-        q = self._q
-        where, params = self._where_region("p.region_id")
-        people = fetch_frame(
-            f"SELECT p.id, p.region_id, p.household_id, CAST(p.birth_date AS TEXT), p.gender, p.labor_ability,"  # noqa: S608
-            f" p.willing, p.state, CAST(p.state_date AS TEXT) FROM {Person._meta.db_table} p WHERE {where}",
-            params,
-            {
-                "person_id": pl.Int64,
-                "region": pl.Utf8,
-                "household_id": pl.Int64,
-                "birth": pl.Utf8,
-                "gender": pl.Utf8,
-                "ability": pl.Utf8,
-                "willing": pl.Boolean,
-                "state": pl.Utf8,
-                "state_date": pl.Utf8,
-            },
-        )
-        spells = fetch_frame(
-            f"SELECT s.person_id, s.status, CAST(s.start AS TEXT), s.id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
-            f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
-            f" WHERE s.start <= %s AND (s.{q('end')} IS NULL OR s.{q('end')} >= %s) AND {where}",
-            [self.end, self.end, *params],
-            {"person_id": pl.Int64, "status": pl.Utf8, "start": pl.Utf8, "spell_id": pl.Int64},
-        )
-        # Overlapping spells cannot arise through the services; if a row says otherwise the
-        # latest start wins, as in ``status_on``.
-        current = spells.sort(["start", "spell_id"]).unique("person_id", keep="last").select("person_id", "status")
-        end = self.end
-        frame = people.with_columns(_date("birth").alias("birth"), _date("state_date").alias("state_date")).join(
-            current, on="person_id", how="inner"
-        )
-        birthday_passed = (
-            pl.col("birth").dt.month().cast(pl.Int32) * 100 + pl.col("birth").dt.day().cast(pl.Int32)
-        ) <= (end.month * 100 + end.day)
-        frame = frame.with_columns(
-            (end.year - pl.col("birth").dt.year().cast(pl.Int32) - (~birthday_passed).cast(pl.Int32)).alias("age"),
-            (
-                (pl.col("state") == PersonState.ACTIVE)
-                | (pl.col("state_date").is_not_null() & (pl.col("state_date") > pl.lit(end)))
-            ).alias("active"),
-        )
-        frame = frame.filter(pl.col("active")).drop("state", "state_date", "active")
-        return frame.join(self.regions, on="region", how="left").with_columns(pl.col("urban").fill_null(False))
-
-    @cached_property
-    def groups(self) -> pl.DataFrame:
-        where, params = self._where_region("p.region_id")
-        return fetch_frame(
-            f"SELECT g.person_id, g.{self._q('group')} FROM {PersonGroup._meta.db_table} g"  # noqa: S608
-            f" JOIN {Person._meta.db_table} p ON p.id = g.person_id WHERE {where}",
-            params,
-            {"person_id": pl.Int64, "group": pl.Utf8},
-        )
-
-    def persons_in_groups(self, groups: list[str]) -> pl.DataFrame:
-        ids = self.groups.filter(pl.col("group").is_in(groups)).select("person_id").unique()
-        return self.persons.join(ids, on="person_id", how="semi")
-
-    @cached_property
-    def households(self) -> pl.DataFrame:
-        where, params = self._where_region("region_id")
-        return fetch_frame(
-            f"SELECT id, region_id, relocation_site FROM {Household._meta.db_table} WHERE {where}",  # noqa: S608
-            params,
-            {"household_id": pl.Int64, "region": pl.Utf8, "relocation_site": pl.Utf8},
-        )
-
-    @cached_property
-    def registrations(self) -> pl.DataFrame:
-        """Registrations made on or before ``end``, with their end if they had ended by then."""
-        where, params = self._where_region("region_id")
-        frame = fetch_frame(
-            f"SELECT person_id, region_id, kind, CAST(date AS TEXT), urban, form, CAST(ended_on AS TEXT), end_reason"  # noqa: S608
-            f" FROM {Registration._meta.db_table} WHERE date <= %s AND {where}",
-            [self.end, *params],
-            {
-                "person_id": pl.Int64,
-                "region": pl.Utf8,
-                "kind": pl.Utf8,
-                "date": pl.Utf8,
-                "urban": pl.Boolean,
-                "form": pl.Utf8,
-                "ended_on": pl.Utf8,
-                "end_reason": pl.Utf8,
-            },
-        )
-        return frame.with_columns(_date("date").alias("date"), _date("ended_on").alias("ended_on"))
-
-    def spells_overlapping(self, statuses: list[str], start: date) -> pl.DataFrame:
-        """Persons with a spell of one of ``statuses`` overlapping [start, end], with their region."""
-        q = self._q
-        where, params = self._where_region("p.region_id")
-        placeholders = ", ".join(["%s"] * len(statuses))
-        return fetch_frame(
-            f"SELECT DISTINCT s.person_id, p.region_id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
-            f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
-            f" WHERE s.status IN ({placeholders}) AND s.start <= %s AND (s.{q('end')} IS NULL OR s.{q('end')} >= %s)"
-            f" AND {where}",
-            [*statuses, self.end, start, *params],
-            {"person_id": pl.Int64, "region": pl.Utf8},
-        )
-
-    def spells_starting(self, statuses: list[str], start: date) -> pl.DataFrame:
-        """Persons who entered one of ``statuses`` between ``start`` and ``end``."""
-        where, params = self._where_region("p.region_id")
-        placeholders = ", ".join(["%s"] * len(statuses))
-        return fetch_frame(
-            f"SELECT DISTINCT s.person_id, p.region_id FROM {EmploymentSpell._meta.db_table} s"  # noqa: S608
-            f" JOIN {Person._meta.db_table} p ON p.id = s.person_id"
-            f" WHERE s.status IN ({placeholders}) AND s.start >= %s AND s.start <= %s AND {where}",
-            [*statuses, start, self.end, *params],
-            {"person_id": pl.Int64, "region": pl.Utf8},
-        )
-
-    def state_changes(self, states: list[str], start: date) -> pl.DataFrame:
-        """Persons who left the registry (death …) between ``start`` and ``end``."""
-        where, params = self._where_region("region_id")
-        placeholders = ", ".join(["%s"] * len(states))
-        return fetch_frame(
-            f"SELECT id, region_id FROM {Person._meta.db_table}"  # noqa: S608
-            f" WHERE state IN ({placeholders}) AND state_date >= %s AND state_date <= %s AND {where}",
-            [*states, start, self.end, *params],
-            {"person_id": pl.Int64, "region": pl.Utf8},
         )

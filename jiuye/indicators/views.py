@@ -24,12 +24,11 @@ from jiuye.core.forms import add_service_errors
 from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import read_prefix
-from jiuye.indicators import catalogue, exports, selectors, services, targets
+from jiuye.indicators import catalogue, exports, records, selectors, services, targets
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
 from jiuye.indicators.models import EnteredValue, MapBoundary, Measurement, PeriodLock, StalePeriod, Target
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb, region_get
-from jiuye.registry.models import Household, Person
 
 PAGE_SIZE = 50
 
@@ -128,14 +127,8 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     # figures stay visible without it.
     restricted = indicator.lists_sensitive(services.effective_params(indicator)) and not can_view_sensitive(user)
     page = Paginator([] if restricted else result.records, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [record_id for record_id, _sign in page.object_list]
-    signs = dict(page.object_list)
-    model = Household if indicator.records == "household" else Person
-    rows = {
-        obj.pk: obj
-        for obj in model.objects.visible_to(user).filter(pk__in=ids).select_related("region")  # type: ignore[attr-defined]
-    }
-    items = [(rows[i], signs[i]) for i in ids if i in rows]
+    source = records.source_for(indicator.records)
+    items = records.rows_for(source, user, list(page.object_list)) if source else []
     query = request.GET.copy()
     query.pop("page", None)
     # A rate drills into the figures it is made of; an entered figure shows its entry.
@@ -158,6 +151,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         {
             "drill": result,
             "items": items,
+            "columns": [header for header, _cell in source.columns] if source else [],
             "restricted": restricted,
             "page": page,
             "query": query.urlencode(),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.indicators.catalogue import Direction, Indicator, Kind, Param, register
 from jiuye.indicators.snapshot import Snapshot
-from jiuye.registry import rules
+from jiuye.registry import rules, snapshot
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     EmploymentForm,
@@ -58,7 +58,7 @@ def _age_between(p: Mapping[str, Any]) -> pl.Expr:
 
 
 def _labour(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return snap.persons.filter(_age_between(p) & pl.col("ability").is_in(ABLE))
+    return snapshot.persons(snap).filter(_age_between(p) & pl.col("ability").is_in(ABLE))
 
 
 AGE_PARAMS = {
@@ -70,7 +70,7 @@ AGE_PARAMS = {
 
 
 def urban_new_employment(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    regs = snap.registrations.filter(
+    regs = snapshot.registrations(snap).filter(
         (pl.col("kind") == RegistrationKind.EMPLOYMENT)
         & pl.col("urban")
         & (pl.col("date") >= snap.year_start)
@@ -83,8 +83,8 @@ def urban_new_employment(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     urban = snap.regions.filter(pl.col("urban")).select("region")
     leavers = pl.concat(
         [
-            snap.state_changes([PersonState.DECEASED], snap.year_start),
-            snap.spells_starting([EmploymentStatus.RETIRED_OTHER], snap.year_start),
+            snapshot.state_changes(snap, [PersonState.DECEASED], snap.year_start),
+            snapshot.spells_starting(snap, [EmploymentStatus.RETIRED_OTHER], snap.year_start),
         ]
     ).unique("person_id")
     return pl.concat([new, _persons(leavers.join(urban, on="region", how="semi"), sign=-1)])
@@ -113,7 +113,7 @@ register(
 
 
 def registered_unemployed(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    open_regs = snap.registrations.filter(
+    open_regs = snapshot.registrations(snap).filter(
         (pl.col("kind") == RegistrationKind.UNEMPLOYMENT)
         & pl.col("urban")
         & (pl.col("ended_on").is_null() | (pl.col("ended_on") > snap.end))
@@ -186,7 +186,7 @@ register(
 
 
 def rural_transfer(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    frame = snap.persons.filter(pl.col("status").is_in(list(p["statuses"])) & _age_between(p))
+    frame = snapshot.persons(snap).filter(pl.col("status").is_in(list(p["statuses"])) & _age_between(p))
     if p["rural_only"]:
         frame = frame.filter(~pl.col("urban"))
     return _persons(frame)
@@ -221,7 +221,7 @@ def always(_p: Mapping[str, Any]) -> bool:
 
 
 def group_working(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    frame = snap.persons_in_groups(list(p["groups"])).filter(pl.col("status").is_in(list(p["statuses"])))
+    frame = snapshot.persons_in_groups(snap, list(p["groups"])).filter(pl.col("status").is_in(list(p["statuses"])))
     return _persons(frame)
 
 
@@ -262,8 +262,8 @@ register(
 
 
 def public_welfare(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    placed = snap.spells_overlapping([EmploymentStatus.PUBLIC_WELFARE], snap.year_start)
-    members = snap.groups.filter(pl.col("group").is_in(list(p["groups"]))).select("person_id").unique()
+    placed = snapshot.spells_overlapping(snap, [EmploymentStatus.PUBLIC_WELFARE], snap.year_start)
+    members = snapshot.groups(snap).filter(pl.col("group").is_in(list(p["groups"]))).select("person_id").unique()
     return _persons(placed.join(members, on="person_id", how="semi"))
 
 
@@ -300,18 +300,19 @@ def _household_facts(snap: Snapshot) -> pl.DataFrame:
         return cached
 
     rule = zero_rule()
-    members = snap.persons.with_columns(
+    members = snapshot.persons(snap).with_columns(
         (
             pl.col("willing") & pl.col("ability").is_in(ABLE) & pl.col("age").is_between(rule.min_age, rule.max_age)
         ).alias("labour"),
         pl.col("status").is_in(sorted(rule.employed)).alias("employed"),
     )
     relocated_people = members.join(
-        snap.groups.filter(pl.col("group") == KeyGroup.RELOCATED), on="person_id", how="semi"
+        snapshot.groups(snap).filter(pl.col("group") == KeyGroup.RELOCATED), on="person_id", how="semi"
     ).select("household_id", pl.lit(True).alias("relocated_member"))
     facts = members.group_by("household_id").agg(pl.col("labour").any(), pl.col("employed").any())
     result = (
-        snap.households.join(facts, on="household_id", how="inner")
+        snapshot.households(snap)
+        .join(facts, on="household_id", how="inner")
         .join(relocated_people.unique("household_id"), on="household_id", how="left")
         .with_columns(
             ((pl.col("relocation_site") != "") | pl.col("relocated_member").fill_null(False)).alias("relocated")
@@ -397,7 +398,7 @@ def labour_force(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
 
 def labour_force_of(group: str) -> Any:
     def calculate(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-        members = snap.groups.filter(pl.col("group") == group).select("person_id")
+        members = snapshot.groups(snap).filter(pl.col("group") == group).select("person_id")
         return _persons(_labour(snap, p).join(members, on="person_id", how="semi"))
 
     return calculate
