@@ -65,6 +65,7 @@ class Perm(StrEnum):
     SET_TARGETS = "set_targets"
     MANAGE_STATISTICS = "manage_statistics"
     APPROVE_EXPORTS = "approve_exports"
+    IMPORT_DATA = "import_data"
 
 
 _BUSINESS = {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.VILLAGE_CLERK}
@@ -86,6 +87,9 @@ MATRIX: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_STATISTICS: frozenset({Role.CITY_ADMIN}),
     # Exports of personal data above the approval line: another officer at county or city level.
     Perm.APPROVE_EXPORTS: frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER}),
+    # The import page: business officers (ledgers, registrations, targets) and the system admin
+    # (the region codes); each import kind also demands its own permission.
+    Perm.IMPORT_DATA: frozenset(_BUSINESS | {Role.SYSTEM_ADMIN}),
 }
 
 

@@ -12,4 +12,4 @@ class ImportsConfig(AppConfig):
         from jiuye.core.permissions import Perm
         from jiuye.imports import actions  # noqa: F401  (defines the imports' audit actions)
 
-        nav.register(nav.NavItem("imports:job_list", _("数据导入"), order=300, perm=Perm.EDIT_BUSINESS_DATA))
+        nav.register(nav.NavItem("imports:job_list", _("数据导入"), order=300, perm=Perm.IMPORT_DATA))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet
-
-
-class ImportKind(models.TextChoices):
-    REGISTRY = "registry", _("劳动力信息采集表")
 
 
 class ImportStatus(models.TextChoices):
@@ -24,12 +20,13 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportJob(ScopedModel):
-    """One uploaded file and what became of it; scoped by the uploader's write region."""
+    """One uploaded file and what became of it; scoped by the uploader's write region. Who may
+    open it is decided by its kind too (``services.jobs_for``): a ledger's job only by a user who
+    may import ledgers."""
 
-    personal_data: ClassVar[bool] = True
     scope_field: ClassVar[str] = "region_code"
 
-    kind = models.CharField(_("类型"), max_length=16, choices=ImportKind.choices)
+    kind = models.CharField(_("类型"), max_length=32)  # an import kind's code (``imports.kinds``)
     original_name = models.CharField(_("文件名"), max_length=255)
     stored_path = models.CharField(_("存储路径"), max_length=500)
     sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
@@ -60,6 +57,13 @@ class ImportJob(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def kind_title(self) -> Any:
+        from jiuye.imports import kinds
+
+        known = kinds.get(self.kind)
+        return known.title if known else self.kind
 
 
 class ImportRowError(models.Model):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.tabular import safe_cell
+from jiuye.imports import kinds
 from jiuye.imports.models import ImportJob, ImportRowError
-from jiuye.registry.importing import HEADERS
 
 
 def write_error_report(*, job: ImportJob, path: Path) -> Path:
@@ -21,7 +21,8 @@ def write_error_report(*, job: ImportJob, path: Path) -> Path:
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheet = workbook.add_worksheet(_("错误明细"))
-    source_columns = job.columns or HEADERS
+    kind = kinds.get(job.kind)
+    source_columns = job.columns or (kind.headers if kind else [])
     header = [_("源行号"), _("列"), _("值"), _("原因"), *source_columns]
     sheet.write_row(0, 0, header, bold)
     sheet.set_column(0, 0, 8)
@@ -40,6 +41,7 @@ def write_error_report(*, job: ImportJob, path: Path) -> Path:
             sheet.write_string(r, c, str(safe_cell(value)))
     summary = workbook.add_worksheet(_("汇总"))
     rows: list[tuple[str, object]] = [
+        (_("导入类型"), str(job.kind_title)),
         (_("文件"), job.original_name),
         (_("数据截至日期"), job.as_of.isoformat()),
         (_("读取行数"), job.rows_read),

@@ -1,4 +1,7 @@
-"""Staging and running imports. The page and the command line use the same two functions."""
+"""Staging and running imports of every kind. The page, the command line and the background task
+use the same functions: ``import_stage`` stores the file and makes the job; ``import_run`` runs
+(or resumes) it through the one pipeline (``imports.runner``), each batch committing its
+checkpoint, its counters and its rejected rows with its rows."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -17,11 +21,12 @@ from django.utils.translation import gettext, gettext_noop
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.models import AuditOutcome
-from jiuye.core.scoping import write_prefix
+from jiuye.core.permissions import has_perm
+from jiuye.core.scoping import ScopedQuerySet, read_prefix, write_prefix
 from jiuye.core.tabular import TableError
-from jiuye.imports import actions
-from jiuye.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
-from jiuye.registry import importing
+from jiuye.imports import actions, kinds, runner
+from jiuye.imports.kinds import ImportRefused
+from jiuye.imports.models import ImportJob, ImportRowError, ImportStatus
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
 
@@ -32,7 +37,7 @@ def _store_dir() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -40,22 +45,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def jobs_for(user: Any) -> ScopedQuerySet[ImportJob]:
+    """The jobs a user may open: of the kinds he or she may import, in his or her region."""
+    jobs: ScopedQuerySet[ImportJob] = ImportJob.objects.visible_to(user)  # type: ignore[attr-defined]
+    return jobs.filter(kind__in=[k.code for k in kinds.kinds_for(user)])
+
+
+def _job_region(user: Any) -> str:
+    prefix = write_prefix(user) or read_prefix(user)
+    if prefix is None:
+        raise PermissionDenied
+    return prefix.ljust(12, "0")
+
+
 def import_stage(
-    *, user: Any, source: Path, original_name: str, as_of: date, kind: str = ImportKind.REGISTRY, dry_run: bool = False
+    *, user: Any, source: Path, original_name: str, as_of: date, kind: str = "registry.persons", dry_run: bool = False
 ) -> ImportJob:
     """Store the file and create the job (nothing is imported yet)."""
-    prefix = write_prefix(user)
-    if prefix is None:
-        raise PermissionError("no write scope")
+    import_kind = kinds.get(kind)
+    if import_kind is None or not has_perm(user, import_kind.perm):
+        raise PermissionDenied
     suffix = Path(original_name).suffix.lower()
-    sha = _sha256(source)
+    sha = file_sha256(source)
     job = ImportJob.objects.create(
-        kind=kind,
+        kind=import_kind.code,
         original_name=original_name[:255],
         stored_path="",
         sha256=sha,
         uploaded_by=user,
-        region_code=prefix.ljust(12, "0")[:12] if len(prefix) < 12 else prefix,
+        region_code=_job_region(user),
         as_of=as_of,
         dry_run=dry_run,
     )
@@ -68,11 +86,16 @@ def import_stage(
 
 def import_run(*, job: ImportJob, batch_size: int = 5000) -> ImportJob:
     """Run (or resume) a staged job. Each batch commits with its checkpoint and its errors."""
+    kind = kinds.get(job.kind)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=job.started_at or timezone.now())
+    if job.dry_run:  # a dry run starts afresh: its verdicts are those of the whole file
+        ImportRowError.objects.filter(job=job).delete()
+        ImportJob.objects.filter(pk=job.pk).update(last_row=0, created=0, updated=0, unchanged=0, rejected=0)
+        job.last_row = 0
 
-    def checkpoint(last_row: int, part: importing.ImportResult) -> None:
+    def checkpoint(part: runner.BatchResult) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
-            last_row=last_row,
+            last_row=part.last_row,
             created=F("created") + part.created,
             updated=F("updated") + part.updated,
             unchanged=F("unchanged") + part.unchanged,
@@ -81,32 +104,28 @@ def import_run(*, job: ImportJob, batch_size: int = 5000) -> ImportJob:
         _save_errors(job, part)
 
     try:
-        result = importing.run_import(
+        if kind is None:
+            raise ImportRefused(gettext("没有这种导入：%(kind)s。") % {"kind": job.kind})
+        summary = runner.run(
+            kind,
             job.stored_path,
             user=job.uploaded_by,
             as_of=job.as_of,
             dry_run=job.dry_run,
             batch_size=batch_size,
             start_after_row=job.last_row,
-            on_batch=checkpoint,
+            sink=checkpoint,
         )
-    except TableError as exc:
+    except (TableError, ImportRefused) as exc:
         _finish(job, status=ImportStatus.FAILED, message=str(exc))
         return ImportJob.objects.get(pk=job.pk)
-    if job.dry_run:
-        # Nothing was committed: keep the verdicts of the whole file on the job.
-        ImportJob.objects.filter(pk=job.pk).update(
-            created=result.created, updated=result.updated, unchanged=result.unchanged, rejected=result.rejected
-        )
-        ImportRowError.objects.filter(job=job).delete()
-        _save_errors(job, result)
-    columns = [c[1:] if c.startswith("?") else c for c in result.columns]
-    ImportJob.objects.filter(pk=job.pk).update(rows_read=result.rows_read, warnings=result.warnings, columns=columns)
+    columns = [c[1:] if c.startswith("?") else c for c in summary.columns]
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=summary.rows_read, warnings=summary.warnings, columns=columns)
     _finish(job, status=ImportStatus.DONE, message="")
     return ImportJob.objects.get(pk=job.pk)
 
 
-def _save_errors(job: ImportJob, result: importing.ImportResult) -> None:
+def _save_errors(job: ImportJob, part: runner.BatchResult) -> None:
     ImportRowError.objects.bulk_create(
         [
             ImportRowError(
@@ -115,9 +134,9 @@ def _save_errors(job: ImportJob, result: importing.ImportResult) -> None:
                 column=e.column,
                 value=e.value[:500],
                 reason=e.reason[:500],
-                cells=json.dumps(result.source_rows.get(e.row, []), ensure_ascii=False),
+                cells=json.dumps(part.cells.get(e.row, []), ensure_ascii=False),
             )
-            for e in sorted(result.errors, key=lambda e: (e.row, e.column))
+            for e in part.errors
         ],
         batch_size=1000,
     )
@@ -133,6 +152,7 @@ def _finish(job: ImportJob, *, status: str, message: str) -> None:
         obj=job,
         outcome=AuditOutcome.SUCCESS if status == ImportStatus.DONE else AuditOutcome.FAILURE,
         after={
+            "kind": job.kind,
             "sha256": job.sha256,
             "file": job.original_name,
             "created": job.created,
@@ -146,19 +166,19 @@ def _finish(job: ImportJob, *, status: str, message: str) -> None:
     Path(job.stored_path).unlink(missing_ok=True)
 
 
-def unfinished_job(*, user: Any, sha256: str) -> ImportJob | None:
+def unfinished_job(*, user: Any, sha256: str, kind: str) -> ImportJob | None:
     """An interrupted run of the same file by the same user, to resume rather than restart."""
     return (
         ImportJob.objects.filter(
-            uploaded_by=user, sha256=sha256, status__in=[ImportStatus.STAGED, ImportStatus.RUNNING]
+            uploaded_by=user,
+            sha256=sha256,
+            kind=kind,
+            dry_run=False,
+            status__in=[ImportStatus.STAGED, ImportStatus.RUNNING],
         )
         .order_by("-created_at")
         .first()
     )
-
-
-def file_sha256(path: Path) -> str:
-    return _sha256(path)
 
 
 def rejected_rows(*, job: ImportJob) -> list[int]:

@@ -18,4 +18,9 @@ class IndicatorsConfig(AppConfig):
         # Each app registers its own indicators in an ``indicators`` module (registry, later
         # programs, training …); the catalogue is the union, in the order of INSTALLED_APPS.
         autodiscover_modules("indicators")
-        from jiuye.indicators import signals  # noqa: F401  (connects the change listener)
+        from jiuye.indicators import (
+            importing,
+            signals,  # noqa: F401  (connects the change listener)
+        )
+
+        importing.register()  # the targets' template offers every indicator's code

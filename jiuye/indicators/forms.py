@@ -57,10 +57,6 @@ class TargetForm(forms.Form):
         self.fields["end_year"].initial = year
 
 
-class TargetUploadForm(forms.Form):
-    file = forms.FileField(label=_("目标任务表（.xlsx/.xls/.csv）"))
-
-
 class LockForm(forms.Form):
     period = MonthField(label=_("统计月份"))
     action = forms.ChoiceField(choices=[("lock", _("锁定")), ("reopen", _("解锁"))], widget=forms.HiddenInput)

@@ -289,3 +289,31 @@ def target_split(
         )
         for code, value in sorted(parts.items())
     ]
+
+
+def split_warnings(code: str, region: str, start: int, end: int) -> list[str]:
+    """If ``region``'s parent has a target for the same span, do the children add up to it?"""
+    indicator = catalogue.get(code)
+    parent = Region.objects.filter(code=region).values_list("parent_id", flat=True).first()
+    if indicator is None or not indicator.additive or not parent:
+        return []
+    whole = Target.objects.filter(indicator=code, region_code=parent, start_year=start, end_year=end).first()
+    if whole is None:
+        return []
+    children = Region.objects.filter(parent_id=parent).values_list("code", flat=True)
+    parts = {
+        t.region_code: t.value
+        for t in Target.objects.filter(indicator=code, region_code__in=list(children), start_year=start, end_year=end)
+    }
+    check = split_check(indicator, whole.value, parts)
+    if check.adds_up or whole.note:
+        return []
+    return [
+        _("%(name)s %(years)s：下级目标之和 %(parts)s 与上级目标 %(whole)s 不一致。")
+        % {
+            "name": indicator.name,
+            "years": f"{start}-{end}",
+            "parts": indicator.format(check.parts),
+            "whole": indicator.format(whole.value),
+        }
+    ]

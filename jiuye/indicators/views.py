@@ -25,7 +25,7 @@ from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import read_prefix
 from jiuye.indicators import catalogue, exports, records, selectors, services, targets
-from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, TargetUploadForm, params_form
+from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, params_form
 from jiuye.indicators.models import EnteredValue, MapBoundary, Measurement, PeriodLock, StalePeriod, Target
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb, region_get
@@ -274,7 +274,6 @@ def target_list(request: HttpRequest, code: str) -> HttpResponse:
             "progress": progress,
             "names": names,
             "form": TargetForm(),
-            "upload": TargetUploadForm(),
             "can_set": has_perm(user, Perm.SET_TARGETS),
             "breadcrumb": region_breadcrumb(user=user, region=region),
         },
@@ -361,23 +360,6 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=status,
     )
-
-
-@staff_view(Perm.SET_TARGETS)
-def target_template(request: HttpRequest) -> HttpResponse:
-    return exports.target_template_response()
-
-
-@require_POST
-@staff_view(Perm.SET_TARGETS)
-def target_upload(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    form = TargetUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件。"))
-        return redirect("indicators:targets", code=user.region_id)
-    result = exports.targets_import(actor=user, upload=form.cleaned_data["file"])
-    return render(request, "indicators/target_upload_result.html", {"result": result}, status=200)
 
 
 @staff_view(Perm.VIEW_STATISTICS)

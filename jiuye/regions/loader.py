@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,6 +22,7 @@ from jiuye.core import tabular
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import LEVEL_DEPTH, Level
 from jiuye.core.scoping import code_level, code_prefix
+from jiuye.imports.kinds import RowError
 from jiuye.regions import actions
 from jiuye.regions.models import Region
 
@@ -29,17 +31,6 @@ OPTIONAL_COLUMNS = ("urban", "longitude", "latitude", "population")
 _TRUE = {"1", "true", "yes", "是", "urban", "城镇"}
 _FALSE = {"0", "false", "no", "否", "rural", "乡村"}
 _COMPARED = ("name", "level", "parent_id", "urban", "longitude", "latitude", "population")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
 
 @dataclass
@@ -55,7 +46,7 @@ class LoadReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": len({e.row for e in self.errors}),
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in self.errors],
         }
 
 
@@ -100,25 +91,29 @@ def load_regions_text(text: str, *, actor: Any = None) -> LoadReport:
     if missing:
         raise FileError(_("缺少必需的列：%(columns)s（第1行应为表头）。") % {"columns": "、".join(missing)})
     report = LoadReport()
-    rows = _parse_rows(reader, report)
+    numbered = (
+        (number, {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None})
+        for number, raw in enumerate(reader, start=2)
+    )
+    rows = parse_rows(numbered, report.errors)
     if not report.errors:
-        _check_structure(rows, report)
+        check_structure(rows, report.errors)
     if report.errors:
         report.errors.sort(key=lambda e: (e.row, e.column))
         return report
-    _write(rows, report, actor)
+    report.created, report.updated, report.unchanged = write_rows(rows, actor)
     return report
 
 
-def _parse_rows(reader: csv.DictReader[str], report: LoadReport) -> list[_Row]:
+def parse_rows(numbered: Iterable[tuple[int, dict[str, str]]], errors: list[RowError]) -> list[_Row]:
+    """Each row on its own: code shape, duplicates, names, levels, the optional columns."""
     rows: list[_Row] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        values = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        errors_before = len(report.errors)
+    for number, values in numbered:
+        errors_before = len(errors)
 
         def bad(column: str, reason: str, *, n: int = number, v: dict[str, str] = values) -> None:
-            report.errors.append(RowError(n, column, v.get(column, ""), reason))
+            errors.append(RowError(n, column, v.get(column, ""), reason))
 
         code = values.get("code", "")
         shape = code_level(code)
@@ -153,7 +148,7 @@ def _parse_rows(reader: csv.DictReader[str], report: LoadReport) -> list[_Row]:
         population = values.get("population", "")
         if population and not population.isdecimal():
             bad("population", _("人口应为非负整数。"))
-        if len(report.errors) > errors_before:
+        if len(errors) > errors_before:
             continue
         if urban is None and level == Level.VILLAGE:
             urban = is_urban_name(name)
@@ -196,7 +191,8 @@ def _parse_decimal(value: str, low: Decimal, high: Decimal) -> Decimal | str | N
     return number.quantize(Decimal("0.000001"))
 
 
-def _check_structure(rows: list[_Row], report: LoadReport) -> None:
+def check_structure(rows: list[_Row], errors: list[RowError]) -> None:
+    """What spans rows: cycles, parents in the file or the system, prefixes, one level down."""
     in_file = {r.code: r for r in rows}
     parent_of = {r.code: r.parent_code for r in rows}
     existing = dict(Region.objects.values_list("code", "level"))
@@ -214,7 +210,7 @@ def _check_structure(rows: list[_Row], report: LoadReport) -> None:
     for code in sorted(in_cycle, key=lambda c: in_file[c].number):
         row = in_file[code]
         others = sorted(in_file[c].number for c in in_cycle if c != code)
-        report.errors.append(
+        errors.append(
             RowError(
                 row.number,
                 "parent_code",
@@ -228,16 +224,16 @@ def _check_structure(rows: list[_Row], report: LoadReport) -> None:
             continue
         if not row.parent_code:
             if row.level != Level.CITY:
-                report.errors.append(RowError(row.number, "parent_code", "", _("只有市级区划可以没有上级。")))
+                errors.append(RowError(row.number, "parent_code", "", _("只有市级区划可以没有上级。")))
             continue
         parent_level = in_file[row.parent_code].level if row.parent_code in in_file else existing.get(row.parent_code)
         if parent_level is None:
-            report.errors.append(
+            errors.append(
                 RowError(row.number, "parent_code", row.parent_code, _("上级区划不存在（文件和系统中都没有）。"))
             )
             continue
         if not row.code.startswith(code_prefix(row.parent_code)):
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.number,
                     "code",
@@ -247,16 +243,16 @@ def _check_structure(rows: list[_Row], report: LoadReport) -> None:
                 )
             )
         if LEVEL_DEPTH[Level(row.level)] != LEVEL_DEPTH[Level(parent_level)] + 1:
-            report.errors.append(
-                RowError(row.number, "parent_code", row.parent_code, _("上级区划的层级不是本级的上一级。"))
-            )
+            errors.append(RowError(row.number, "parent_code", row.parent_code, _("上级区划的层级不是本级的上一级。")))
 
 
 def _rows(numbers: list[int]) -> str:
     return "、".join(str(n) for n in numbers)
 
 
-def _write(rows: list[_Row], report: LoadReport, actor: Any) -> None:
+def write_rows(rows: list[_Row], actor: Any) -> tuple[int, int, int]:
+    """Create and update the regions (parents first); returns (created, updated, unchanged)."""
+    unchanged = 0
     now = timezone.now()
     rows = sorted(rows, key=lambda r: (LEVEL_DEPTH[Level(r.level)], r.code))
     current = {r.code: r for r in Region.objects.filter(code__in=[row.code for row in rows])}
@@ -281,14 +277,12 @@ def _write(rows: list[_Row], report: LoadReport, actor: Any) -> None:
             if wanted[name] is None:
                 wanted[name] = getattr(region, name)
         if all(getattr(region, k) == wanted[k] for k in _COMPARED):
-            report.unchanged += 1
+            unchanged += 1
             continue
         for key, value in wanted.items():
             setattr(region, key, value)
         region.updated_at = now
         to_update.append(region)
-    report.created = len(to_create)
-    report.updated = len(to_update)
     with transaction.atomic():
         # Parents before children, so foreign keys hold at every insert.
         Region.objects.bulk_create(to_create, batch_size=500)
@@ -299,5 +293,6 @@ def _write(rows: list[_Row], report: LoadReport, actor: Any) -> None:
                 action=actions.REGIONS_LOAD,
                 actor=actor,
                 object_type="regions.region",
-                after={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                after={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
             )
+    return len(to_create), len(to_update), unchanged

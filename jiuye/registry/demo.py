@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from jiuye.registry import idcard
-from jiuye.registry.importing import HEADERS
+from jiuye.registry.importing.schema import COLUMNS
+
+HEADERS = [c.header for c in COLUMNS]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏建红辉林春梅宁波斌宇浩凯健俊帆帅旭亮成飞文晨阳欣怡雪梦琳佳慧子涵"

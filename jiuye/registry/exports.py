@@ -32,7 +32,6 @@ from jiuye.registry.choices import (
     Relation,
 )
 from jiuye.registry.forms import case_filters, person_filters
-from jiuye.registry.importing import COLUMNS
 from jiuye.registry.models import CaseMeasure, Person, PersonGroup
 from jiuye.registry.selectors import PersonFilters, person_list
 
@@ -312,75 +311,6 @@ def case_export(
         },
     )
     return count
-
-
-def registry_template(path: Path) -> Path:
-    """The import template: headers, drop-down lists for the enumerations, an example row."""
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet(_("劳动力信息采集表"))
-    lists = workbook.add_worksheet(_("选项"))
-    required = workbook.add_format({"bold": True, "bg_color": "#FDECEA", "border": 1})
-    optional = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    text = workbook.add_format({"num_format": "@"})
-    options = {
-        "与户主关系": list(choice_labels(Relation).values()),
-        "劳动能力": list(choice_labels(LaborAbility).values()),
-        "就业意愿": ["是", "否"],
-        "就业状态": list(choice_labels(EmploymentStatus).values()),
-        "性别": ["男", "女"],
-        "文化程度": list(choice_labels(Education).values()),
-    }
-    example = {
-        "村(社区)代码": "610924100001",
-        "户编号": "0001",
-        "姓名": "张三",
-        "公民身份号码": "610924199001011233",  # a valid number: the example row imports cleanly
-        "与户主关系": "户主",
-        "劳动能力": "普通劳动力",
-        "就业意愿": "是",
-        "就业状态": "省外务工",
-        "联系电话": "13800000000",
-        "人员类别": "脱贫人口、易地搬迁",
-        "就业地点": "广东省东莞市",
-        "月收入(元)": "4500",
-        "就业开始日期": "2026-03-01",
-        "备注": "示例行，导入前请删除",
-        "易地搬迁安置点": "城关镇幸福社区安置点",
-    }
-    for c, (header, _key, is_required) in enumerate(COLUMNS):
-        sheet.write_string(0, c, header, required if is_required else optional)
-        sheet.set_column(c, c, 22 if header == "公民身份号码" else 16, text)
-        sheet.write_string(1, c, example.get(header, ""))
-        if header in options:
-            values = options[header]
-            lists.write_column(0, c, values)
-            column_letter = xlsxwriter.utility.xl_col_to_name(c)
-            sheet.data_validation(
-                1,
-                c,
-                100000,
-                c,
-                {
-                    "validate": "list",
-                    "source": f"='{_('选项')}'!${column_letter}$1:${column_letter}${len(values)}",
-                    "error_message": _("请从下拉列表中选择。"),
-                },
-            )
-    sheet.freeze_panes(1, 0)
-    notes = workbook.add_worksheet(_("填写说明"))
-    notes.set_column(0, 0, 110)
-    for r, line in enumerate(
-        [
-            _("红色表头为必填列。公民身份号码、户编号、村(社区)代码请保持文本格式，不要存成数字。"),
-            _("同一村(社区)代码和户编号的行为同一户，每户有且只有一位户主。"),
-            _("人员类别可填多个，用顿号、逗号或分号分隔。日期写成 2026-03-01。"),
-            _("未填写就业开始日期的，按上传时选择的数据截至日期记录。"),
-            _("易地搬迁户填写易地搬迁安置点（同一户各行一致，填在任一行即可）；留空不会清除系统中已有的安置点。"),
-        ]
-    ):
-        notes.write_string(r, 0, line)
-    workbook.close()
-    return path
 
 
 # --- the registry's exports, for the approval workflow (jiuye.exports) --------------------------

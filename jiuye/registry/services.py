@@ -29,7 +29,7 @@ from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
-from jiuye.registry import actions, idcard, rules
+from jiuye.registry import actions, idcard, registrations, rules, spells
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     STATUS_PLACE,
@@ -746,48 +746,85 @@ def status_change(
     monthly_income: int | None = None,
     verified_at: date | None = None,
 ) -> EmploymentSpell:
-    """Close the open spell the day before ``start`` and open a new one from ``start``."""
+    """A status from ``start``, by the one rule of ``registry.spells``: a correction of the open
+    spell's day replaces it in place; a later day ends it and opens a new one; the same status with
+    the same details changes nothing (a newer ``verified_at`` is recorded on the open spell)."""
     _require_writable(actor, person.region_id)
     _lock_person(person)
     _check_choices(EmploymentSpell, status=status, place=place, source=source)
     if start > timezone.localdate():
         raise ValidationError({"start": _("开始日期不能晚于今天。")})
     _on_record(person, "start", start)
-    open_spell = EmploymentSpell.objects.select_for_update().filter(person=person, end__isnull=True).first()
-    if open_spell is not None:
-        if start < open_spell.start:
-            raise ValidationError({"start": _("开始日期不能早于当前状态的开始日期。")})
-        if start == open_spell.start:
-            open_spell.delete()  # a correction of the same day replaces that spell
-        else:
-            open_spell.end = start - timedelta(days=1)
-            open_spell.save(update_fields=["end"])
-    spell = EmploymentSpell.objects.create(
-        person=person,
-        status=status,
-        place=place or STATUS_PLACE.get(status, ""),  # type: ignore[call-overload]
+    report = spells.SpellFacts(
+        status,
+        place=place or None,
         location=location,
         employer_name=employer_name,
         employer_credit_code=employer_credit_code,
         monthly_income=monthly_income,
-        start=start,
-        source=source,
-        verified_at=verified_at,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    open_spell = EmploymentSpell.objects.select_for_update().filter(person=person, end__isnull=True).first()
+    try:
+        plan = spells.plan(
+            current=spell_facts(open_spell) if open_spell else None,
+            since=open_spell.start if open_spell else None,
+            report=report,
+            start=start,
+            default=start,
+        )
+    except spells.SpellRefused as exc:
+        raise ValidationError({"start": str(exc)}) from exc
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    if plan.step == spells.Step.NONE and open_spell is not None:
+        if verified_at is not None and verified_at != open_spell.verified_at:
+            open_spell.verified_at = verified_at
+            open_spell.save(update_fields=["verified_at"])
+        return open_spell
+    if plan.step in (spells.Step.AMEND, spells.Step.REPLACE) and open_spell is not None:
+        spell = open_spell
+        kept = spell.place if plan.step == spells.Step.AMEND else None
+        for name, value in report.written(kept_place=kept).items():
+            setattr(spell, name, value)
+        spell.source, spell.recorded_by, spell.recorded_at = source, recorder, timezone.now()
+        spell.verified_at = verified_at or spell.verified_at
+        spell.save()
+    else:
+        if open_spell is not None and plan.close_on is not None:
+            open_spell.end = plan.close_on
+            open_spell.save(update_fields=["end"])
+        spell = EmploymentSpell.objects.create(
+            person=person,
+            start=plan.start,
+            source=source,
+            verified_at=verified_at,
+            recorded_by=recorder,
+            **report.written(),
+        )
     before = {"status": person.status, "status_since": person.status_since.isoformat()}
-    Person.objects.filter(pk=person.pk).update(status=status, status_since=start, version=F("version") + 1)
+    Person.objects.filter(pk=person.pk).update(status=status, status_since=plan.start, version=F("version") + 1)
     person.refresh_from_db()
     audit_record(
         action=actions.STATUS_CHANGE,
         actor=actor,
         obj=person,
         before=before,
-        after={"status": status, "status_since": start.isoformat()},
+        after={"status": status, "status_since": plan.start.isoformat(), "step": str(plan.step)},
     )
     household_refresh(household=person.household)
-    notify_records_changed(Person, since=start)
+    notify_records_changed(Person, since=plan.start)
     return spell
+
+
+def spell_facts(spell: EmploymentSpell) -> spells.SpellFacts:
+    """An open spell as the status rule compares it."""
+    return spells.SpellFacts(
+        status=spell.status,
+        place=spell.place,
+        location=spell.location,
+        employer_name=spell.employer_name,
+        employer_credit_code=spell.employer_credit_code,
+        monthly_income=spell.monthly_income,
+    )
 
 
 def status_on(*, person: Person, day: date) -> str | None:
@@ -899,6 +936,40 @@ def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Per
 # --- registrations ----------------------------------------------------------------------------
 
 
+def held_registrations(person: Person) -> registrations.Held:
+    """The person's registrations as the registration rule reads them (the open 失业登记 locked)."""
+    held = registrations.Held()
+    for registration in Registration.objects.select_for_update().filter(person=person).order_by("date", "id"):
+        held.acts.add((registration.kind, registration.date))
+        if registration.kind != RegistrationKind.UNEMPLOYMENT:
+            continue
+        if registration.ended_on is None:
+            held.open_on, held.open_ref = registration.date, registration
+        else:
+            held.ended.add((registration.ended_on, registration.end_reason))
+    return held
+
+
+def _apply_act(person: Person, act: registrations.Act) -> tuple[registrations.Outcome, Registration | None]:
+    """The rule's verdict on an act, and the open 失业登记 it ends (if any); refusals as field errors."""
+    held = held_registrations(person)
+    try:
+        outcome = registrations.apply(held, act)
+    except registrations.ActRefused as exc:
+        raise ValidationError({exc.field: str(exc)}) from exc
+    ended = held.open_ref if outcome.ends_open else None
+    return outcome, ended if isinstance(ended, Registration) else None
+
+
+def _end(registration: Registration, *, day: date, reason: str) -> None:
+    registration.ended_on, registration.end_reason = day, reason
+    registration.save(update_fields=["ended_on", "end_reason"])
+
+
+def _existing(person: Person, kind: str, day: date) -> Registration:
+    return Registration.objects.get(person=person, kind=kind, date=day)
+
+
 @retrying_atomic
 def registration_employment(
     *,
@@ -911,7 +982,7 @@ def registration_employment(
     employer_credit_code: str = "",
     note: str = "",
 ) -> Registration:
-    """就业登记; it also ends an open 失业登记 (reason 已就业)."""
+    """就业登记; it also ends an open 失业登记 (reason 已就业). The same act again changes nothing."""
     _require_writable(actor, person.region_id)
     _lock_person(person)
     if not form:
@@ -920,6 +991,9 @@ def registration_employment(
     _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
+    outcome, ended = _apply_act(person, registrations.Act(RegistrationKind.EMPLOYMENT, day))
+    if outcome.effect == registrations.Effect.NONE:
+        return _existing(person, RegistrationKind.EMPLOYMENT, day)
     registration = Registration.objects.create(
         person=person,
         region=region,
@@ -932,9 +1006,8 @@ def registration_employment(
         note=note,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).update(
-        ended_on=day, end_reason=UnemploymentEnd.EMPLOYED
-    )
+    if ended is not None:
+        _end(ended, day=day, reason=outcome.end_reason)
     audit_record(
         action=actions.EMPLOYMENT_REGISTRATION,
         actor=actor,
@@ -949,6 +1022,7 @@ def registration_employment(
 def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
+    """失业登记, refused while one is open. The same act again changes nothing."""
     _require_writable(actor, person.region_id)
     _lock_person(person)
     if not reason:
@@ -957,8 +1031,9 @@ def registration_unemployment(
     _on_record(person, "date", day)
     if day > timezone.localdate():
         raise ValidationError({"date": _("登记日期不能晚于今天。")})
-    if Registration.objects.filter(person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True).exists():
-        raise ValidationError({"kind": _("此人已有未注销的失业登记，不能重复登记。")})
+    outcome, _ended = _apply_act(person, registrations.Act(RegistrationKind.UNEMPLOYMENT, day))
+    if outcome.effect == registrations.Effect.NONE:
+        return _existing(person, RegistrationKind.UNEMPLOYMENT, day)
     registration = Registration.objects.create(
         person=person,
         region=region,
@@ -987,21 +1062,20 @@ def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> R
     if not reason:
         raise ValidationError({"end_reason": _("请选择注销原因。")})
     _check_choices(Registration, end_reason=reason)
-    open_registration = Registration.objects.filter(
-        person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on__isnull=True
-    ).first()
-    if open_registration is None:
-        raise ValidationError({"kind": _("此人没有未注销的失业登记。")})
-    if day < open_registration.date:
-        raise ValidationError({"date": _("注销日期不能早于失业登记日期。")})
-    open_registration.ended_on = day
-    open_registration.end_reason = reason
-    open_registration.save(update_fields=["ended_on", "end_reason"])
+    _on_record(person, "date", day)
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("注销日期不能晚于今天。")})
+    _outcome, ended = _apply_act(person, registrations.Act(registrations.END, day, reason))
+    if ended is None:  # the same 注销 again
+        return Registration.objects.get(
+            person=person, kind=RegistrationKind.UNEMPLOYMENT, ended_on=day, end_reason=reason
+        )
+    _end(ended, day=day, reason=reason)
     audit_record(
         action=actions.UNEMPLOYMENT_END, actor=actor, obj=person, after={"date": day.isoformat(), "reason": reason}
     )
     notify_records_changed(Registration, since=day)
-    return open_registration
+    return ended
 
 
 def registration_record(

@@ -164,10 +164,9 @@ def test_an_import_batch_in_conflict_is_committed_again(
 ) -> None:
     from jiuye.imports.models import ImportStatus
     from jiuye.imports.tests.test_registry_import import row, run, write_csv
-    from jiuye.registry import importing
-
-    write = failing(importing._write, times=2)
-    monkeypatch.setattr(importing, "_write", write)
+    # The household refresh runs inside each batch's transaction, after its persons are written.
+    write = failing(services.households_refresh, times=2)
+    monkeypatch.setattr(services, "households_refresh", write)
     rows = [row(**{"户编号": f"{n:03d}", "姓名": f"王{n}"}) for n in range(1, 6)]
     job = run(write_csv(tmp_path / "five.csv", rows), personas["county_a"])  # batches of 3: two batches
     assert write.calls["n"] == 4  # the first batch three times

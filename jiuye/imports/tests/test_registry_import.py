@@ -20,11 +20,12 @@ from jiuye.core.models import AuditEvent
 from jiuye.imports import services
 from jiuye.imports.models import ImportJob, ImportRowError, ImportStatus
 from jiuye.registry import idcard
-from jiuye.registry.importing import HEADERS
+from jiuye.registry.importing.schema import COLUMNS
 from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, ZeroEmploymentCase
 
 pytestmark = pytest.mark.django_db
 
+HEADERS = [c.header for c in COLUMNS]
 VILLAGE_A = "610924100001"  # 紫阳县城关镇东城门社区
 VILLAGE_A2 = "610924100200"  # 紫阳县城关镇新桃村
 VILLAGE_B = "610902001003"  # 汉滨区
@@ -420,23 +421,23 @@ def test_a_killed_import_resumes_from_its_checkpoint(officer: User, tmp_path: Pa
     rows = [row(**{"户编号": f"{i:03d}"}) for i in range(10)]
     path = write_csv(tmp_path / "k.csv", rows)
     job = services.import_stage(user=officer, source=path, original_name=path.name, as_of=date(2026, 10, 31))
-    from jiuye.registry import importing
+    from jiuye.imports import runner
 
-    real_commit = importing._commit
+    real_commit = runner._commit
     calls = {"n": 0}
 
-    def dying_commit(*args: Any, **kwargs: Any) -> None:
+    def dying_commit(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # the process is killed in the middle of batch 3
-        real_commit(*args, **kwargs)
+        return real_commit(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_commit", dying_commit)
+    monkeypatch.setattr(runner, "_commit", dying_commit)
     with pytest.raises(KeyboardInterrupt):
         services.import_run(job=job, batch_size=3)
     job.refresh_from_db()
     assert job.last_row == 7 and Person.objects.count() == 6  # two batches of 3 committed
-    monkeypatch.setattr(importing, "_commit", real_commit)
+    monkeypatch.setattr(runner, "_commit", real_commit)
     resumed = services.import_run(job=job, batch_size=3)
     assert (resumed.created, resumed.rejected, Person.objects.count()) == (10, 0, 10)
 

@@ -25,8 +25,6 @@ ROUTES = [
         data={"period": "2025-12", "action": "lock", "reason": "矩阵"},
         ok=(302,),
     ),
-    Route("indicators:target_template", perm=Perm.SET_TARGETS),
-    Route("indicators:target_upload", "POST", perm=Perm.SET_TARGETS, ok=(302,)),
     Route("indicators:boundary_upload", perm=Perm.MANAGE_STATISTICS),
     Route("indicators:dashboard", perm=Perm.VIEW_STATISTICS, target="region", fuzz_query=("period", "focus")),
     Route("indicators:dashboard_export", perm=Perm.VIEW_STATISTICS, target="region", fuzz_query=("period", "focus")),

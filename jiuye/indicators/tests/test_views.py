@@ -11,7 +11,7 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from jiuye.accounts.models import User
-from jiuye.conftest import COUNTY_A, COUNTY_B, TOWN_A, VILLAGE_A
+from jiuye.conftest import COUNTY_A, COUNTY_B, TOWN_A, VILLAGE_A, read_download
 from jiuye.indicators import catalogue, services, targets
 from jiuye.indicators.models import EnteredValue, Target
 from jiuye.registry.choices import EmploymentStatus
@@ -154,18 +154,24 @@ def test_target_upload_saves_good_rows_and_reports_bad_ones(personas: dict[str, 
     ).encode("gb18030")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post("/stats/targets/upload/", {"file": SimpleUploadedFile("目标.csv", csv)})
-    result = response.context["result"]
-    assert result.saved == 1
-    assert [(row, column) for row, column, _v, _r in result.errors] == [
+    from jiuye.imports.models import ImportJob
+
+    response = client.post(
+        "/imports/",
+        {"kind": "indicators.targets", "as_of": "2026-10-31", "file": SimpleUploadedFile("目标.csv", csv)},
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.get(kind="indicators.targets")
+    assert (job.rows_read, job.created, job.rejected) == (5, 1, 4)
+    assert list(job.row_errors.order_by("row").values_list("row", "column")) == [
         (3, "指标代码"),
         (4, "区划代码"),
         (5, "终止年度"),
         (6, "目标值"),
     ]
     assert Target.objects.get(region_code=TOWN_A).value == 2000
-    template = client.get("/stats/targets/template.xlsx")
-    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+    template = client.get("/imports/template.xlsx?kind=indicators.targets")
+    assert template.status_code == 200 and read_download(template).startswith(b"PK")
 
 
 def test_entered_page_saves_with_source(personas: dict[str, User], client_for: object) -> None:

@@ -16,7 +16,7 @@ from jiuye.conftest import login, read_download
 from jiuye.core.models import AuditEvent
 from jiuye.registry import services
 from jiuye.registry.choices import EmploymentStatus
-from jiuye.registry.exports import CASE_EXPORT_COLUMNS, registry_template
+from jiuye.registry.exports import CASE_EXPORT_COLUMNS
 from jiuye.registry.models import Person, ZeroEmploymentCase
 from jiuye.registry.tests import factories
 
@@ -131,16 +131,6 @@ def test_the_page_export_is_a_download_of_the_same_list(
     path.write_bytes(content)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert {r[2] for r in rows[2:] if any(r)} == {"王芳"}
-
-
-def test_the_template_has_headers_dropdowns_and_an_example(tmp_path: Path) -> None:
-    path = registry_template(tmp_path / "t.xlsx")
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    assert rows[0][:4] == ["村(社区)代码", "户编号", "姓名", "公民身份号码"] and rows[1][0] == "610924100001"
-    import zipfile
-
-    sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    assert sheet_xml.count("<dataValidation ") >= 6
 
 
 def test_case_pages_and_measures(personas: dict[str, User], people: dict[str, Person]) -> None:
@@ -340,17 +330,6 @@ def test_the_state_filter_can_show_everyone(personas: dict[str, User], people: d
     api = client.get("/api/v1/registry/persons", {"status": "unemployed"}).json()["items"]
     api_all = client.get("/api/v1/registry/persons", {"status": "unemployed", "state": "all"}).json()["items"]
     assert [p["name"] for p in api] == ["张伟"] and len(api_all) == 2
-
-
-def test_the_template_example_row_imports_cleanly(personas: dict[str, User], tmp_path: Path) -> None:
-    from jiuye.imports import services as import_services
-
-    path = registry_template(tmp_path / "example.xlsx")
-    job = import_services.import_stage(
-        user=personas["county_a"], source=path, original_name=path.name, as_of=date(2026, 10, 31)
-    )
-    job = import_services.import_run(job=job)
-    assert (job.created, job.rejected) == (1, 0)
 
 
 def test_relocation_site_by_form_and_api_is_scoped_audited_and_exported(
