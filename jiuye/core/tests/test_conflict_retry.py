@@ -164,6 +164,7 @@ def test_an_import_batch_in_conflict_is_committed_again(
 ) -> None:
     from jiuye.imports.models import ImportStatus
     from jiuye.imports.tests.test_registry_import import row, run, write_csv
+
     # The household refresh runs inside each batch's transaction, after its persons are written.
     write = failing(services.households_refresh, times=2)
     monkeypatch.setattr(services, "households_refresh", write)
