@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from jiuye.registry import idcard
+from jiuye.registry.importing.registrations import COLUMNS as REGISTRATION_COLUMNS
 from jiuye.registry.importing.schema import COLUMNS
 
 HEADERS = [c.header for c in COLUMNS]
@@ -183,12 +184,118 @@ def _person_row(
     }
 
 
-def write_csv(rows: Iterator[dict[str, str]], path: Path) -> int:
+def write_csv(
+    rows: Iterable[dict[str, str]],
+    path: Path,
+    *,
+    headers: list[str] | None = None,
+    keep: Callable[[dict[str, str]], None] | None = None,
+) -> int:
+    """Write template rows as CSV (the ledger's headers unless others are given); ``keep`` sees
+    each row as it is written (to make the registrations of the same persons)."""
+    headers = headers or HEADERS
     count = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADERS)
+        writer.writerow(headers)
         for row in rows:
-            writer.writerow([row.get(h, "") for h in HEADERS])
+            writer.writerow([row.get(h, "") for h in headers])
+            if keep is not None:
+                keep(row)
             count += 1
     return count
+
+
+# --- registrations (就业失业登记) of the generated persons ------------------------------------------
+
+REGISTRATION_HEADERS = [c.header for c in REGISTRATION_COLUMNS]
+_FORMS = {"自主创业": "自主创业", "灵活就业": "灵活就业", "公益性岗位": "公益性岗位"}
+_EMPLOYED = {"县内务工", "省内县外务工", "省外务工", "自主创业", "灵活就业", "公益性岗位"}
+
+
+@dataclass(frozen=True)
+class Registrant:
+    """What the registrations need of a generated person."""
+
+    number: str
+    village: str
+    status: str
+    start: date | None
+
+
+def registrant(row: dict[str, str]) -> Registrant:
+    start = row.get("就业开始日期", "")
+    return Registrant(
+        row["公民身份号码"], row["村(社区)代码"], row["就业状态"], date.fromisoformat(start) if start else None
+    )
+
+
+def registrations(people: Iterable[Registrant], *, seed: int, as_of: date) -> Iterator[dict[str, str]]:
+    """就业登记, 失业登记 and their 注销 for the generated persons, in the registrations template,
+    consistent with their status: the employed registered when their job began, the unemployed
+    when they became so; some unemployment registrations ended (注销), some by a new job (就业登记)."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic demo data, not security)
+    for person in people:
+        if person.start is None:
+            continue
+        base = {"公民身份号码": person.number, "村(社区)代码": person.village}
+        if person.status in _EMPLOYED and rng.random() < 0.6:
+            form = _FORMS.get(person.status, "单位就业")
+            employer = rng.choice(EMPLOYERS) if form == "单位就业" else ""
+            yield {
+                **base,
+                "登记类型": "就业登记",
+                "登记日期": person.start.isoformat(),
+                "就业形式": form,
+                "就业单位": employer,
+            }
+        elif person.status == "未就业" and rng.random() < 0.5:
+            reason = rng.choice(["解除或终止劳动合同", "个体经营终止", "毕业未就业", "其他"])
+            yield {**base, "登记类型": "失业登记", "登记日期": person.start.isoformat(), "失业原因": reason}
+            later = min(as_of, person.start + timedelta(days=rng.randint(20, 300)))
+            chance = rng.random()
+            if chance < 0.15:
+                yield {**base, "登记类型": "失业登记注销", "登记日期": later.isoformat(), "注销原因": "其他"}
+            elif chance < 0.25:  # a job found: the 就业登记 ends the 失业登记
+                yield {**base, "登记类型": "就业登记", "登记日期": later.isoformat(), "就业形式": "灵活就业"}
+
+
+def expected_registration_figures(
+    rows: Iterable[dict[str, str]], urban: dict[str, bool], day: date
+) -> dict[str, dict[str, int]]:
+    """An independent count, from the generated rows alone, of what the statistics must show on
+    ``day`` per county: 城镇新增就业 (persons with a 就业登记 this year at an urban village, counted
+    once, where first registered) and 登记失业人数 (失业登记 at an urban village still open on
+    ``day``: not ended by a 注销 or a 就业登记 on or before it)."""
+    first_job: dict[str, tuple[date, str]] = {}
+    unemployment: dict[str, tuple[date, str]] = {}  # person → (since, village) of the open one
+    open_on_day: dict[str, str] = {}
+    acts = sorted(
+        (date.fromisoformat(r["登记日期"]), n, r) for n, r in enumerate(rows)
+    )  # in date order, file order on the same day
+    for when, _n, r in acts:
+        if when > day:
+            break
+        person, kind = r["公民身份号码"], r["登记类型"]
+        if kind == "就业登记":
+            if when.year == day.year and urban.get(r["村(社区)代码"], False) and person not in first_job:
+                first_job[person] = (when, r["村(社区)代码"])
+            if person in unemployment and unemployment[person][0] <= when:
+                del unemployment[person]
+        elif kind == "失业登记":
+            unemployment[person] = (when, r["村(社区)代码"])
+        elif kind == "失业登记注销":
+            unemployment.pop(person, None)
+    open_on_day = {person: village for person, (_since, village) in unemployment.items()}
+    figures: dict[str, dict[str, int]] = {}
+
+    def add(village: str, indicator: str) -> None:
+        county = village[:6] + "000000"
+        figures.setdefault(county, {"urban_new_employment": 0, "registered_unemployed": 0})[indicator] += 1
+
+    for _when, village in first_job.values():
+        add(village, "urban_new_employment")
+    for village in open_on_day.values():
+        if urban.get(village, False):
+            add(village, "registered_unemployed")
+    return figures
