@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -113,3 +114,61 @@ def test_digits_of_other_scripts_are_refused_not_crashed_on(number: str, positio
     mangled = number[:position] + digit + number[position + 1 :]
     with pytest.raises(idcard.IdNumberError):
         idcard.parse(mangled)
+
+
+def _numbers() -> Any:
+    from hypothesis import strategies as st
+
+    valid = st.builds(
+        lambda region, born, seq: idcard.make(region, born, seq),
+        st.sampled_from(["610924", "610902", "110101"]),
+        st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 11, 30)),
+        st.integers(0, 999),
+    )
+    mutated = st.builds(
+        lambda number, at, digit: number[:at] + digit + number[at + 1 :],
+        valid,
+        st.integers(0, 17),
+        st.sampled_from(list("0123456789X")),
+    )
+    return st.one_of(
+        valid,
+        mutated,
+        valid.map(lambda n: n[:15]),  # the old 15 digits
+        valid.map(lambda n: n[:17] + "x"),
+        st.from_regex(r"\A[0-9]{6}(18|19|20|99)[0-9]{2}(0[0-9]|1[0-3])[0-3][0-9][0-9]{3}[0-9X]\Z"),
+        st.text(alphabet="0123456789X²a ", min_size=1, max_size=20),
+    )
+
+
+def test_the_import_checks_id_numbers_exactly_as_the_forms_do() -> None:
+    """``idcard.column_checks`` (polars, the imports) and ``idcard.parse`` (forms, API) agree on
+    every number: the same verdict and the same first reason."""
+    import polars as pl
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from jiuye.core.tests.fuzzing import fuzz_settings
+
+    today = date(2026, 12, 1)
+
+    @fuzz_settings()
+    @given(st.lists(_numbers(), min_size=1, max_size=40))
+    def check(raw: list[str]) -> None:
+        numbers = [idcard.normalize(n) for n in raw]
+        numbers = [n for n in numbers if n]
+        _birth, valid, rules = idcard.column_checks(pl.col("n"), today=today)
+        frame = pl.DataFrame({"n": numbers}, schema={"n": pl.Utf8}).select(
+            valid.fill_null(False).alias("valid"),
+            *(bad.fill_null(False).alias(f"r{i}") for i, (bad, _r) in enumerate(rules)),
+        )
+        for number, found in zip(numbers, frame.iter_rows(named=True), strict=True):
+            try:
+                idcard.parse(number, today=today)
+                expected: str | None = None
+            except idcard.IdNumberError as exc:
+                expected = str(exc)
+            first = next((reason for i, (_bad, reason) in enumerate(rules) if found[f"r{i}"]), None)
+            assert (found["valid"], first) == (expected is None, expected), number
+
+    check()

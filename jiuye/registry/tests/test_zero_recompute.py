@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import call_command
 
 from jiuye.accounts.models import User
+from jiuye.core.tests.fuzzing import fuzz_settings
 from jiuye.registry import rules, services
 from jiuye.registry.choices import CaseStatus, EmploymentStatus, LaborAbility, PersonState
 from jiuye.registry.models import Household, Person, ZeroEmploymentCase
@@ -93,3 +96,108 @@ def test_recompute_keeps_what_a_refresh_wrote_between_its_read_and_its_write(per
     assert set(ZeroEmploymentCase.objects.filter(status=CaseStatus.OPEN).values_list("household_id", flat=True)) == {
         other.pk
     }
+
+
+# --- the three forms of the verdict agree -------------------------------------------------------
+
+VILLAGE = "610924100001"
+_ids = iter(range(10**6))
+
+
+def _member() -> st.SearchStrategy[tuple[int | str, int, str, bool, str, str]]:
+    """(an age — or one of the rule's edges, named — a shift of a day around the birthday, …)."""
+    return st.tuples(
+        st.one_of(st.sampled_from(["min-1", "min", "max", "max+1"]), st.integers(0, 90)),
+        st.integers(-1, 1),
+        st.sampled_from(list(LaborAbility)),
+        st.booleans(),
+        st.sampled_from(list(EmploymentStatus)),
+        st.sampled_from([PersonState.ACTIVE, PersonState.ACTIVE, PersonState.ACTIVE, PersonState.DECEASED]),
+    )
+
+
+RULES = st.builds(
+    rules.ZeroRule,
+    min_age=st.integers(14, 30),
+    max_age=st.integers(45, 75),
+    employed=st.frozensets(st.sampled_from(sorted(rules.EMPLOYABLE)), min_size=1),
+)
+
+
+@fuzz_settings()
+@given(
+    households=st.lists(st.lists(_member(), min_size=0, max_size=5), min_size=1, max_size=25),
+    rule=RULES,
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 11, 30)),
+)
+def test_the_rule_the_nightly_sql_and_the_statistics_agree_on_every_household(
+    households: list[list[tuple[int | str, int, str, bool, str, str]]], rule: rules.ZeroRule, day: date
+) -> None:
+    """The zero-employment verdict is written once (``rules.household_verdict``); the nightly
+    recompute (set-based SQL) and the indicator (polars over a snapshot) are faster forms of it.
+    On generated households, members and rule parameters, all three flag the same households."""
+    from django.db import transaction
+
+    from jiuye.indicators.snapshot import Snapshot
+    from jiuye.registry.indicators import zero_households
+    from jiuye.registry.models import EmploymentSpell, ZeroEmploymentRule
+
+    with transaction.atomic():
+        ZeroEmploymentRule.objects.all().delete()
+        ZeroEmploymentRule.objects.create(
+            min_age=rule.min_age, max_age=rule.max_age, employed_statuses=sorted(rule.employed)
+        )
+        homes = Household.objects.bulk_create(
+            [
+                Household(region_id=VILLAGE, number=f"P{next(_ids)}", key=f"{VILLAGE}/P{n}-{next(_ids)}")
+                for n in range(len(households))
+            ]
+        )
+        edges = {"min-1": rule.min_age - 1, "min": rule.min_age, "max": rule.max_age, "max+1": rule.max_age + 1}
+
+        def birth_of(age: int | str, shift: int) -> date:
+            years = edges[age] if isinstance(age, str) else age
+            return services._years_before(day, years) + timedelta(days=shift)  # that age's birthday is ``day``
+
+        generated = [[(birth_of(a, s), *rest) for a, s, *rest in members] for members in households]
+        persons, expected = [], set()
+        for home, members in zip(homes, generated, strict=True):
+            facts = [
+                rules.MemberFacts(birth, ability, willing, status, state)
+                for birth, ability, willing, status, state in members
+            ]
+            if rules.household_verdict(facts, day, rule).zero_employment:
+                expected.add(home.pk)
+            for birth, ability, willing, status, state in members:
+                n = next(_ids)
+                persons.append(
+                    Person(
+                        household=home,
+                        region_id=VILLAGE,
+                        relation="other",
+                        name="验",
+                        id_number=f"X{n}",
+                        id_hash=f"h{n}",
+                        id_masked="*",
+                        gender="M",
+                        birth_date=birth,
+                        labor_ability=ability,
+                        willing=willing,
+                        status=status,
+                        status_since=date(2000, 1, 1),
+                        state=state,
+                        state_date=date(2000, 1, 2) if state != PersonState.ACTIVE else None,
+                    )
+                )
+        Person.objects.bulk_create(persons)
+        EmploymentSpell.objects.bulk_create(
+            [EmploymentSpell(person=p, status=p.status, start=date(2000, 1, 1), source="form") for p in persons]
+        )
+        ids = [h.pk for h in homes]
+        services._recompute_households(on=day, ids=ids)
+        by_sql = set(Household.objects.filter(pk__in=ids, zero_employment=True).values_list("pk", flat=True))
+        snap = Snapshot(day, prefix=VILLAGE)
+        by_polars = set(zero_households(snap, {}).get_column("record_id").to_list()) & set(ids)
+        assert by_sql == expected
+        assert by_polars == expected
+        transaction.set_rollback(True)
