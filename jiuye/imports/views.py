@@ -59,6 +59,12 @@ class UploadForm(forms.Form):
         field: Any = self.fields["kind"]
         return str(self.cleaned_data.get("kind") or (field.choices[0][0] if field.choices else ""))
 
+    def clean_as_of(self) -> Any:
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("数据截至日期不能晚于今天。"))
+        return as_of
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in services.ALLOWED_SUFFIXES:

@@ -132,6 +132,10 @@ class PersonPatch(Schema):
     willing: bool | None = None
     note: str | None = None
     groups: list[KeyGroup] | None = None
+    effective: date | None = Field(
+        None,
+        description="生效日期: labour ability, willingness, relation and groups change from this day (default today)",
+    )
 
 
 class IdCorrectionIn(Schema):
@@ -153,6 +157,7 @@ class RevealOut(Schema):
 class MoveIn(Schema):
     village_code: str = Field(..., pattern=r"^[0-9]{12}$")
     household_number: str = Field(..., min_length=1, max_length=40)
+    effective: date | None = Field(None, description="迁户日期, default today")
 
 
 class StateIn(Schema):
@@ -265,12 +270,18 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     person = selectors.person_get(user=user, pk=pk)
     given = payload.dict(exclude_unset=True)
-    changes = {k: v for k, v in given.items() if k not in ("version", "groups") and v is not None}
+    changes = {k: v for k, v in given.items() if k not in ("version", "groups", "effective") and v is not None}
     if given.get("education", "") is None:
         changes["education"] = ""
     try:
         return services.person_update(
-            actor=user, person=person, version=payload.version, changes=changes, groups=payload.groups
+            actor=user,
+            person=person,
+            version=payload.version,
+            changes=changes,
+            groups=payload.groups,
+            effective=payload.effective,
+            source=Source.API,
         )
     except services.StaleEdit as exc:
         return _conflict(request, exc)
@@ -313,7 +324,9 @@ def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     person = selectors.person_get(user=user, pk=pk)
     region = services.writable_village(actor=user, code=payload.village_code, field="village_code")
-    return services.person_move_to(actor=user, person=person, region=region, household_number=payload.household_number)
+    return services.person_move_to(
+        actor=user, person=person, region=region, household_number=payload.household_number, effective=payload.effective
+    )
 
 
 @router.post(

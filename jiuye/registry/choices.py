@@ -134,6 +134,16 @@ class UnemploymentEnd(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class Fact(models.TextChoices):
+    """The facts of a person the statistics read besides the status, kept as dated history."""
+
+    LABOR_ABILITY = "labor_ability", _("劳动能力")
+    WILLING = "willing", _("就业意愿")
+    HOUSEHOLD = "household", _("家庭户")
+    RELATION = "relation", _("与户主关系")
+    GROUP = "group", _("人员类别")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("待清零")
     CLOSED = "closed", _("已清零")

@@ -112,6 +112,13 @@ class PersonEditForm(PersonFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     seen = forms.CharField(widget=forms.HiddenInput, required=False)  # the record as shown, signed
     clear_phone = forms.BooleanField(label=_("删除联系电话"), required=False)
+    effective = forms.DateField(
+        label=_("变更生效日期"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        required=False,
+        help_text=_("劳动能力、就业意愿、与户主关系和人员类别从这一天起变更（默认今天）；此前各月的统计不受影响。"),
+    )
 
     field_order = ["name", "relation", "phone", "clear_phone"]
 
@@ -262,6 +269,8 @@ class HouseholdForm(forms.Form):
 
 class MoveForm(HouseholdTargetForm):
     """Move to another household, in this village or another one (both must be in write scope)."""
+
+    effective = forms.DateField(label=_("迁户日期"), widget=DateInput, initial=timezone.localdate, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from jiuye.registry.choices import (
     Education,
     EmploymentForm,
     EmploymentStatus,
+    Fact,
     Gender,
     KeyGroup,
     LaborAbility,
@@ -173,6 +174,48 @@ class PersonGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.group}"
+
+
+class PersonChange(models.Model):
+    """A dated change of a fact the statistics read (labour ability, willingness, household,
+    relation, a key group entered or left): the value holds from ``effective`` on. What held on an
+    earlier day is the ``before`` of the first change after that day, so the person's row keeps
+    only today's values and a month recomputed later still counts what was true then. A value
+    recorded when the person was registered holds from the start (there is no change before it).
+
+    For a key group, ``before``/``after`` are the group's code or empty: entered (before empty) or
+    left (after empty)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="changes", db_index=False
+    )  # the (person, fact, effective) index serves lookups by person
+    fact = models.CharField(_("变更事项"), max_length=16, choices=Fact.choices)
+    before = models.CharField(_("变更前"), max_length=40, blank=True)
+    after = models.CharField(_("变更后"), max_length=40, blank=True)
+    effective = models.DateField(_("生效日期"))
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人员信息变更")
+        verbose_name_plural = _("人员信息变更")
+        ordering = ["person", "effective", "id"]
+        indexes = [
+            models.Index(fields=["person", "fact", "effective"], name="change_person_fact"),
+            # A snapshot of a past day reads the changes after it: few, by date.
+            models.Index(fields=["effective"], name="change_effective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.fact} {self.before}→{self.after} {self.effective}"
 
 
 class EmploymentSpell(models.Model):

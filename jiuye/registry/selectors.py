@@ -18,11 +18,20 @@ from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.scoping import code_from_typed, code_level, code_prefix, get_visible_or_404, prefix_lookup
 from jiuye.regions.models import ancestor_codes
 from jiuye.registry import idcard, services
-from jiuye.registry.choices import SENSITIVE_GROUPS, CaseStatus, PersonState
+from jiuye.registry.choices import (
+    SENSITIVE_GROUPS,
+    CaseStatus,
+    Fact,
+    KeyGroup,
+    LaborAbility,
+    PersonState,
+    Relation,
+)
 from jiuye.registry.models import (
     EmploymentSpell,
     Household,
     Person,
+    PersonChange,
     PersonGroup,
     Registration,
     ZeroEmploymentCase,
@@ -117,6 +126,53 @@ def person_get(*, user: Any, pk: int) -> Person:
 
 def person_timeline(*, person: Person) -> list[EmploymentSpell]:
     return list(EmploymentSpell.objects.filter(person=person).select_related("recorded_by").order_by("-start", "-id"))
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    effective: date
+    fact: Any
+    before: str
+    after: str
+    source: Any
+    recorded_by: Any
+
+
+def person_changes(*, user: Any, person: Person) -> list[ChangeShown]:
+    """The person's dated history as a page shows it: labels, 是/否, household numbers; a change of a
+    sensitive key group only to a user holding the security label."""
+    sensitive = can_view_sensitive(user)
+    changes = list(
+        PersonChange.objects.filter(person=person).select_related("recorded_by").order_by("-effective", "-id")
+    )
+    households = dict(
+        Household.objects.filter(
+            pk__in=[int(v) for c in changes if c.fact == Fact.HOUSEHOLD for v in (c.before, c.after) if v.isdigit()]
+        ).values_list("pk", "number")
+    )
+    labels: dict[str, dict[str, Any]] = {
+        Fact.LABOR_ABILITY: dict(LaborAbility.choices),
+        Fact.RELATION: dict(Relation.choices),
+        Fact.GROUP: dict(KeyGroup.choices),
+        Fact.WILLING: {"1": _("是"), "0": _("否")},
+        Fact.HOUSEHOLD: {str(k): v for k, v in households.items()},
+    }
+    shown = []
+    for change in changes:
+        if change.fact == Fact.GROUP and not sensitive and {change.before, change.after} & SENSITIVE_GROUPS:
+            continue
+        names = labels.get(change.fact, {})
+        shown.append(
+            ChangeShown(
+                effective=change.effective,
+                fact=change.get_fact_display(),
+                before=str(names.get(change.before, change.before)) if change.before else "—",
+                after=str(names.get(change.after, change.after)) if change.after else "—",
+                source=change.get_source_display(),
+                recorded_by=change.recorded_by,
+            )
+        )
+    return shown
 
 
 def person_registrations(*, person: Person) -> list[Registration]:

@@ -29,12 +29,13 @@ from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.scoping import can_write
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
-from jiuye.registry import actions, idcard, registrations, rules, spells
+from jiuye.registry import actions, history, idcard, registrations, rules, spells
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
     STATUS_PLACE,
     CaseStatus,
     EmploymentStatus,
+    Fact,
     KeyGroup,
     PersonState,
     RegistrationKind,
@@ -47,6 +48,7 @@ from jiuye.registry.models import (
     EmploymentSpell,
     Household,
     Person,
+    PersonChange,
     PersonGroup,
     Registration,
     ZeroEmploymentCase,
@@ -620,10 +622,13 @@ def person_update(
     changes: dict[str, Any],
     groups: Iterable[str] | None = None,
     seen: dict[str, Any] | None = None,
+    effective: date | None = None,
+    source: str = Source.FORM,
 ) -> Person:
     """Change a person's own fields and (when given) key groups in one transaction, refusing a
     stale edit (optimistic locking). ``seen`` is the snapshot the clerk edited
-    (``person_snapshot``); without it, ``person`` as the caller holds it."""
+    (``person_snapshot``); without it, ``person`` as the caller holds it. Labour ability,
+    willingness, relation and groups are dated: they change from ``effective`` (default today)."""
     _require_writable(actor, person.region_id)
     changes = {k: v for k, v in changes.items() if k in _EDITABLE}
     _check_choices(Person, **{k: v for k, v in changes.items() if k in ("relation", "education", "labor_ability")})
@@ -644,20 +649,40 @@ def person_update(
     current.save()
     current.refresh_from_db()
     diff = {k: v for k, v in before.items() if v != changes[k]}
+    effective = effective or timezone.localdate()
+    _record_changes(actor=actor, person=current, before=diff, after=changes, effective=effective, source=source)
     if diff:
         audit_record(
             action=actions.PERSON_UPDATE,
             actor=actor,
             obj=current,
             before=diff,
-            after={k: changes[k] for k in diff},
+            after={**{k: changes[k] for k in diff}, "effective": effective.isoformat()},
         )
     household_refresh(household=current.household)
     if diff:
-        notify_records_changed(Person, since=timezone.localdate())
+        notify_records_changed(Person, since=effective)
     if groups is not None:
-        person_set_groups(actor=actor, person=current, groups=groups)
+        person_set_groups(actor=actor, person=current, groups=groups, effective=effective, source=source)
     return current
+
+
+def _record_changes(
+    *, actor: Any, person: Person, before: dict[str, Any], after: dict[str, Any], effective: date, source: str
+) -> None:
+    """The dated facts among the changed fields go into the person's history (``registry.history``),
+    refused when the day contradicts what is recorded."""
+    rows = history.field_changes(
+        person_id=person.pk, before=before, after=after, effective=effective, source=source, actor=actor
+    )
+    if not rows:
+        return
+    last = history.latest([person.pk], {r.fact for r in rows})
+    for row in rows:
+        reason = history.refusal(effective, last=last.get((person.pk, row.fact)), today=timezone.localdate())
+        if reason:
+            raise ValidationError({"effective": reason})
+    PersonChange.objects.bulk_create(rows)
 
 
 @retrying_atomic
@@ -705,9 +730,17 @@ def person_correct_id(
 
 
 @retrying_atomic
-def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> None:
-    """Set a person's key groups to ``groups``. A user without the security label sets only the
-    groups he or she can see; the sensitive ones stored stay as they are."""
+def person_set_groups(
+    *,
+    actor: Any,
+    person: Person,
+    groups: Iterable[str],
+    effective: date | None = None,
+    source: str = Source.FORM,
+) -> None:
+    """Set a person's key groups to ``groups`` from ``effective`` (default today; the groups
+    entered and left are dated in the person's history). A user without the security label sets
+    only the groups he or she can see; the sensitive ones stored stay as they are."""
     _require_writable(actor, person.region_id)
     _lock_person(person)
     wanted = set(groups)
@@ -719,6 +752,15 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
         wanted |= have & SENSITIVE_GROUPS
     if wanted == have:
         return
+    effective = effective or timezone.localdate()
+    last = history.latest([person.pk], [Fact.GROUP]).get((person.pk, Fact.GROUP))
+    if reason := history.refusal(effective, last=last, today=timezone.localdate()):
+        raise ValidationError({"effective": reason})
+    PersonChange.objects.bulk_create(
+        history.group_changes(
+            person_id=person.pk, had=have, wants=wanted, effective=effective, source=source, actor=actor
+        )
+    )
     PersonGroup.objects.filter(person=person, group__in=have - wanted).delete()
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(wanted - have)])
     audit_record(
@@ -726,9 +768,9 @@ def person_set_groups(*, actor: Any, person: Person, groups: Iterable[str]) -> N
         actor=actor,
         obj=person,
         before={"groups": ",".join(sorted(have))},
-        after={"groups": ",".join(sorted(wanted))},
+        after={"groups": ",".join(sorted(wanted)), "effective": effective.isoformat()},
     )
-    notify_records_changed(PersonGroup, since=timezone.localdate())
+    notify_records_changed(PersonGroup, since=effective)
 
 
 @retrying_atomic
@@ -839,8 +881,9 @@ def status_on(*, person: Person, day: date) -> str | None:
 
 
 @retrying_atomic
-def person_move(*, actor: Any, person: Person, household: Household) -> Person:
-    """Move a person to another household (possibly in another village): both must be writable."""
+def person_move(*, actor: Any, person: Person, household: Household, effective: date | None = None) -> Person:
+    """Move a person to another household (possibly in another village) from ``effective``
+    (default today; dated in the person's history): both must be writable."""
     _require_writable(actor, person.region_id)
     _lock_person(person)
     _require_writable(actor, household.region_id)
@@ -854,6 +897,15 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     elif person.relation == Relation.HEAD:
         person.relation = Relation.OTHER  # the household has its head; the relation is edited after
     _check_one_head(household, person.relation)
+    effective = effective or timezone.localdate()
+    _record_changes(
+        actor=actor,
+        person=person,
+        before={"household_id": old.pk, "relation": before_relation},
+        after={"household_id": household.pk, "relation": person.relation},
+        effective=effective,
+        source=Source.FORM,
+    )
     Person.objects.filter(pk=person.pk).update(
         household=household, region_id=household.region_id, relation=person.relation, version=F("version") + 1
     )
@@ -867,15 +919,17 @@ def person_move(*, actor: Any, person: Person, household: Household) -> Person:
     )
     household_refresh(household=old)
     household_refresh(household=household)
-    notify_records_changed(Person, since=timezone.localdate())
+    notify_records_changed(Person, since=effective)
     return person
 
 
 @retrying_atomic
-def person_move_to(*, actor: Any, person: Person, region: Region, household_number: str) -> Person:
+def person_move_to(
+    *, actor: Any, person: Person, region: Region, household_number: str, effective: date | None = None
+) -> Person:
     """Move a person to the village's household of that number, created when new (分户)."""
     household = household_get_or_create(actor=actor, region=region, number=household_number)
-    return person_move(actor=actor, person=person, household=household)
+    return person_move(actor=actor, person=person, household=household, effective=effective)
 
 
 def _leaves_after_record(person: Person, on: date) -> None:

@@ -13,9 +13,10 @@ from datetime import date
 import polars as pl
 from django.db import connection
 
-from jiuye.core.bulk import fetch_frame
+from jiuye.core.bulk import fetch_frame, is_one_of
 from jiuye.indicators.snapshot import Snapshot, register_loader, text_date
-from jiuye.registry.choices import PersonState
+from jiuye.registry.choices import Fact, PersonState
+from jiuye.registry.history import changes_after, first_after, groups_back, persons_back
 from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup, Registration
 
 PERSONS = "registry.persons"
@@ -72,17 +73,40 @@ def load_persons(snap: Snapshot) -> pl.DataFrame:
         ).alias("active"),
     )
     frame = frame.filter(pl.col("active")).drop("state", "state_date", "active")
+    # Labour ability, willingness and household as they were on the day, not as they are now.
+    changes = _changes(snap)
+    named = first_after(changes, [Fact.HOUSEHOLD]).get_column("before").cast(pl.Int64, strict=False).drop_nulls()
+    frame = persons_back(frame, changes, _household_regions(named.unique().to_list()))
     return frame.join(snap.regions, on="region", how="left").with_columns(pl.col("urban").fill_null(False))
 
 
+def _changes(snap: Snapshot) -> pl.DataFrame:
+    """The persons' dated changes after the day (shared by the persons and the groups)."""
+    if "registry.changes" not in snap.cache:
+        where, params = snap.where_region("p.region_id")
+        snap.cache["registry.changes"] = changes_after(snap.end, where, params, Person._meta.db_table)
+    frame: pl.DataFrame = snap.cache["registry.changes"]
+    return frame
+
+
+def _household_regions(ids: list[int]) -> pl.DataFrame:
+    schema = {"household_id": pl.Int64, "region": pl.Utf8}
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    where, params = is_one_of("id", ids)
+    return fetch_frame(f"SELECT id, region_id FROM {Household._meta.db_table} WHERE {where}", params, schema)  # noqa: S608
+
+
 def load_groups(snap: Snapshot) -> pl.DataFrame:
+    """Key-group memberships held on the day (today's, turned back by the changes after it)."""
     where, params = snap.where_region("p.region_id")
-    return fetch_frame(
+    today = fetch_frame(
         f"SELECT g.person_id, g.{_q('group')} FROM {PersonGroup._meta.db_table} g"  # noqa: S608
         f" JOIN {Person._meta.db_table} p ON p.id = g.person_id WHERE {where}",
         params,
         {"person_id": pl.Int64, "group": pl.Utf8},
     )
+    return groups_back(today, _changes(snap))
 
 
 def load_households(snap: Snapshot) -> pl.DataFrame:

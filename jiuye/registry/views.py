@@ -112,6 +112,7 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "group_codes": codes,
         "groups": [labels[g] for g in codes if g in labels],
         "timeline": selectors.person_timeline(person=person),
+        "changes": selectors.person_changes(user=user, person=person),
         "registrations": selectors.person_registrations(person=person),
         "household": person.household,
         "breadcrumb": region_breadcrumb(user=user, region=person.region),
@@ -200,6 +201,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 changes=changes,
                 groups=data["groups"],
                 seen=_seen(data["seen"]),
+                effective=data.get("effective"),
             )
         except services.StaleEdit as exc:
             stale = _changes_shown(request.user, exc.changed)
@@ -349,7 +351,11 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and (region := _target_village(user, form)) is not None:
         try:
             services.person_move_to(
-                actor=user, person=person, region=region, household_number=form.cleaned_data["household"]
+                actor=user,
+                person=person,
+                region=region,
+                household_number=form.cleaned_data["household"],
+                effective=form.cleaned_data.get("effective"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

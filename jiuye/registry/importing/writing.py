@@ -27,10 +27,10 @@ from jiuye.core.masking import mask_phone
 from jiuye.core.signals import notify_records_changed
 from jiuye.imports.checks import report_rows
 from jiuye.imports.kinds import Batch, Outcome
-from jiuye.registry import actions, services, spells
-from jiuye.registry.choices import SENSITIVE_GROUPS, STATUS_PLACE, PersonState, Relation, Source
+from jiuye.registry import actions, history, services, spells
+from jiuye.registry.choices import SENSITIVE_GROUPS, STATUS_PLACE, Fact, PersonState, Relation, Source
 from jiuye.registry.importing.schema import HEADER, Context
-from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup
+from jiuye.registry.models import EmploymentSpell, Household, Person, PersonChange, PersonGroup
 from jiuye.registry.pinyin import name_pinyin
 
 _TEXT = pl.Utf8
@@ -270,6 +270,14 @@ _PERSON_FIELDS = [
     "version",
     "updated_at",
 ]
+# The ledger column a dated fact comes from (to report a row whose day contradicts the history).
+_FACT_KEYS: dict[str, str] = {
+    Fact.LABOR_ABILITY: "ability",
+    Fact.WILLING: "willing",
+    Fact.HOUSEHOLD: "household",
+    Fact.RELATION: "relation",
+    Fact.GROUP: "groups",
+}
 _SPELL_FIELDS = ["status", "place", "location", "employer_name", "employer_credit_code", "monthly_income", "source"]
 
 
@@ -282,6 +290,9 @@ def _write_changed(
     open_spells = {
         s.person_id: s for s in EmploymentSpell.objects.filter(person_id__in=list(persons), end__isnull=True)
     }
+    # Dated facts change from the ledger's day: refused where it precedes a change already recorded.
+    last = history.latest(persons, [*history.FACTS.values(), Fact.GROUP])
+    dated: list[PersonChange] = []
     new_spells: list[dict[str, Any]] = []
     changed_persons: list[Person] = []
     spell_updates: list[EmploymentSpell] = []
@@ -325,6 +336,32 @@ def _write_changed(
         if not changed and plan.step == spells.Step.NONE and not groups_changed:
             outcome.unchanged += 1
             continue
+        facts = history.field_changes(
+            person_id=person.pk,
+            before={k: getattr(person, k) for k in changed},
+            after=changed,
+            effective=ctx.as_of,
+            source=Source.IMPORT,
+            actor=ctx.user,
+        )
+        if groups_changed:
+            had, wants = ({g for g in text.split(",") if g} for text in (row["g_groups"] or "", row["__groups"]))
+            facts += history.group_changes(
+                person_id=person.pk, had=had, wants=wants, effective=ctx.as_of, source=Source.IMPORT, actor=ctx.user
+            )
+        refused = next(
+            (
+                (fact.fact, fact.after or fact.before, reason)
+                for fact in facts
+                if (reason := history.refusal(ctx.as_of, last=last.get((person.pk, fact.fact)), today=ctx.today))
+            ),
+            None,
+        )
+        if refused is not None:
+            fact_name, value, reason = refused
+            batch.reject(row["__row"], HEADER[_FACT_KEYS[fact_name]], value, reason)
+            continue
+        dated.extend(facts)
         if plan.step in (spells.Step.AMEND, spells.Step.REPLACE) and spell is not None:
             kept = spell.place if plan.step == spells.Step.AMEND else None
             for name, value in report.written(kept_place=kept).items():
@@ -359,6 +396,7 @@ def _write_changed(
         return
     written.starts.append(ctx.as_of)
     Person.objects.bulk_update(changed_persons, _PERSON_FIELDS, batch_size=1000)
+    PersonChange.objects.bulk_create(dated, batch_size=1000)
     # Closed before the new spells open: one open spell per person at any moment.
     EmploymentSpell.objects.bulk_update(spell_closes, ["end"], batch_size=1000)
     EmploymentSpell.objects.bulk_update(spell_updates, _SPELL_FIELDS, batch_size=1000)

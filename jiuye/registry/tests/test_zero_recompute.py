@@ -8,9 +8,9 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
-from django.core.management import call_command
 
 from jiuye.accounts.models import User
 from jiuye.core.tests.fuzzing import fuzz_settings
