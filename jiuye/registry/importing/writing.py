@@ -358,8 +358,8 @@ def _write_changed(
             None,
         )
         if refused is not None:
-            fact_name, value, reason = refused
-            batch.reject(row["__row"], HEADER[_FACT_KEYS[fact_name]], value, reason)
+            fact_name, shown, why = refused
+            batch.reject(row["__row"], HEADER[_FACT_KEYS[fact_name]], shown, why)
             continue
         dated.extend(facts)
         if plan.step in (spells.Step.AMEND, spells.Step.REPLACE) and spell is not None:
