@@ -24,6 +24,7 @@ from jiuye.core.models import AuditEvent
 from jiuye.registry import services
 from jiuye.registry.choices import EmploymentStatus
 from jiuye.registry.models import EmploymentSpell, Person
+from jiuye.registry.services import zero_employment
 from jiuye.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,8 @@ def failing(original: Callable[..., Any], times: int, fail: Callable[[], None] =
 def refresh_failing(monkeypatch: pytest.MonkeyPatch, times: int, fail: Callable[[], None] = raise_conflict) -> Any:
     """The household refresh, which services run after writing the person and the audit row,
     failing its first ``times`` calls."""
-    refresh = failing(services.household_refresh, times=times, fail=fail)
-    monkeypatch.setattr(services, "household_refresh", refresh)
+    refresh = failing(zero_employment.household_refresh, times=times, fail=fail)
+    monkeypatch.setattr(zero_employment, "household_refresh", refresh)
     return refresh
 
 
@@ -166,8 +167,8 @@ def test_an_import_batch_in_conflict_is_committed_again(
     from jiuye.imports.tests.test_registry_import import row, run, write_csv
 
     # The household refresh runs inside each batch's transaction, after its persons are written.
-    write = failing(services.households_refresh, times=2)
-    monkeypatch.setattr(services, "households_refresh", write)
+    write = failing(zero_employment.households_refresh, times=2)
+    monkeypatch.setattr(zero_employment, "households_refresh", write)
     rows = [row(**{"户编号": f"{n:03d}", "姓名": f"王{n}"}) for n in range(1, 6)]
     job = run(write_csv(tmp_path / "five.csv", rows), personas["county_a"])  # batches of 3: two batches
     assert write.calls["n"] == 4  # the first batch three times

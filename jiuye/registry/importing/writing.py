@@ -32,6 +32,7 @@ from jiuye.registry.choices import SENSITIVE_GROUPS, STATUS_PLACE, Fact, PersonS
 from jiuye.registry.importing.schema import HEADER, Context
 from jiuye.registry.models import EmploymentSpell, Household, Person, PersonChange, PersonGroup
 from jiuye.registry.pinyin import name_pinyin
+from jiuye.registry.services import zero_employment
 
 _TEXT = pl.Utf8
 
@@ -133,7 +134,7 @@ def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
         _write_new(new, ctx, written, now)
         outcome.created += new.height
     if written.households:
-        services.households_refresh(household_ids=written.households, on=ctx.as_of)
+        zero_employment.households_refresh(household_ids=written.households, on=ctx.as_of)
     if written.sites:
         written.starts.append(ctx.as_of)
     if written.starts:

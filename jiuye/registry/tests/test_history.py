@@ -146,6 +146,7 @@ def test_the_history_shows_on_the_persons_page_sensitive_groups_only_with_the_la
 ) -> None:
     officer = personas["county_a"]
     services.person_set_groups(actor=officer, person=seeker, groups=["poverty_alleviated", "veteran"])
+
     def history(user: User) -> str:
         page = login(Client(), user).get(f"/registry/persons/{seeker.pk}/").content.decode()
         start = page.index("信息变更记录")

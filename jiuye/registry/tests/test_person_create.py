@@ -397,7 +397,9 @@ def test_a_number_taken_between_the_check_and_the_write_gets_the_same_message(
     officer = personas["county_a"]
     first = factories.person(officer, factories.household(officer))
     other = factories.person(officer, factories.household(officer))
-    monkeypatch.setattr(services, "_id_free", lambda hashed, exclude=None: None)  # the race, made certain
+    from jiuye.registry.services import persons
+
+    monkeypatch.setattr(persons, "_id_free", lambda hashed, exclude=None: None)  # the race, made certain
     client = login(Client(), officer)
     before = _counts()
     created = client.post(URL, _form(household="并发-1", id_number=first.id_number))
