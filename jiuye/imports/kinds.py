@@ -101,6 +101,7 @@ class ImportKind:
     # The as-of date (数据截至日期) means something for this kind (the ledger's day); else it is hidden.
     uses_as_of: bool = True
     template_name: str = ""  # the downloaded template's file name (default: the title)
+    order: int = 100  # its place on the import page (the ledger first)
 
     @property
     def headers(self) -> list[str]:
@@ -132,9 +133,9 @@ def get(code: str) -> ImportKind | None:
 
 
 def all_kinds() -> list[ImportKind]:
-    return list(_KINDS.values())
+    return sorted(_KINDS.values(), key=lambda k: (k.order, k.code))
 
 
 def kinds_for(user: Any) -> list[ImportKind]:
-    """The kinds this user may import, in the order the apps registered them."""
-    return [kind for kind in _KINDS.values() if has_perm(user, kind.perm)]
+    """The kinds this user may import, in their order on the import page."""
+    return [kind for kind in all_kinds() if has_perm(user, kind.perm)]

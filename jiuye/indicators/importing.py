@@ -191,5 +191,6 @@ def register() -> None:
             ),
             uses_as_of=False,
             template_name="目标任务模板.xlsx",
+            order=50,
         )
     )

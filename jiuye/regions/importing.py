@@ -71,6 +71,7 @@ REGIONS = ImportKind(
     all_or_nothing=True,
     uses_as_of=False,
     template_name="行政区划-模板.xlsx",
+    order=90,
 )
 
 

@@ -95,3 +95,22 @@ def test_core_imports_no_app_above_it() -> None:
         if module.startswith("jiuye.") and not module.startswith("jiuye.core")
     )
     assert offenders == []
+
+
+def test_every_app_depends_only_on_the_apps_before_it() -> None:
+    """INSTALLED_APPS lists the project's apps in layers (see ``config/settings.py``): an app may
+    use only the apps listed before it, so a module plugs into the platform and nothing below it
+    ever names it."""
+    from django.apps import apps
+
+    order = [c.label for c in apps.get_app_configs() if c.name.startswith("jiuye.")]
+    offenders = []
+    for position, app in enumerate(order):
+        for path in (ROOT / "jiuye" / app).rglob("*.py"):
+            if "tests" in path.parts:
+                continue
+            for module in _imports(path):
+                used = module.split(".")[1] if module.startswith("jiuye.") else ""
+                if used in order and order.index(used) > position:
+                    offenders.append(f"{path.relative_to(ROOT)}: {module}")
+    assert offenders == []

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 
 # Who imports each kind's example (the kinds' examples name 紫阳县 and the city).
 IMPORTER = {
-    "regions.regions": "system_admin",
     "registry.persons": "county_a",
     "registry.registrations": "county_a",
     "indicators.targets": "city_admin",
+    "regions.regions": "system_admin",
 }
 
 

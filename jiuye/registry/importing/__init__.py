@@ -30,6 +30,7 @@ PERSONS = kinds.ImportKind(
     first_pass_keys=tuple(schema.KEYS),
     first_pass=validation.first_pass,
     template_name="劳动力信息采集表-模板.xlsx",
+    order=10,
 )
 
 

@@ -318,4 +318,5 @@ REGISTRATIONS = ImportKind(
     ),
     notes=NOTES,
     uses_as_of=False,
+    order=20,
 )

@@ -11,26 +11,25 @@ recompute limited to their ids; one audit row per batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
-from jiuye.core.bulk import allocate_ids, db_datetime, fetch_frame, insert_frame, insert_many, is_one_of
+from jiuye.core.bulk import allocate_ids, db_datetime, insert_frame, insert_many
 from jiuye.core.masking import mask_phone
 from jiuye.core.signals import notify_records_changed
 from jiuye.imports.checks import report_rows
 from jiuye.imports.kinds import Batch, Outcome
 from jiuye.registry import actions, history, services, spells
 from jiuye.registry.choices import SENSITIVE_GROUPS, STATUS_PLACE, Fact, PersonState, Relation, Source
+from jiuye.registry.importing import lookups
 from jiuye.registry.importing.schema import HEADER, Context
-from jiuye.registry.models import EmploymentSpell, Household, Person, PersonChange, PersonGroup
+from jiuye.registry.models import EmploymentSpell, Person, PersonChange, PersonGroup
 from jiuye.registry.pinyin import name_pinyin
 from jiuye.registry.services import zero_employment
 
@@ -53,8 +52,8 @@ def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
     outcome = Outcome()
     col = pl.col
     # Households: those already registered, and each one's active head.
-    rows = rows.join(_households(rows), on=["village", "household"], how="left", maintain_order="left")
-    rows = rows.join(_heads_in_db(rows), on="__hid", how="left", maintain_order="left")
+    rows = rows.join(lookups.households(rows), on=["village", "household"], how="left", maintain_order="left")
+    rows = rows.join(lookups.heads_in_db(rows), on="__hid", how="left", maintain_order="left")
     no_head = col("__hid").is_null() & ~col("__household_has_head_in_file")
     report_rows(
         rows,
@@ -87,7 +86,7 @@ def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
 
     # Persons already registered; those registered elsewhere are not this importer's to change.
     rows = rows.join(
-        _existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
+        lookups.existing_persons(rows.get_column("__hash").to_list()), on="__hash", how="left", maintain_order="left"
     )
     outside = col("__pid").is_not_null() & ~col("p_region").str.starts_with(ctx.prefix)
     report_rows(
@@ -107,11 +106,11 @@ def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
     if rows.is_empty():
         return outcome
     if rows.get_column("__hid").null_count():
-        _create_households(rows.filter(col("__hid").is_null()))
+        lookups.create_households(rows.filter(col("__hid").is_null()))
         rows = rows.drop("__hid", "h_site").join(
-            _households(rows), on=["village", "household"], how="left", maintain_order="left"
+            lookups.households(rows), on=["village", "household"], how="left", maintain_order="left"
         )
-    written = _Written(sites=_update_sites(rows))
+    written = _Written(sites=lookups.update_sites(rows))
     now = timezone.now()
     known = rows.filter(col("__pid").is_not_null())
     if not known.is_empty():
@@ -224,8 +223,8 @@ def _with_unchanged(known: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     column-wise: the same status with the same details."""
     col = pl.col
     pids = known.get_column("__pid").to_list()
-    known = known.join(_open_spells(pids), on="__pid", how="left", maintain_order="left").join(
-        _groups_of(pids, hidden=frozenset() if ctx.sensitive else SENSITIVE_GROUPS),
+    known = known.join(lookups.open_spells(pids), on="__pid", how="left", maintain_order="left").join(
+        lookups.groups_of(pids, hidden=frozenset() if ctx.sensitive else SENSITIVE_GROUPS),
         on="__pid",
         how="left",
         maintain_order="left",
@@ -414,126 +413,3 @@ def _write_changed(
             ["person_id", "group"],
             [(pid, g) for pid, groups in group_replacements.items() for g in groups],
         )
-
-
-# --- lookups: one query per batch, answered as frames ---------------------------------------------
-
-
-def _frame_of(sql: str, column: str, values: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql`` (its ``{where}`` standing for "``column`` is one of ``values``") into a frame."""
-    if not values:
-        return pl.DataFrame(schema=schema)
-    where, params = is_one_of(column, values)
-    return fetch_frame(sql.format(where=where), params, schema)
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _existing_persons(hashes: list[str]) -> pl.DataFrame:
-    schema = {
-        "__pid": pl.Int64,
-        "__hash": _TEXT,
-        "p_household": pl.Int64,
-        "p_region": _TEXT,
-        "p_relation": _TEXT,
-        "p_name": _TEXT,
-        "p_ability": _TEXT,
-        "p_willing": pl.Boolean,
-        "p_education": _TEXT,
-        "p_phone_hash": _TEXT,
-        "p_note": _TEXT,
-        "p_status": _TEXT,
-        "p_state": _TEXT,
-    }
-    return _frame_of(
-        "SELECT id, id_hash, household_id, region_id, relation, name, labor_ability, willing, education,"  # noqa: S608
-        f" phone_hash, note, status, state FROM {_table(Person)} WHERE {{where}}",
-        "id_hash",
-        hashes,
-        schema,
-    )
-
-
-def _households(rows: pl.DataFrame) -> pl.DataFrame:
-    keys = rows.select(pl.concat_str("village", pl.lit("/"), "household").unique()).to_series().sort().to_list()
-    return _frame_of(
-        f"SELECT region_id, number, id, relocation_site FROM {_table(Household)} WHERE {{where}}",  # noqa: S608
-        "key",
-        keys,
-        {"village": _TEXT, "household": _TEXT, "__hid": pl.Int64, "h_site": _TEXT},
-    )
-
-
-def _heads_in_db(rows: pl.DataFrame) -> pl.DataFrame:
-    frame = _frame_of(
-        f"SELECT household_id, id_hash FROM {_table(Person)} WHERE {{where}}"  # noqa: S608
-        f" AND relation = '{Relation.HEAD}' AND state = '{PersonState.ACTIVE}' ORDER BY id",
-        "household_id",
-        rows.get_column("__hid").drop_nulls().unique().to_list(),
-        {"__hid": pl.Int64, "__head_hash": _TEXT},
-    )
-    return frame.unique(subset="__hid", keep="last")
-
-
-def _open_spells(pids: list[int]) -> pl.DataFrame:
-    return _frame_of(
-        "SELECT person_id, 1, location, employer_name, employer_credit_code, monthly_income"  # noqa: S608
-        f' FROM {_table(EmploymentSpell)} WHERE {{where}} AND "end" IS NULL',
-        "person_id",
-        pids,
-        {
-            "__pid": pl.Int64,
-            "s_open": pl.Int64,
-            "s_location": _TEXT,
-            "s_employer": _TEXT,
-            "s_credit": _TEXT,
-            "s_income": pl.Int64,
-        },
-    )
-
-
-def _groups_of(pids: list[int], *, hidden: frozenset[str] = frozenset()) -> pl.DataFrame:
-    frame = _frame_of(
-        f'SELECT person_id, "group" FROM {_table(PersonGroup)} WHERE {{where}}',  # noqa: S608
-        "person_id",
-        pids,
-        {"__pid": pl.Int64, "group": _TEXT},
-    )
-    if hidden:
-        frame = frame.filter(~pl.col("group").is_in(list(hidden)))
-    return frame.group_by("__pid").agg(g_groups=pl.col("group").unique().sort().str.join(","))
-
-
-def _create_households(rows: pl.DataFrame) -> None:
-    keys = (
-        rows.select("village", "household", "__site")
-        .unique(subset=["village", "household"])
-        .sort("village", "household")
-        .rows()
-    )
-    now = db_datetime(timezone.now())
-    insert_many(
-        Household._meta.db_table,
-        ["region_id", "number", "key", "relocation_site", "zero_employment", "has_labor", "updated_at"],
-        [(v, n, Household.make_key(v, n), site, False, False, now) for v, n, site in keys],
-    )
-
-
-def _update_sites(rows: pl.DataFrame) -> list[int]:
-    """Households the file gives a relocation site other than the one stored (never cleared by an
-    empty cell: a ledger without the column says nothing about sites)."""
-    changes = (
-        rows.filter((pl.col("__site") != "") & (pl.col("__site") != pl.col("h_site")))
-        .select("__hid", "__site")
-        .unique()
-        .rows()
-    )
-    by_site: dict[str, list[int]] = defaultdict(list)
-    for hid, site in changes:
-        by_site[site].append(hid)
-    now = timezone.now()
-    for site, ids in by_site.items():  # one statement per site named (a batch names few)
-        Household.objects.filter(pk__any=ids).update(relocation_site=site, updated_at=now)
-    return [hid for hid, _site in changes]

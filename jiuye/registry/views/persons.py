@@ -1,4 +1,4 @@
-"""Registry pages: search, person, household, zero-employment cases, export."""
+"""The registry list, a person's page and everything done from it: edit (with the stale-edit check and dated facts), ID correction, status, registrations, moving, registry state, reveals; and registering a person."""
 
 from __future__ import annotations
 
@@ -23,12 +23,10 @@ from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import selectors, services
-from jiuye.registry.choices import EmploymentStatus, PersonState, Relation, Source, group_choices
+from jiuye.registry.choices import Source, group_choices
 from jiuye.registry.forms import (
-    HouseholdForm,
     HouseholdTargetForm,
     IdCorrectionForm,
-    MeasureForm,
     MoveForm,
     PersonCreateForm,
     PersonEditForm,
@@ -37,8 +35,6 @@ from jiuye.registry.forms import (
     RevealForm,
     StateForm,
     StatusChangeForm,
-    ZeroRuleForm,
-    case_filters,
     person_filters,
 )
 from jiuye.registry.models import Household, Person, PersonGroup
@@ -480,161 +476,3 @@ def _with_ages(members: Any) -> list[Any]:
     for member in out:
         member.age = member.age_on(today)
     return out
-
-
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    household = selectors.household_get(user=user, pk=pk)
-    members = _with_ages(household.members.all())
-    active = [m for m in members if m.state == PersonState.ACTIVE]
-    headless = bool(active) and not any(m.relation == Relation.HEAD for m in active)
-    return render(
-        request,
-        "registry/household_detail.html",
-        {
-            "household": household,
-            "members": members,
-            "headless": headless,
-            "cases": household.cases.order_by("-opened_on"),
-            "can_edit": can_write(user, household.region_id),
-            "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
-        },
-    )
-
-
-@staff_view(Perm.EDIT_BUSINESS_DATA)
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get(user=request.user, pk=pk)
-    form = HouseholdForm(request.POST or None, initial={"relocation_site": household.relocation_site})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_set_relocation_site(
-                actor=request.user, household=household, relocation_site=form.cleaned_data["relocation_site"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(
-        request,
-        "registry/household_edit.html",
-        {
-            "household": household,
-            "form": form,
-            # The sites already named in this county, offered as suggestions (one spelling each).
-            "sites": selectors.relocation_sites(user=request.user, county=household.region_id[:6]),
-            "breadcrumb": region_breadcrumb(user=request.user, region=household.region),
-        },
-    )
-
-
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-@rate_limited(ratelimit.SEARCH)
-def case_list(request: HttpRequest) -> HttpResponse:
-    form, filters = case_filters(request.GET)
-    cases = selectors.case_list(user=request.user, **filters)
-    page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
-    user: Any = request.user
-    names = dict(Region.objects.visible_to(user).filter(level="county").values_list("code", "name"))
-    counties = [
-        {**row, "name": names.get(row["county"].ljust(12, "0"), row["county"])}
-        for row in selectors.case_counts_by_county(user=request.user)
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "registry/case_list.html",
-        {
-            "form": form,
-            "page": page,
-            "counties": counties,
-            "today": timezone.localdate(),
-            "query": query.urlencode(),
-            "rule": _rule_summary(services.zero_rule()),
-            "can_edit_rule": has_perm(user, Perm.MANAGE_STATISTICS),
-        },
-    )
-
-
-def _rule_summary(rule: Any) -> str:
-    labels = dict(EmploymentStatus.choices)
-    return _(
-        "%(min)d–%(max)d 周岁、有劳动能力且有就业意愿的成员至少一人，且没有成员处于以下状态之一：%(employed)s；清零期限 %(days)d 天。"
-    ) % {
-        "min": rule.min_age,
-        "max": rule.max_age,
-        "employed": "、".join(str(labels[s]) for s in EmploymentStatus.values if s in rule.employed),
-        "days": rule.clear_days,
-    }
-
-
-@staff_view(Perm.MANAGE_STATISTICS)
-def zero_rule_edit(request: HttpRequest) -> HttpResponse:
-    rule = services.zero_rule()
-    form = ZeroRuleForm(request.POST if request.method == "POST" else None, initial=rule.settings())
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.zero_rule_update(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "认定参数已保存，已按新口径重新认定全部家庭：新认定 %(opened)d 户，清零 %(closed)d 户，现有零就业家庭 %(flagged)d 户。"
-                )
-                % result,
-            )
-            return redirect("registry:case_list")
-    return render(
-        request,
-        "registry/zero_rule.html",
-        {"form": form, "rule": _rule_summary(rule)},
-        status=422 if request.method == "POST" else 200,
-    )
-
-
-@staff_view(Perm.VIEW_PERSONAL_DATA)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
-    user: Any = request.user
-    can_edit = can_write(user, case.household.region_id)
-    form = MeasureForm(request.POST or None)
-    officers = selectors.case_officers(user=user, case=case)
-    if request.method == "POST" and can_edit:
-        if "officer" in request.POST:
-            chosen = request.POST["officer"]
-            officer = officers.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
-            if chosen and officer is None:
-                messages.error(request, _("所选人员不能负责此户（须为该户所在村、镇、县或市的在岗经办人员）。"))
-            else:
-                services.case_assign(actor=user, case=case, officer=officer)
-                messages.success(request, _("已指定责任人。") if officer else _("已取消责任人。"))
-            return redirect("registry:case_detail", pk=case.pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.case_add_measure(actor=user, case=case, kind=data["kind"], day=data["date"], note=data["note"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("帮扶措施已记录。"))
-                return redirect("registry:case_detail", pk=case.pk)
-    return render(
-        request,
-        "registry/case_detail.html",
-        {
-            "case": case,
-            "members": _with_ages(case.household.members.order_by("relation", "birth_date")),
-            "measures": case.measures.select_related("recorded_by"),
-            "form": form,
-            "officers": officers,
-            "can_edit": can_edit,
-            "today": timezone.localdate(),
-            "breadcrumb": region_breadcrumb(user=user, region=case.household.region),
-        },
-        status=422 if form.errors else 200,
-    )
