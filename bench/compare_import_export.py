@@ -52,11 +52,13 @@ def _prepare() -> None:
 
 def jiuye_side(csv_path: Path) -> dict[str, float]:
     from jiuye.accounts.models import User
-    from jiuye.registry.importing import run_import
+    from jiuye.imports import kinds, runner
 
     user = User.objects.get(username="bench_city")
+    kind = kinds.get("registry.persons")
+    assert kind is not None
     started = time.perf_counter()
-    result = run_import(csv_path, user=user, as_of=date.today(), batch_size=5000)
+    result = runner.run(kind, csv_path, user=user, as_of=date.today(), batch_size=5000)
     if result.rejected:  # both sides must write every row for the comparison to be fair
         raise SystemExit(f"Jiuye rejected {result.rejected} generated rows; fix the bench first")
     return {"seconds": time.perf_counter() - started, "created": result.created, "rejected": result.rejected}

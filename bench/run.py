@@ -1,14 +1,17 @@
-"""Import benchmark: the registry import against the physical baseline, in one run.
+"""Import benchmark: the registry's two imports against the physical baseline, in one run.
 
-    .venv/bin/python bench/run.py [--rows N] [--xlsx-rows N]
+    .venv/bin/python bench/run.py [--rows N] [--xlsx-rows N] [--memory-rows N]
 
 Uses DATABASE_URL (PostgreSQL, e.g. through scripts/with-postgres.sh) or a fresh SQLite file.
 For each database it measures, on the same generated rows:
 - the baseline: the same rows, already valid, written raw into a table of the same width with
   a primary key, a unique ID-hash index and a household index (COPY on PostgreSQL,
   executemany on SQLite);
-- the import: the real pipeline (parse, validate column-wise, encrypt, hash, write, history,
-  zero-employment refresh, audit), in a child process so its peak memory is its own.
+- the import: the real pipeline (``imports.runner`` with the ledger's kind: parse, validate
+  column-wise, encrypt, hash, write, history, zero-employment refresh, audit), in a child process
+  so its peak memory is its own;
+- the registrations import (就业失业登记) of the same persons, against its own baseline;
+- with --memory-rows, the peak memory of a ledger that large (3,000,000 rows: the issue's bound).
 Results go to bench/out/results.json and are printed as a Markdown table.
 """
 
@@ -38,20 +41,34 @@ def _setup_django(database_url: str | None) -> None:
     django.setup()
 
 
-def child_import(csv_path: str, as_of: str) -> None:
-    """Runs in a child process: one import, then print seconds and peak RSS."""
+def child_import(csv_path: str, as_of: str, kind: str = "registry.persons") -> None:
+    """Runs in a child process: one import of that kind, then print seconds and peak RSS."""
     _setup_django(None)
     from datetime import date
 
     from jiuye.accounts.models import User
-    from jiuye.registry.importing import run_import
+    from jiuye.imports import kinds, runner
 
+    import_kind = kinds.get(kind)
+    assert import_kind is not None
     user = User.objects.get(username="bench_city")
     started = time.perf_counter()
-    result = run_import(csv_path, user=user, as_of=date.fromisoformat(as_of), batch_size=5000)
+    result = runner.run(import_kind, csv_path, user=user, as_of=date.fromisoformat(as_of), batch_size=5000)
     seconds = time.perf_counter() - started
     peak = _peak_mib()
-    print(json.dumps({"seconds": seconds, "created": result.created, "rejected": result.rejected, "peak_mib": peak}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": result.rows_read,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected,
+                "peak_mib": peak,
+            }
+        )
+    )
 
 
 def _peak_mib() -> float:
@@ -81,8 +98,9 @@ def prepare_database() -> None:
     User.objects.filter(username="bench_city").update(sensitive_access=True)
 
 
-def baseline(csv_path: Path) -> float:
-    """The same rows, already valid, straight into an indexed table of the same width."""
+def baseline(csv_path: Path, key: tuple[int, ...] = (0, 1), *, unique: str = "id_hash") -> float:
+    """The same rows, already valid, straight into an indexed table of the same width (with a
+    keyed hash of the ID number and a second key, indexed as the real tables are)."""
     import polars as pl
     from django.db import connection
 
@@ -92,7 +110,8 @@ def baseline(csv_path: Path) -> float:
     with csv_path.open(encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = next(reader)
-        rows = [(*r, blind_index(r[3], purpose="bench"), f"{r[0]}/{r[1]}") for r in reader]
+        id_column = header.index("公民身份号码")
+        rows = [(*r, blind_index(r[id_column], purpose="bench"), "/".join(r[k] for k in key)) for r in reader]
     columns = [f"c{i}" for i in range(len(header))] + ["id_hash", "household_key"]
     frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.Utf8), orient="row")
     del rows
@@ -100,11 +119,12 @@ def baseline(csv_path: Path) -> float:
         cursor.execute("DROP TABLE IF EXISTS bench_raw")
         pk = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
         cursor.execute(f"CREATE TABLE bench_raw (id {pk}, {', '.join(c + ' TEXT' for c in columns)})")
-        cursor.execute("CREATE UNIQUE INDEX bench_raw_hash ON bench_raw (id_hash)")
-        cursor.execute("CREATE INDEX bench_raw_household ON bench_raw (household_key)")
+        other = "household_key" if unique == "id_hash" else "id_hash"
+        cursor.execute(f"CREATE UNIQUE INDEX bench_raw_unique ON bench_raw ({unique})")
+        cursor.execute(f"CREATE INDEX bench_raw_other ON bench_raw ({other})")
     from django.db import transaction
 
-    from jiuye.registry.importing import large_page_cache
+    from jiuye.imports.runner import large_page_cache
 
     # The same writer the import uses (COPY of CSV text on PostgreSQL, executemany on SQLite),
     # in batches of the same size, with the same SQLite page cache: the physical floor.
@@ -133,6 +153,7 @@ def write_xlsx(csv_path: Path, xlsx_path: Path, rows: int) -> None:
 
 
 def _generate(path: Path, rows: int, seed: int, database_url: str) -> None:
+    """The ledger, and beside it (``…-registrations.csv``) the same persons' registrations."""
     subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -144,12 +165,18 @@ def _generate(path: Path, rows: int, seed: int, database_url: str) -> None:
             str(seed),
             "--out",
             str(path),
+            "--registrations-out",
+            str(registrations_of(path)),
         ],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": database_url},
         check=True,
         capture_output=True,
     )
+
+
+def registrations_of(path: Path) -> Path:
+    return path.with_name(path.stem + "-registrations.csv")
 
 
 def _header(path: Path) -> str:
@@ -164,17 +191,22 @@ def _generated(rows: int, *, seed: int, database_url: str) -> Path:
     if path.exists():
         probe = OUT / "header-probe.csv"
         _generate(probe, 10, seed, database_url)
-        if _header(probe) != _header(path):
+        if _header(probe) != _header(path) or not registrations_of(path).exists():
             path.unlink()
         probe.unlink()
+        registrations_of(probe).unlink(missing_ok=True)
     if not path.exists():
         _generate(path, rows, seed, database_url)
     return path
 
 
-def run_child(path: Path, as_of: str, env: dict[str, str]) -> dict[str, float]:
+def run_child(path: Path, as_of: str, env: dict[str, str], kind: str = "registry.persons") -> dict[str, float]:
     done = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--child", str(path), as_of], env=env, capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", str(path), as_of, kind],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -183,7 +215,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
-    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--memory-rows", type=int, default=0, help="also: the peak memory of a ledger this large")
+    parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child_import(*args.child)
@@ -210,6 +243,14 @@ def main() -> None:
         raise SystemExit(f"the bench import rejected {csv_run['rejected']} generated rows; fix the bench first")
     again = run_child(csv_path, as_of, env)  # the same file again: every row unchanged
     results["csv_again_seconds"] = again["seconds"]
+    # The registrations of the same persons, against their own raw-insert baseline.
+    acts = registrations_of(csv_path)
+    # (a person's acts: unique by person, kind and day, as the table's own index)
+    results["registrations_baseline_seconds"] = baseline(acts, key=(0, 1, 2), unique="household_key")
+    registered = run_child(acts, as_of, env, kind="registry.registrations")
+    results["registrations"] = registered
+    if registered["rejected"]:
+        raise SystemExit(f"the registrations import rejected {registered['rejected']} generated rows")
     if args.xlsx_rows:
         xlsx_path = OUT / f"registry-{args.xlsx_rows}-seed8.xlsx"
         source = _generated(args.xlsx_rows, seed=8, database_url=database_url)
@@ -229,6 +270,14 @@ def main() -> None:
         "re-import rows/s (unchanged)": round(rows / again["seconds"]),
         "peak MiB": round(csv_run["peak_mib"]),
     }
+    acts_rows = registered["rows"]
+    line["registrations rows/s"] = round(acts_rows / registered["seconds"])
+    line["registrations baseline rows/s"] = round(acts_rows / float(results["registrations_baseline_seconds"]))  # type: ignore[arg-type]
+    if args.memory_rows:
+        big = _generated(args.memory_rows, seed=9, database_url=database_url)
+        results["memory"] = run_child(big, as_of, env)
+        line[f"peak MiB ({args.memory_rows:,} rows)"] = round(results["memory"]["peak_mib"])  # type: ignore[index]
+        line[f"rows/s ({args.memory_rows:,} rows)"] = round(args.memory_rows / results["memory"]["seconds"])  # type: ignore[index]
     if args.xlsx_rows:
         line["xlsx rows/s (new rows)"] = round(args.xlsx_rows / results["xlsx"]["seconds"])  # type: ignore[index]
         line["xlsx rows rejected"] = results["xlsx"]["rejected"]  # type: ignore[index]
