@@ -27,7 +27,7 @@ def public_view(view: View) -> View:
     return view
 
 
-def staff_view(*perms: Perm) -> Callable[[View], View]:
+def staff_view(*perms: Perm | str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 Operation = TypeVar("Operation", bound=Callable[..., Any])
 
 
-def api_view(*perms: Perm) -> Callable[[Operation], Operation]:
+def api_view(*perms: Perm | str) -> Callable[[Operation], Operation]:
     """Every API operation declares who may call it, as ``staff_view`` does for pages: an
     authenticated caller (session or token) holding every listed permission; otherwise 403,
     before anything is looked up. A test walks the API and fails on an operation without it."""

@@ -70,7 +70,7 @@ class Perm(StrEnum):
 
 _BUSINESS = {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.VILLAGE_CLERK}
 
-MATRIX: dict[Perm, frozenset[str]] = {
+MATRIX: dict[str, frozenset[str]] = {
     Perm.VIEW_REGIONS: frozenset(_BUSINESS | {Role.LEADER} | ADMIN_ROLES),
     Perm.VIEW_PERSONAL_DATA: frozenset(_BUSINESS | {Role.LEADER}),
     Perm.REVEAL_PERSONAL_DATA: frozenset(_BUSINESS),
@@ -93,6 +93,27 @@ MATRIX: dict[Perm, frozenset[str]] = {
 }
 
 
+_LABELS: dict[str, Any] = {}
+
+
+def define_permission(code: str, label: Any, roles: frozenset[str]) -> str:
+    """A right a module brings (``programs.approve_payments``), held by these roles: registered in
+    its ``AppConfig.ready`` beside the core rights of ``Perm``, decided by the same ``has_perm``,
+    declared by pages and operations the same way (``staff_view(code)``, ``api_view(code)``)."""
+    if code in MATRIX and MATRIX[code] != roles:
+        raise ValueError(f"permission {code} defined twice, differently")
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValueError(f"permission {code}: unknown roles {sorted(unknown)}")
+    MATRIX[code] = frozenset(roles)
+    _LABELS[code] = label
+    return code
+
+
+def permission_label(code: str) -> Any:
+    return _LABELS.get(code, code)
+
+
 class ScopedUser(Protocol):
     """What scoping needs to know of a user (accounts.User satisfies it)."""
 
@@ -108,7 +129,7 @@ class ScopedUser(Protocol):
     def write_region_id(self) -> str | None: ...
 
 
-def has_perm(user: ScopedUser, perm: Perm) -> bool:
+def has_perm(user: ScopedUser, perm: Perm | str) -> bool:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     return user.role in MATRIX[perm]

@@ -10,7 +10,16 @@ from pathlib import Path
 from django.apps import apps
 from django.utils import translation
 
-INVENTORY = Path(__file__).resolve().parents[3] / "docs" / "data-inventory.md"
+ROOT = Path(__file__).resolve().parents[3]
+INVENTORY = ROOT / "docs" / "data-inventory.md"
+
+
+def _inventories() -> list[Path]:
+    """The project's inventory, and a module's own beside its code (``jiuye/<app>/data-inventory.md``),
+    so that a new module classifies its tables in its own folder."""
+    return [INVENTORY, *sorted((ROOT / "jiuye").glob("*/data-inventory.md"))]
+
+
 LEVELS = ("敏感", "个人", "业务", "鉴别", "技术")
 
 
@@ -21,7 +30,8 @@ def _read() -> tuple[dict[str, dict[str, tuple[str, str, str]]], set[str]]:
     without: set[str] = set()
     current: str | None = None
     in_without = False
-    for line in INVENTORY.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in _inventories() for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         heading = re.match(r"### (\w+\.\w+) — ", line)
         if heading:
             current = heading.group(1)

@@ -114,3 +114,24 @@ def test_every_app_depends_only_on_the_apps_before_it() -> None:
                 if used in order and order.index(used) > position:
                     offenders.append(f"{path.relative_to(ROOT)}: {module}")
     assert offenders == []
+
+
+def test_a_module_brings_its_own_rights() -> None:
+    from jiuye.core.permissions import MATRIX, Role, define_permission, has_perm, permission_label
+
+    code = define_permission("testing.approve_things", "审批测试事项", frozenset({Role.CITY_ADMIN}))
+    try:
+
+        class Officer:
+            is_authenticated = is_active = True
+            role = Role.CITY_ADMIN
+
+        class Clerk(Officer):
+            role = Role.VILLAGE_CLERK
+
+        assert has_perm(Officer(), code) and not has_perm(Clerk(), code)  # type: ignore[arg-type]
+        assert permission_label(code) == "审批测试事项"
+        with pytest.raises(ValueError, match="unknown roles"):
+            define_permission("testing.other", "其他", frozenset({"mayor"}))
+    finally:
+        MATRIX.pop(code)
