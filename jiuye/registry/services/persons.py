@@ -20,10 +20,9 @@ from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
-from jiuye.registry import actions, history, idcard
+from jiuye.registry import actions, history, idcard, spells
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
-    STATUS_PLACE,
     Fact,
     PersonState,
     RegistrationKind,
@@ -158,14 +157,17 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
         )
     _check_sensitive_groups(actor, data.groups)
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(set(data.groups))])
-    EmploymentSpell.objects.create(
-        person=person,
-        status=data.status,
-        place=data.place or STATUS_PLACE.get(data.status, ""),  # type: ignore[call-overload]
+    first = spells.SpellFacts(
+        data.status,
+        place=data.place or None,
         location=data.location,
         employer_name=data.employer_name,
         employer_credit_code=data.employer_credit_code,
         monthly_income=data.monthly_income,
+    )
+    EmploymentSpell.objects.create(
+        person=person,
+        **first.written(),
         start=data.status_since,
         source=data.source,
         verified_at=data.verified_at,

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from jiuye.core.audit import audit_record
+from jiuye.core.audit import AuditAction, audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
@@ -58,7 +59,53 @@ def _existing(person: Person, kind: str, day: date) -> Registration:
     return Registration.objects.get(person=person, kind=kind, date=day)
 
 
+_NEEDED = {"form": _lazy("请选择就业形式。"), "reason": _lazy("请选择失业原因。")}
+
+
 @retrying_atomic
+def _record_act(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    day: date,
+    region: Region,
+    choice: tuple[str, str],
+    action: AuditAction,
+    **fields: Any,
+) -> Registration:
+    """What every registration does: scope, the person's lock, the choice it needs (a form of
+    employment, a reason), the day (on record, not after today), the one rule; then the new
+    registration with the 失业登记 it ends, audited. The same act again changes nothing."""
+    _require_writable(actor, person.region_id)
+    _lock_person(person)
+    name, value = choice
+    if not value:
+        raise ValidationError({name: str(_NEEDED[name])})
+    _check_choices(Registration, **{name: value})
+    _on_record(person, "date", day)
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("登记日期不能晚于今天。")})
+    outcome, ended = _apply_act(person, registrations.Act(kind, day))
+    if outcome.effect == registrations.Effect.NONE:
+        return _existing(person, kind, day)
+    registration = Registration.objects.create(
+        person=person,
+        region=region,
+        kind=kind,
+        date=day,
+        urban=bool(region.urban),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{name: value},
+        **fields,
+    )
+    if ended is not None:
+        _end(ended, day=day, reason=outcome.end_reason)
+    audit_record(action=action, actor=actor, obj=person, after={"date": day.isoformat(), name: value})
+    notify_records_changed(Registration, since=day)
+    return registration
+
+
 def registration_employment(
     *,
     actor: Any,
@@ -70,76 +117,35 @@ def registration_employment(
     employer_credit_code: str = "",
     note: str = "",
 ) -> Registration:
-    """就业登记; it also ends an open 失业登记 (reason 已就业). The same act again changes nothing."""
-    _require_writable(actor, person.region_id)
-    _lock_person(person)
-    if not form:
-        raise ValidationError({"form": _("请选择就业形式。")})
-    _check_choices(Registration, form=form)
-    _on_record(person, "date", day)
-    if day > timezone.localdate():
-        raise ValidationError({"date": _("登记日期不能晚于今天。")})
-    outcome, ended = _apply_act(person, registrations.Act(RegistrationKind.EMPLOYMENT, day))
-    if outcome.effect == registrations.Effect.NONE:
-        return _existing(person, RegistrationKind.EMPLOYMENT, day)
-    registration = Registration.objects.create(
+    """就业登记; it also ends an open 失业登记 (reason 已就业)."""
+    return _record_act(
+        actor=actor,
         person=person,
-        region=region,
         kind=RegistrationKind.EMPLOYMENT,
-        date=day,
-        urban=bool(region.urban),
-        form=form,
+        day=day,
+        region=region,
+        choice=("form", form),
+        action=actions.EMPLOYMENT_REGISTRATION,
         employer_name=employer_name,
         employer_credit_code=employer_credit_code,
         note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if ended is not None:
-        _end(ended, day=day, reason=outcome.end_reason)
-    audit_record(
-        action=actions.EMPLOYMENT_REGISTRATION,
-        actor=actor,
-        obj=person,
-        after={"date": day.isoformat(), "form": form},
-    )
-    notify_records_changed(Registration, since=day)
-    return registration
 
 
-@retrying_atomic
 def registration_unemployment(
     *, actor: Any, person: Person, day: date, reason: str, region: Region, note: str = ""
 ) -> Registration:
-    """失业登记, refused while one is open. The same act again changes nothing."""
-    _require_writable(actor, person.region_id)
-    _lock_person(person)
-    if not reason:
-        raise ValidationError({"reason": _("请选择失业原因。")})
-    _check_choices(Registration, reason=reason)
-    _on_record(person, "date", day)
-    if day > timezone.localdate():
-        raise ValidationError({"date": _("登记日期不能晚于今天。")})
-    outcome, _ended = _apply_act(person, registrations.Act(RegistrationKind.UNEMPLOYMENT, day))
-    if outcome.effect == registrations.Effect.NONE:
-        return _existing(person, RegistrationKind.UNEMPLOYMENT, day)
-    registration = Registration.objects.create(
-        person=person,
-        region=region,
-        kind=RegistrationKind.UNEMPLOYMENT,
-        date=day,
-        urban=bool(region.urban),
-        reason=reason,
-        note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit_record(
-        action=actions.UNEMPLOYMENT_REGISTRATION,
+    """失业登记, refused while one is open."""
+    return _record_act(
         actor=actor,
-        obj=person,
-        after={"date": day.isoformat(), "reason": reason},
+        person=person,
+        kind=RegistrationKind.UNEMPLOYMENT,
+        day=day,
+        region=region,
+        choice=("reason", reason),
+        action=actions.UNEMPLOYMENT_REGISTRATION,
+        note=note,
     )
-    notify_records_changed(Registration, since=day)
-    return registration
 
 
 @retrying_atomic
