@@ -61,9 +61,11 @@ test: lint typecheck migrations-check pytest
 CITY_PERSONS ?= 1500000
 ROWS ?= 200000
 XLSX_ROWS ?= 100000
+# MEMORY_ROWS=3000000: also the peak memory of a ledger that large (SQLite run).
+MEMORY_ROWS ?= 0
 bench: setup
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
-	$(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
+	$(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS) --memory-rows $(MEMORY_ROWS)
 	scripts/with-postgres.sh $(PY) bench/run.py --rows $(ROWS) --xlsx-rows $(XLSX_ROWS)
 	$(PY) bench/city.py --persons $(CITY_PERSONS)
 	scripts/with-postgres.sh $(PY) bench/city.py --persons $(CITY_PERSONS)
