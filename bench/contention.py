@@ -162,7 +162,7 @@ def _clerk_process(queue: Any, *args: Any) -> None:
 
 def same_day_race(names: list[str], person_pk: int) -> list[str]:
     """Two clerks change one person's status on the same day while the first is held inside its
-    transaction (its replacement of the day's spell slowed by a second): the second must wait for
+    transaction (its replacement of the day's spell, in place, slowed by a second): the second must wait for
     the first and then replace its spell, not insert a second open spell (a 500 before services
     locked the person first)."""
     from django.db import connection
@@ -173,11 +173,11 @@ def same_day_race(names: list[str], person_pk: int) -> list[str]:
     from jiuye.registry.models import EmploymentSpell, Person
 
     today = timezone.localdate()
-    delete = EmploymentSpell.delete
+    save = EmploymentSpell.save
 
-    def slow_delete(self: EmploymentSpell, *args: Any, **kwargs: Any) -> Any:
+    def slow_save(self: EmploymentSpell, *args: Any, **kwargs: Any) -> Any:
         time.sleep(1.0)
-        return delete(self, *args, **kwargs)
+        return save(self, *args, **kwargs)
 
     outcomes: list[str] = []
 
@@ -192,7 +192,7 @@ def same_day_race(names: list[str], person_pk: int) -> list[str]:
             connection.close()
 
     change(names[0], "in_county")  # today's spell, which the next two replace
-    EmploymentSpell.delete = slow_delete  # type: ignore[method-assign,assignment]
+    EmploymentSpell.save = slow_save  # type: ignore[method-assign,assignment]
     try:
         first = threading.Thread(target=change, args=(names[0], "unemployed"))
         second = threading.Thread(target=change, args=(names[1], "farming"))
@@ -202,7 +202,7 @@ def same_day_race(names: list[str], person_pk: int) -> list[str]:
         first.join()
         second.join()
     finally:
-        EmploymentSpell.delete = delete  # type: ignore[method-assign]
+        EmploymentSpell.save = save  # type: ignore[method-assign]
     problems = [f"same-day race: {outcome}" for outcome in outcomes if outcome != "ok"]
     if EmploymentSpell.objects.filter(person_id=person_pk, end__isnull=True).count() != 1:
         problems.append("same-day race: not exactly one open spell")
