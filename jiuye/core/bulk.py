@@ -117,6 +117,8 @@ def is_one_of(column: str, values: Sequence[Any], *, vendor: str | None = None) 
     a PostgreSQL array literal (built here: psycopg's list adapter costs ~10 µs a value), or a
     JSON list that SQLite unpacks with ``json_each``. ``column`` is SQL, written by the caller."""
     values = list(values)
+    if not values:  # nothing is one of no values (and an empty array has no type to compare with)
+        return "1 = 0", []
     if (vendor or connection.vendor) != "postgresql":
         return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]  # noqa: S608
     if values and isinstance(values[0], int):

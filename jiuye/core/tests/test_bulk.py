@@ -36,3 +36,12 @@ def test_is_one_of_carries_any_text(odd: str) -> None:
         assert cursor.fetchall() == [(1,)]
         cursor.execute(f"SELECT 1 WHERE {where}", ["missing", *params])
         assert cursor.fetchall() == []
+
+
+@pytest.mark.django_db
+def test_one_of_no_values_is_nothing_on_every_engine() -> None:
+    """An empty list of keys selects nothing (on PostgreSQL an empty array literal has no type:
+    compared with a bigint column it was an error)."""
+    assert list(User.objects.filter(pk__any=[])) == []  # a bigint column
+    assert list(Region.objects.filter(code__any=[])) == []
+    assert Region.objects.filter(code__any=["610924000000"]).count() == 1
