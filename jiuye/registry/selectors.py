@@ -145,11 +145,10 @@ def person_changes(*, user: Any, person: Person) -> list[ChangeShown]:
     changes = list(
         PersonChange.objects.filter(person=person).select_related("recorded_by").order_by("-effective", "-id")
     )
-    households = dict(
-        Household.objects.filter(
-            pk__in=[int(v) for c in changes if c.fact == Fact.HOUSEHOLD for v in (c.before, c.after) if v.isdigit()]
-        ).values_list("pk", "number")
-    )
+    # Households by their number, those of the user's region only (a household the person left in
+    # another county is shown as "—", as on a stale edit).
+    named = [int(v) for c in changes if c.fact == Fact.HOUSEHOLD for v in (c.before, c.after) if v.isdigit()]
+    households = dict(Household.objects.visible_to(user).filter(pk__in=named).values_list("pk", "number"))
     labels: dict[str, dict[str, Any]] = {
         Fact.LABOR_ABILITY: dict(LaborAbility.choices),
         Fact.RELATION: dict(Relation.choices),
@@ -166,13 +165,19 @@ def person_changes(*, user: Any, person: Person) -> list[ChangeShown]:
             ChangeShown(
                 effective=change.effective,
                 fact=change.get_fact_display(),
-                before=str(names.get(change.before, change.before)) if change.before else "—",
-                after=str(names.get(change.after, change.after)) if change.after else "—",
+                before=_shown(names, change.fact, change.before),
+                after=_shown(names, change.fact, change.after),
                 source=change.get_source_display(),
                 recorded_by=change.recorded_by,
             )
         )
     return shown
+
+
+def _shown(names: dict[str, Any], fact: str, value: str) -> str:
+    if not value or (fact == Fact.HOUSEHOLD and value not in names):
+        return "—"
+    return str(names.get(value, value))
 
 
 def person_registrations(*, person: Person) -> list[Registration]:

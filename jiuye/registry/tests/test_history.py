@@ -158,3 +158,18 @@ def test_the_history_shows_on_the_persons_page_sensitive_groups_only_with_the_la
     User.objects.filter(pk=plain.pk).update(sensitive_access=False)
     shown = history(User.objects.get(pk=plain.pk))
     assert "退役军人" in shown and "脱贫人口" not in shown
+
+
+def test_a_household_left_in_another_county_is_not_named(personas: dict[str, User]) -> None:
+    admin = personas["city_admin"]
+    theirs = factories.household(admin, village="610902001003")
+    mover = factories.person(admin, theirs, relation="head")
+    ours = factories.household(admin)
+    factories.person(admin, ours)
+    services.person_move(actor=admin, person=mover, household=ours)
+    from jiuye.registry.selectors import person_changes
+
+    moved = next(c for c in person_changes(user=personas["county_a"], person=mover) if c.fact == "家庭户")
+    assert (moved.before, moved.after) == ("—", ours.number)
+    whole = next(c for c in person_changes(user=admin, person=mover) if c.fact == "家庭户")
+    assert whole.before == theirs.number
