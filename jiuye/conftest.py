@@ -116,6 +116,22 @@ def login(client: Client, user: User) -> Client:
     return client
 
 
+class CsrfClient:
+    """A logged-in client that enforces CSRF, as a browser meets the site: it reads the token
+    from a page and sends it with every post (Django's default test client skips the check)."""
+
+    def __init__(self, user: User) -> None:
+        self.client = login(Client(enforce_csrf_checks=True), user)
+        self.client.get("/")  # the first page sets the CSRF cookie
+        self.token = self.client.cookies["csrftoken"].value
+
+    def get(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        return self.client.get(path, *args, **kwargs)
+
+    def post(self, path: str, data: Any = None, **kwargs: Any) -> Any:
+        return self.client.post(path, {**(data or {}), "csrfmiddlewaretoken": self.token}, **kwargs)
+
+
 @pytest.fixture
 def client_for(personas: dict[str, User]) -> Any:
     def make(key: str) -> Client:

@@ -242,6 +242,42 @@ def split_check(indicator: Indicator, parent: Decimal | None, parts: Mapping[str
 
 
 @retrying_atomic
+def target_set_and_split(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    parent: Region,
+    start_year: int,
+    end_year: int,
+    whole: Decimal | None,
+    parts: Mapping[str, Decimal],
+    note: str = "",
+) -> list[Target]:
+    """The split page's one form, in one transaction: the region's own target (when given, and
+    the user may set it) and its split among the children. A refused split saves nothing, the
+    whole included."""
+    if whole is not None and can_set_target_for(actor, parent.code):
+        target_set(
+            actor=actor,
+            indicator=indicator,
+            region_code=parent.code,
+            start_year=start_year,
+            end_year=end_year,
+            value=whole,
+            note=note,
+        )
+    return target_split(
+        actor=actor,
+        indicator=indicator,
+        parent=parent,
+        start_year=start_year,
+        end_year=end_year,
+        parts=parts,
+        note=note,
+    )
+
+
+@retrying_atomic
 def target_split(
     *,
     actor: Any,

@@ -311,18 +311,15 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
                 if (raw := request.POST.get(f"part_{c.code}", "").strip())
             }
             whole_raw = request.POST.get("whole", "").strip()
-            if whole_raw and targets.can_set_target_for(user, region.code):
-                targets.target_set(
-                    actor=user,
-                    indicator=indicator,
-                    region_code=region.code,
-                    start_year=start,
-                    end_year=end,
-                    value=indicator.stored(Decimal(whole_raw)),
-                    note=note,
-                )
-            targets.target_split(
-                actor=user, indicator=indicator, parent=region, start_year=start, end_year=end, parts=parts, note=note
+            targets.target_set_and_split(
+                actor=user,
+                indicator=indicator,
+                parent=region,
+                start_year=start,
+                end_year=end,
+                whole=indicator.stored(Decimal(whole_raw)) if whole_raw else None,
+                parts=parts,
+                note=note,
             )
         except InvalidOperation:
             errors.append(_("目标值应为数字。"))
@@ -352,7 +349,10 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "indicator": indicator,
             "rows": rows,
-            "whole": indicator.shown(whole.value) if whole else None,
+            # A refused form shows back what was typed.
+            "whole": request.POST.get("whole", "")
+            if request.method == "POST"
+            else (indicator.shown(whole.value) if whole else None),
             "can_set_whole": targets.can_set_target_for(user, region.code),
             "note": note or (whole.note if whole else ""),
             "errors": errors,

@@ -124,6 +124,26 @@ def test_split_form_saves_parts_and_insists_on_a_reason(personas: dict[str, User
     assert Target.objects.get(region_code=CITY).value == 10000
 
 
+def test_a_refused_split_saves_nothing_and_shows_back_what_was_typed(personas: dict[str, User]) -> None:
+    """One transaction for the whole form: the parent's target is not written when its split is
+    refused, nor audited; the form comes back with the figures typed (CSRF enforced)."""
+    from jiuye.conftest import CsrfClient
+    from jiuye.core.models import AuditEvent
+
+    client = CsrfClient(personas["city_admin"])
+    url = f"/stats/{CITY}/targets/split/?indicator=urban_new_employment&start_year=2026&end_year=2026"
+    data = {"indicator": "urban_new_employment", "start_year": "2026", "end_year": "2026", "whole": "1.23"}
+    events = AuditEvent.objects.count()
+    refused = client.post(url, {**data, "part_610924000000": "0.60", "part_610902000000": "0.30"})
+    assert refused.status_code == 422
+    assert not Target.objects.exists()
+    assert AuditEvent.objects.count() == events
+    page = refused.content.decode()
+    assert 'value="1.23"' in page and 'value="0.60"' in page
+    assert client.post(url, {**data, "part_610924000000": "0.93", "part_610902000000": "0.30"}).status_code == 302
+    assert Target.objects.get(region_code=CITY).value == 12300
+
+
 def test_county_officer_splits_among_towns_not_its_own(personas: dict[str, User], client_for: object) -> None:
     client: Client = client_for("county_a")  # type: ignore[operator]
     url = f"/stats/{COUNTY_A}/targets/split/?indicator=rural_transfer_employment&start_year=2026&end_year=2026"
