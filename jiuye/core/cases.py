@@ -140,8 +140,14 @@ def _recorder(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _refuse_closed(case: DeadlineCase) -> None:
+    if case.status != CaseState.OPEN:
+        raise ValidationError(_("该案件已办结。"))
+
+
 def case_assign(*, actor: Any, case: DeadlineCase, officer: Any) -> None:
-    """Name (or clear) the officer responsible; in the caller's transaction, audited."""
+    """Name (or clear) the officer responsible for an open case; in the caller's transaction, audited."""
+    _refuse_closed(case)
     case.assigned_to = officer
     case.save(update_fields=["assigned_to"])
     audit_record(
@@ -158,7 +164,8 @@ _M = TypeVar("_M", bound=CaseMeasureBase)
 def case_add_measure(
     *, actor: Any, case: DeadlineCase, measure_model: type[_M], kind: str, day: date, note: str = ""
 ) -> _M:
-    """Record a measure taken on the case (not dated after today); in the caller's transaction."""
+    """Record a measure taken on an open case (not dated after today); in the caller's transaction."""
+    _refuse_closed(case)
     if day > timezone.localdate():
         raise ValidationError({"date": _("日期不能晚于今天。")})
     measure: _M = measure_model.objects.create(  # type: ignore[attr-defined]
@@ -170,8 +177,7 @@ def case_add_measure(
 
 def case_close(*, actor: Any, case: DeadlineCase, on: date, note: str) -> None:
     """Close an open case on ``on`` with how it was closed; in the caller's transaction."""
-    if case.status != CaseState.OPEN:
-        raise ValidationError(_("该案件已办结。"))
+    _refuse_closed(case)
     case.status, case.closed_on, case.close_note = CaseState.CLOSED, on, note[:200]
     case.save(update_fields=["status", "closed_on", "close_note"])
     audit_record(

@@ -21,6 +21,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_name(value: str) -> str:
+    """张**: the first character (the surname, as a list shows it) kept, the rest hidden."""
+    value = value.strip()
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
 _MASKERS = {
     "id_number": mask_id_number,
     "phone": mask_phone,

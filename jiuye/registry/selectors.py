@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +16,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from jiuye.accounts.models import User
 from jiuye.core.permissions import can_view_sensitive
-from jiuye.core.scoping import code_from_typed, code_level, code_prefix, get_visible_or_404, prefix_lookup
+from jiuye.core.scoping import (
+    code_from_typed,
+    code_level,
+    code_prefix,
+    get_editable_or_404,
+    get_visible_or_404,
+    prefix_lookup,
+)
 from jiuye.regions.models import ancestor_codes
 from jiuye.registry import idcard, services
 from jiuye.registry.choices import (
@@ -208,7 +216,9 @@ def household_get(*, user: Any, pk: int) -> Household:
 def case_list(
     *, user: Any, status: str = CaseStatus.OPEN, overdue: bool = False, relocated: bool = False, region: str = ""
 ) -> QuerySet[ZeroEmploymentCase]:
-    qs = ZeroEmploymentCase.objects.visible_to(user).select_related("household", "household__region", "assigned_to")
+    qs = ZeroEmploymentCase.objects.visible_to(user).select_related(
+        "household", "household__region", "household__region__parent", "assigned_to"
+    )
     if status:
         qs = qs.filter(status=status)
     if overdue:
@@ -222,8 +232,19 @@ def case_list(
     return qs.order_by("deadline", "id")
 
 
-def case_get(*, user: Any, pk: int) -> ZeroEmploymentCase:
-    return get_visible_or_404(
+def household_heads(*, user: Any, household_ids: Iterable[int]) -> dict[int, str]:
+    """The name of each household's head (户主), as far as the user can see; for a list to mask."""
+    return dict(
+        Person.objects.visible_to(user)
+        .filter(household_id__in=list(household_ids), relation=Relation.HEAD, state=PersonState.ACTIVE)
+        .values_list("household_id", "name")
+    )
+
+
+def case_get(*, user: Any, pk: int, for_change: bool = False) -> ZeroEmploymentCase:
+    """A case the user may see (or, ``for_change``, change); anything else is a 404."""
+    fetch = get_editable_or_404 if for_change else get_visible_or_404
+    return fetch(
         ZeroEmploymentCase.objects.select_related("household", "household__region", "assigned_to"), user, pk=pk
     )
 

@@ -107,7 +107,7 @@ def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) 
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    case = selectors.case_get(user=user, pk=pk)
+    case = selectors.case_get(user=user, pk=pk, for_change=True)
     officer = None
     if payload.officer_id is not None:
         officer = selectors.case_officers(user=user, case=case).filter(pk=payload.officer_id).first()
@@ -123,5 +123,5 @@ def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    case = selectors.case_get(user=user, pk=pk)
+    case = selectors.case_get(user=user, pk=pk, for_change=True)
     return 201, services.case_add_measure(actor=user, case=case, kind=payload.kind, day=payload.date, note=payload.note)

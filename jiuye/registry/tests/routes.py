@@ -120,6 +120,15 @@ ROUTES = [
         ok=(302,),
     ),
     Route("registry:case_detail", perm=Perm.VIEW_PERSONAL_DATA, target="case", fuzz_forms=True),
+    # Naming an officer (here: clearing it) is a write: a read-only role gets 403.
+    Route(
+        "registry:case_detail",
+        "POST",
+        perm=Perm.EDIT_BUSINESS_DATA,
+        target="case",
+        data={"officer": ""},
+        ok=(302,),
+    ),
     Route("api-1.0.0:person_list", perm=Perm.VIEW_PERSONAL_DATA, api=True),
     Route("api-1.0.0:person_search", "POST", perm=Perm.VIEW_PERSONAL_DATA, api=True, data={"phone": "13800000000"}),
     Route("api-1.0.0:person_detail", perm=Perm.VIEW_PERSONAL_DATA, api=True, target="person"),

@@ -12,7 +12,8 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from jiuye.accounts.models import User
-from jiuye.conftest import login, read_download
+from jiuye.accounts.services import token_create
+from jiuye.conftest import CsrfClient, login, read_download
 from jiuye.core.models import AuditEvent
 from jiuye.registry import services
 from jiuye.registry.choices import EmploymentStatus
@@ -148,6 +149,61 @@ def test_case_pages_and_measures(personas: dict[str, User], people: dict[str, Pe
     )
     assert case.measures.count() == 1
     assert login(Client(), personas["county_b"]).get(f"/registry/zero-employment/{case.pk}/").status_code == 404
+
+
+def test_the_case_list_names_the_head_masked_the_town_the_officer_and_the_deadline(
+    personas: dict[str, User], people: dict[str, Person]
+) -> None:
+    html = login(Client(), personas["county_a"]).get("/registry/zero-employment/").content.decode()
+    assert "张*" in html and "张伟" not in html  # the head's name, masked
+    town = people["zhang"].household.region.parent
+    assert town is not None and town.name in html
+    case = ZeroEmploymentCase.objects.get(household=people["zhang"].household, status="open")
+    assert case.deadline.isoformat() in html and '<span class="badge ">待清零</span>' in html
+
+
+def test_a_closed_case_shows_how_it_closed_and_refuses_every_change(
+    personas: dict[str, User], people: dict[str, Person]
+) -> None:
+    a = personas["county_a"]
+    zhang = people["zhang"]
+    case = ZeroEmploymentCase.objects.get(household=zhang.household, status="open")
+    services.status_change(actor=a, person=zhang, status=EmploymentStatus.FLEXIBLE, start=date(2026, 11, 2))
+    case.refresh_from_db()
+    assert case.status == "closed"
+    api = Client(headers={"authorization": f"Bearer {_token(a)}"})
+    audit_rows = AuditEvent.objects.count()
+
+    browser = CsrfClient(a)
+    page = browser.get(f"/registry/zero-employment/{case.pk}/").content.decode()
+    assert '<span class="badge ok">已清零</span>' in page and case.close_note in page
+    assert case.closed_on is not None and case.closed_on.isoformat() in page
+    assert (
+        "<h2>记录帮扶措施</h2>" not in page and 'name="officer"' not in page and "<form" not in page.split("<main")[-1]
+    )
+    for data in ({"officer": str(a.pk)}, {"kind": "job_referral", "date": "2026-11-03", "note": "推荐"}):
+        refused = browser.post(f"/registry/zero-employment/{case.pk}/", data)
+        assert refused.status_code == 422 and "该案件已办结" in refused.content.decode()
+    answer = api.post(
+        f"/api/v1/registry/zero-employment/{case.pk}/measures",
+        {"kind": "job_referral", "date": "2026-11-03", "note": ""},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "该案件已办结" in answer.json()["error"]["message"]
+    case.refresh_from_db()
+    assert case.assigned_to is None and case.measures.count() == 0 and AuditEvent.objects.count() == audit_rows
+
+
+def test_a_read_only_role_posting_to_a_case_gets_403_and_changes_nothing(
+    personas: dict[str, User], people: dict[str, Person]
+) -> None:
+    case = ZeroEmploymentCase.objects.get(household=people["zhang"].household, status="open")
+    leader = CsrfClient(personas["leader"])
+    assert leader.get(f"/registry/zero-employment/{case.pk}/").status_code == 200
+    for data in ({"officer": str(personas["county_a"].pk)}, {"kind": "job_referral", "date": "2026-11-03"}):
+        assert leader.post(f"/registry/zero-employment/{case.pk}/", data).status_code == 403
+    case.refresh_from_db()
+    assert case.assigned_to is None and case.measures.count() == 0
 
 
 def test_the_case_export_is_the_filtered_list_masked_watermarked_and_scoped(
@@ -416,3 +472,8 @@ def test_the_list_takes_a_county_or_town_prefix_and_says_when_a_region_code_is_m
     shown = client.get("/registry/", {"region": "610924"})
     assert shown.context["form"]["state"].value() == "active"
     assert 'value="active" selected' in shown.content.decode()
+
+
+def _token(user: User) -> str:
+    _row, raw = token_create(user=user, name="test")
+    return raw

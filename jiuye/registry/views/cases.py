@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jiuye.core import ratelimit
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
+from jiuye.core.masking import mask_name
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.ratelimit import rate_limited
@@ -21,7 +22,7 @@ from jiuye.core.scoping import can_write
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import selectors, services
-from jiuye.registry.choices import EmploymentStatus
+from jiuye.registry.choices import CaseStatus, EmploymentStatus
 from jiuye.registry.forms import (
     MeasureForm,
     ZeroRuleForm,
@@ -37,6 +38,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(user=request.user, **filters)
     page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
     user: Any = request.user
+    heads = selectors.household_heads(user=user, household_ids=[c.household_id for c in page.object_list])
+    for case in page.object_list:
+        case.head_masked = mask_name(heads.get(case.household_id, ""))
     names = dict(Region.objects.visible_to(user).filter(level="county").values_list("code", "name"))
     counties = [
         {**row, "name": names.get(row["county"].ljust(12, "0"), row["county"])}
@@ -99,12 +103,20 @@ def zero_rule_edit(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
     user: Any = request.user
-    can_edit = can_write(user, case.household.region_id)
+    posted = request.method == "POST"
+    if posted and not has_perm(user, Perm.EDIT_BUSINESS_DATA):
+        raise PermissionDenied  # a read-only role, like every other write
+    # A change is made only within the write scope: elsewhere the case is a 404 to a POST.
+    case = selectors.case_get(user=user, pk=pk, for_change=posted)
+    is_open = case.status == CaseStatus.OPEN
+    can_edit = is_open and can_write(user, case.household.region_id)
     form = MeasureForm(request.POST or None)
     officers = selectors.case_officers(user=user, case=case)
-    if request.method == "POST" and can_edit:
+    refused = posted and not is_open
+    if refused:
+        messages.error(request, _("该案件已办结，不能再指定责任人或记录帮扶措施。"))
+    elif posted:
         if "officer" in request.POST:
             chosen = request.POST["officer"]
             officer = officers.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
@@ -136,5 +148,5 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "breadcrumb": region_breadcrumb(user=user, region=case.household.region),
         },
-        status=422 if form.errors else 200,
+        status=422 if refused or form.errors else 200,
     )
