@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -51,6 +52,64 @@ class Param:
     label: Any
     default: Any
     choices: tuple[tuple[str, Any], ...] = ()
+
+
+TOO_LARGE = Decimal(10) ** 15  # a stored figure has 16 digits before the point
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A unit a figure is shown in: how the stored value becomes the number people read."""
+
+    unit: str
+    divisor: int  # stored value ÷ divisor = the figure in ``unit``
+    decimals: int
+
+    def value(self, stored: Decimal | None) -> Decimal | None:
+        """The figure in this unit, rounded half up to its decimals (for a chart or a cell)."""
+        if stored is None:
+            return None
+        quantum = Decimal(1).scaleb(-self.decimals)
+        return (Decimal(stored) / self.divisor).quantize(quantum, rounding=ROUND_HALF_UP)
+
+    def stored(self, typed: Decimal) -> Decimal:
+        """A figure typed in this unit, as stored."""
+        return Decimal(typed) * self.divisor
+
+    def parse(self, typed: str) -> Decimal:
+        """A figure typed in this unit (a target), as stored: a number, not negative, with no
+        more decimals than the unit has (whole persons are whole)."""
+        try:
+            value = Decimal(typed.strip().replace(",", ""))
+        except InvalidOperation as exc:
+            raise ValidationError(_("“%(typed)s”不是数字。") % {"typed": typed}) from exc
+        if not value.is_finite() or value < 0:
+            raise ValidationError(_("“%(typed)s”：目标值应为不小于 0 的数字。") % {"typed": typed})
+        if value.adjusted() > 15 or self.stored(value) >= TOO_LARGE:
+            raise ValidationError(_("“%(typed)s”：数值过大。") % {"typed": typed})
+        if value.scaleb(self.decimals) % 1:
+            if self.decimals == 0:
+                raise ValidationError(_("“%(typed)s”：按%(unit)s填写整数。") % {"typed": typed, "unit": self.unit})
+            raise ValidationError(
+                _("“%(typed)s”：最多 %(n)d 位小数（%(unit)s）。")
+                % {"typed": typed, "n": self.decimals, "unit": self.unit}
+            )
+        return self.stored(value)
+
+    def number(self, stored: Decimal | None, *, missing: str = "—") -> str:
+        """The figure without its unit: ``4,865``, ``1.23``."""
+        shown = self.value(stored)
+        return missing if shown is None else f"{shown:,.{self.decimals}f}"
+
+    def text(self, stored: Decimal | None, *, missing: str = "—") -> str:
+        """The figure with its unit: ``4,865人``, ``1.23万人``, ``3.24%``."""
+        shown = self.value(stored)
+        return missing if shown is None else f"{shown:,.{self.decimals}f}{self.unit}"
+
+    @property
+    def difference_unit(self) -> str:
+        """A difference of percentages is in 个百分点."""
+        return str(_("个百分点")) if self.unit == "%" else self.unit
 
 
 @dataclass(frozen=True)
@@ -86,44 +145,44 @@ class Indicator:
         return self.sensitive is not None and self.sensitive(params)
 
     @property
+    def module_name(self) -> str:
+        """The module's name as people read it: its app's ``verbose_name`` (劳动力台账)."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_app_config(self.module).verbose_name)
+        except LookupError:
+            return self.module
+
+    @property
     def source_label(self) -> Any:
         if self.entered:
             return _("录入")
         return _("由其他指标计算") if self.derive else _("由台账记录计算")
 
+    @property
+    def headline(self) -> Scale:
+        """The indicator's own unit (万人 where the city's report uses it)."""
+        return Scale(str(self.unit), self.scale, self.decimals)
+
+    @property
+    def base(self) -> Scale:
+        """Whole persons (households) for a count shown in 万; otherwise the indicator's own unit."""
+        if self.scale > 1 and self.base_unit:
+            return Scale(str(self.base_unit), 1, 0)
+        return self.headline
+
     def shown(self, value: Decimal | None) -> Decimal | None:
         """The stored value in the indicator's unit, rounded half up to its decimals."""
-        if value is None:
-            return None
-        quantum = Decimal(1).scaleb(-self.decimals)
-        return (Decimal(value) / self.scale).quantize(quantum, rounding=ROUND_HALF_UP)
+        return self.headline.value(value)
 
     def stored(self, shown: Decimal) -> Decimal:
         """A figure typed in the indicator's unit (a target), as stored."""
-        return Decimal(shown) * self.scale
+        return self.headline.stored(shown)
 
     def format(self, value: Decimal | None) -> str:
-        shown = self.shown(value)
-        return "" if shown is None else f"{shown:,.{self.decimals}f}"
-
-    @property
-    def detail_unit(self) -> Any:
-        """The unit for subdivisions, where 万人 would round to 0.00: the stored unit."""
-        return self.base_unit if self.scale > 1 and self.base_unit else self.unit
-
-    @property
-    def detail_decimals(self) -> int:
-        return self.decimals if self.detail_unit == self.unit else 0
-
-    def format_detail(self, value: Decimal | None) -> str:
-        shown = self.detail(value)
-        return "" if shown is None else f"{shown:,.{self.detail_decimals}f}"
-
-    def detail(self, value: Decimal | None) -> Decimal | None:
-        """A value in ``detail_unit`` (whole persons or households for scaled counts)."""
-        if value is None or self.scale == 1 or not self.base_unit:
-            return self.shown(value)
-        return Decimal(value).quantize(Decimal(1))
+        """The figure in the indicator's unit, without the unit ("" when there is none)."""
+        return self.headline.number(value, missing="")
 
 
 _CATALOGUE: dict[str, Indicator] = {}

@@ -19,15 +19,13 @@ from jiuye.indicators.selectors import Dashboard
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _number(indicator: catalogue.Indicator, value: Decimal | None) -> Any:
-    shown = indicator.shown(value)
+def _number(scale: catalogue.Scale, value: Decimal | None) -> Any:
+    shown = scale.value(value)
     return "" if shown is None else float(shown)
 
 
-def _detail(indicator: catalogue.Indicator, value: Decimal | None) -> Any:
-    """As the charts draw it: whole persons or households where the headline is in 万."""
-    shown = indicator.detail(value)
-    return "" if shown is None else float(shown)
+def _float(value: Decimal | None) -> Any:
+    return "" if value is None else float(value)
 
 
 def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
@@ -47,21 +45,22 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
         [_("指标代码"), _("指标"), _("单位"), _("数值"), _("目标"), _("完成率(%)"), _("序时进度(%)"), _("状态")],
         head,
     )
-    progress = {t.indicator.code: t.progress for t in board.tiles}
-    for n, (indicator, value) in enumerate(board.table, start=2):
-        p = progress.get(indicator.code)
+    tiles = {t.indicator.code: t for t in board.tiles}
+    for n, (indicator, value, scale) in enumerate(board.table, start=2):
+        tile = tiles.get(indicator.code)
+        text = tile.progress_text if tile else None
         sheet.write_row(
             n,
             0,
             [
                 indicator.code,
                 safe_cell(str(indicator.name)),
-                str(indicator.unit),
-                _number(indicator, value),
-                _number(indicator, p.target.value) if p else "",
-                float(p.percent) if p and p.percent is not None else "",
-                float(p.share_percent) if p else "",
-                str(p.light_label) if p else "",
+                scale.unit,
+                _number(scale, value),
+                _number(scale, text.progress.target.value) if text else "",
+                _float(text.completion_percent if text else None),
+                _float(None if text is None or text.is_ceiling else text.progress.share_percent),
+                (text.summary if text.is_ceiling else text.status) if text else "",
             ],
         )
     sheet.set_column(0, 0, 30)
@@ -70,13 +69,13 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
 
     focus = board.focus
     trend = book.add_worksheet(_("月度趋势"))
-    trend.write_string(0, 0, f"{board.region.name} {focus.name}（{focus.detail_unit}）", mark)
+    trend.write_string(0, 0, f"{board.region.name} {focus.name}（{board.chart_scale.unit}）", mark)
     trend.write_row(1, 0, [_("月份"), _("数值")], head)
     for n, (month, value) in enumerate(board.trend, start=2):
-        trend.write_row(n, 0, [month.strftime("%Y-%m"), _detail(focus, value)])
+        trend.write_row(n, 0, [month.strftime("%Y-%m"), _number(board.chart_scale, value)])
 
     compare = book.add_worksheet(_("下级对比"))
-    compare.write_string(0, 0, f"{board.region.name} {period} {focus.name}（{focus.detail_unit}）", mark)
+    compare.write_string(0, 0, f"{board.region.name} {period} {focus.name}（{board.chart_scale.unit}）", mark)
     compare.write_row(1, 0, [_("区划代码"), _("区划"), _("数值"), _("目标"), _("完成率(%)"), _("排名")], head)
     for n, row in enumerate(board.children, start=2):
         compare.write_row(
@@ -85,9 +84,9 @@ def dashboard_workbook(board: Dashboard, *, user: Any) -> bytes:
             [
                 row.region.code,
                 safe_cell(row.region.name),
-                _detail(focus, row.value),
-                _detail(focus, row.progress.target.value) if row.progress else "",
-                float(row.progress.percent) if row.progress and row.progress.percent is not None else "",
+                _number(board.chart_scale, row.value),
+                _number(board.chart_scale, row.progress.target.value) if row.progress else "",
+                _float(row.progress_text.completion_percent if row.progress_text else None),
                 row.rank or "",
             ],
         )

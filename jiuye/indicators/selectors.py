@@ -11,8 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from jiuye.core.scoping import code_prefix, get_visible_or_404
-from jiuye.indicators import catalogue, targets
-from jiuye.indicators.catalogue import Indicator
+from jiuye.indicators import catalogue, display, targets
+from jiuye.indicators.catalogue import Indicator, Scale
 from jiuye.indicators.models import Measurement, PeriodLock, StalePeriod, Target
 from jiuye.indicators.services import effective_params, period_end
 from jiuye.indicators.snapshot import Snapshot, add_months, month_start
@@ -35,13 +35,24 @@ def computed_periods(region_code: str) -> list[date]:
 @dataclass
 class Tile:
     indicator: Indicator
+    region_code: str
     value: Decimal | None
     previous: Decimal | None  # the same month a year earlier
     progress: targets.Progress | None
 
     @property
+    def scale(self) -> Scale:
+        """The value and its target in one unit (人 below the city or under 1万)."""
+        target = self.progress.target.value if self.progress else None
+        return display.scale_for(self.indicator, region_code=self.region_code, values=[self.value, target])
+
+    @property
     def shown(self) -> str:
-        return self.indicator.format(self.value)
+        return self.scale.number(self.value)
+
+    @property
+    def progress_text(self) -> display.ProgressText | None:
+        return display.ProgressText(self.progress, self.scale) if self.progress else None
 
 
 @dataclass
@@ -51,6 +62,11 @@ class ChildRow:
     progress: targets.Progress | None
     rank: int = 0
 
+    @property
+    def progress_text(self) -> display.ProgressText | None:
+        """In whole persons, as the comparison chart draws the subdivisions."""
+        return display.ProgressText(self.progress, self.progress.indicator.base) if self.progress else None
+
 
 @dataclass
 class Dashboard:
@@ -58,11 +74,18 @@ class Dashboard:
     period: date
     focus: Indicator
     tiles: list[Tile]
-    table: list[tuple[Indicator, Decimal | None]]
+    table: list[tuple[Indicator, Decimal | None, Scale]]  # every indicator, with the unit it is shown in
+
+    @property
+    def chart_scale(self) -> Scale:
+        """The focus's trend and its subdivisions' figures, as the charts draw them: in whole
+        persons (households) where the headline is in 万."""
+        return self.focus.base
+
     trend: list[tuple[date, Decimal | None]]
     trend_target: Decimal | None
     children: list[ChildRow]
-    warnings: list[targets.Progress]
+    warnings: list[display.ProgressText]  # the worst first
     periods: list[date]
     locked: bool
     stale: bool
@@ -106,6 +129,7 @@ def dashboard(*, user: Any, region: Region, period: date, focus_code: str | None
     tiles = [
         Tile(
             indicator=i,
+            region_code=region.code,
             value=book.at(i.code, region.code, period),
             previous=previous.get(i.code),
             progress=progress(_one_year_target(year_targets, i.code, region.code, period.year)),
@@ -115,7 +139,16 @@ def dashboard(*, user: Any, region: Region, period: date, focus_code: str | None
     all_values = dict(
         Measurement.objects.filter(region_code=region.code, period=period).values_list("indicator", "value")
     )
-    table = [(i, all_values.get(i.code)) for i in catalogue.all_indicators()]
+    # A figure with a tile is shown in the tile's unit (beside its target); the others alone.
+    tile_scales = {t.indicator.code: t.scale for t in tiles}
+    table = [
+        (
+            i,
+            all_values.get(i.code),
+            tile_scales.get(i.code) or display.scale_for(i, region_code=region.code, values=[all_values.get(i.code)]),
+        )
+        for i in catalogue.all_indicators()
+    ]
     trend = [(m, book.at(focus.code, region.code, m)) for m in (add_months(period, -k) for k in range(11, -1, -1))]
     focus_target = _one_year_target(year_targets, focus.code, region.code, period.year)
     rows = [
@@ -135,11 +168,11 @@ def dashboard(*, user: Any, region: Region, period: date, focus_code: str | None
         row.rank = n
     rows.sort(key=lambda r: (r.rank == 0, r.rank, r.region.code))
     warnings = [
-        p
+        display.progress_text(p)
         for p in (progress(t) for t in year_targets)
         if p is not None and p.light in (targets.Light.RED, targets.Light.AMBER)
     ]
-    warnings.sort(key=lambda p: (p.light != targets.Light.RED, p.target.region_code, p.indicator.code))
+    warnings.sort(key=lambda w: (w.severity, w.progress.target.region_code, w.indicator.code))
     return Dashboard(
         region=region,
         period=period,

@@ -307,7 +307,7 @@ def target_split(
         raise ValidationError(
             {
                 "note": _("分解之和 %(parts)s 与上级目标 %(whole)s 不一致，请说明原因。")
-                % {"parts": indicator.format(check.parts), "whole": indicator.format(whole)}
+                % {"parts": indicator.base.text(check.parts), "whole": indicator.base.text(whole)}
             }
         )
     prefix = code_prefix(parent.code)
@@ -349,7 +349,7 @@ def split_warnings(code: str, region: str, start: int, end: int) -> list[str]:
         % {
             "name": indicator.name,
             "years": f"{start}-{end}",
-            "parts": indicator.format(check.parts),
-            "whole": indicator.format(whole.value),
+            "parts": indicator.base.text(check.parts),
+            "whole": indicator.base.text(whole.value),
         }
     ]

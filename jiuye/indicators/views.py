@@ -4,7 +4,7 @@ period locks and map boundaries. Every page is scoped by the region in its URL."
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -64,19 +64,16 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     board = selectors.dashboard(user=user, region=region, period=period, focus_code=request.GET.get("focus"))
     boundary = MapBoundary.objects.filter(region_code=region.code).values_list("geojson", flat=True).first()
     drawn = {f["properties"]["code"] for f in boundary["features"]} if boundary else set()
+    scale = board.chart_scale
     chart = {
-        "focus": {"name": str(board.focus.name), "unit": str(board.focus.unit), "decimals": board.focus.decimals},
-        "detail": {
-            "unit": str(board.focus.detail_unit),
-            "decimals": board.focus.detail_decimals,
-        },
-        "trend": [{"period": m.strftime("%Y-%m"), "value": _float(board.focus.detail(v))} for m, v in board.trend],
-        "trendTarget": _float(board.focus.detail(board.trend_target)),
+        "focus": {"name": str(board.focus.name), "unit": scale.unit, "decimals": scale.decimals},
+        "trend": [{"period": m.strftime("%Y-%m"), "value": _float(scale.value(v))} for m, v in board.trend],
+        "trendTarget": _float(scale.value(board.trend_target)),
         "children": [
             {
                 "code": row.region.code,
                 "name": row.region.name,
-                "value": _float(board.focus.detail(row.value)),
+                "value": _float(scale.value(row.value)),
                 "url": reverse("indicators:dashboard", args=[row.region.code])
                 + f"?period={period:%Y-%m}&focus={board.focus.code}",
             }
@@ -155,7 +152,10 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
             "restricted": restricted,
             "page": page,
             "query": query.urlencode(),
-            "stored_shown": indicator.format(result.stored),
+            # Beside the count of records: in whole persons (households), never 万.
+            "stored_shown": indicator.base.number(result.stored),
+            "stored_unit": indicator.base.unit,
+            "total_shown": indicator.base.number(Decimal(result.total)),
             "inputs": inputs,
             "entry": entry,
             "breadcrumb": region_breadcrumb(user=user, region=result.region),
@@ -303,12 +303,13 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     status = 200
     note = request.POST.get("note", "")
+    # Typed in whole persons (households) for a count the report gives in 万: the parts are
+    # regions below the city, where 万人 would round to nothing; one unit for the whole form.
+    unit = indicator.base
     if request.method == "POST":
         try:
             parts = {
-                c.code: indicator.stored(Decimal(raw))
-                for c in children
-                if (raw := request.POST.get(f"part_{c.code}", "").strip())
+                c.code: unit.parse(raw) for c in children if (raw := request.POST.get(f"part_{c.code}", "").strip())
             }
             whole_raw = request.POST.get("whole", "").strip()
             targets.target_set_and_split(
@@ -317,12 +318,10 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
                 parent=region,
                 start_year=start,
                 end_year=end,
-                whole=indicator.stored(Decimal(whole_raw)) if whole_raw else None,
+                whole=unit.parse(whole_raw) if whole_raw else None,
                 parts=parts,
                 note=note,
             )
-        except InvalidOperation:
-            errors.append(_("目标值应为数字。"))
         except ValidationError as exc:
             errors.extend(exc.messages)
         else:
@@ -334,7 +333,7 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
             c,
             request.POST.get(f"part_{c.code}")
             if request.method == "POST"
-            else indicator.shown(existing[c.code].value)
+            else unit.value(existing[c.code].value)
             if c.code in existing
             else "",
         )
@@ -348,11 +347,12 @@ def target_split(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "form": form,
             "indicator": indicator,
+            "unit": unit,
             "rows": rows,
             # A refused form shows back what was typed.
             "whole": request.POST.get("whole", "")
             if request.method == "POST"
-            else (indicator.shown(whole.value) if whole else None),
+            else (unit.value(whole.value) if whole else None),
             "can_set_whole": targets.can_set_target_for(user, region.code),
             "note": note or (whole.note if whole else ""),
             "errors": errors,

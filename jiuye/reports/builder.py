@@ -19,7 +19,7 @@ from typing import Any
 from django.template import engines
 from django.utils import timezone
 
-from jiuye.indicators import targets
+from jiuye.indicators import display, targets
 from jiuye.indicators.models import Measurement
 from jiuye.regions.models import Region
 
@@ -140,3 +140,27 @@ def target_rows(region: Region, year: int, period: date | None) -> list[targets.
     rows = targets.targets_for(codes, date(year, 12, 1))
     book = targets.book_for(rows, period)
     return [p for p in (targets.progress_of(t, period, book) for t in rows) if p is not None]
+
+
+TARGET_HEADERS = ("指标", "区划", "目标", "完成", "完成情况", "状态")
+
+
+def target_table(region: Region, year: int, period: date | None) -> list[tuple[str, ...]]:
+    """The targets table of the report, as text — one rendering for the web page, Word and PDF
+    (``indicators.display``: regions by name, counts in 人 below the city, ceilings by margin)."""
+    rows = target_rows(region, year, period)
+    names = dict(Region.objects.filter(code__in={p.target.region_code for p in rows}).values_list("code", "name"))
+    table: list[tuple[str, ...]] = []
+    for progress in rows:
+        text = display.progress_text(progress)
+        table.append(
+            (
+                str(progress.indicator.name),
+                names.get(progress.target.region_code, progress.target.region_code),
+                text.target,
+                text.actual,
+                text.completion,
+                text.status,
+            )
+        )
+    return table

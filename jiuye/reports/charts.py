@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from jiuye.indicators import catalogue
+from jiuye.indicators import catalogue, display
 from jiuye.indicators.models import Measurement
 from jiuye.regions.models import Region
 
@@ -48,7 +48,6 @@ def chart(spec: str, region: Region, year: int, period: date | None) -> tuple[by
     if indicator is None or period is None:
         return None
     figure, axes = _figure()
-    unit = str(indicator.unit)
     if kind == "trend":
         rows = list(
             Measurement.objects.filter(indicator=code, region_code=region.code, period__year=year)
@@ -58,8 +57,10 @@ def chart(spec: str, region: Region, year: int, period: date | None) -> tuple[by
         if not rows:
             plt.close(figure)
             return None
+        scale = display.scale_for(indicator, region_code=region.code, values=[v for _p, v in rows])
+        unit = scale.unit
         xs = [f"{p.month}月" for p, _v in rows]
-        ys = [float(indicator.shown(v) or 0) for _p, v in rows]
+        ys = [float(scale.value(v) or 0) for _p, v in rows]
         axes.plot(xs, ys, marker="o", color="#1d5fa8")
         axes.fill_between(xs, ys, alpha=0.08, color="#1d5fa8")
         title = (
@@ -78,7 +79,9 @@ def chart(spec: str, region: Region, year: int, period: date | None) -> tuple[by
             plt.close(figure)
             return None
         bars.sort(key=lambda r: r[1])
-        axes.barh([children[c] for c, _v in bars], [float(indicator.shown(v) or 0) for _c, v in bars], color="#1d5fa8")
+        unit = indicator.base.unit  # the subdivisions are below the city: whole persons
+        values = [float(indicator.base.value(v) or 0) for _c, v in bars]
+        axes.barh([children[c] for c, _v in bars], values, color="#1d5fa8")
         axes.tick_params(axis="y", labelsize=8)
         title = f"{period.year}年{period.month}月各下级单位{indicator.name}（{unit}）"
     else:

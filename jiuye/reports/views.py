@@ -52,7 +52,8 @@ def annual(request: HttpRequest) -> HttpResponse:
             "images": images,
             "year": year,
             "years": list(range(this_year, this_year - 6, -1)),
-            "targets": builder.target_rows(region, year, report.context.period),
+            "target_headers": builder.TARGET_HEADERS,
+            "targets": builder.target_table(region, year, report.context.period),
             "breadcrumb": region_breadcrumb(user=user, region=region),
         },
     )

@@ -88,29 +88,18 @@ def to_docx(report: builder.Report) -> bytes:
 
 
 def _targets_table(document: Any, report: builder.Report) -> None:
-    rows = builder.target_rows(report.context.region, report.context.year, report.context.period)
+    context = report.context
+    rows = builder.target_table(context.region, context.year, context.period)
     if not rows:
         paragraph = document.add_paragraph()
         _font(paragraph.add_run(_("本年度尚未下达目标任务。")), BODY_FONT, 14)
         return
-    table = document.add_table(rows=1, cols=6)
+    table = document.add_table(rows=1, cols=len(builder.TARGET_HEADERS))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["指标", "区划", "目标", "完成", "完成率", "状态"], strict=True):
+    for cell, text in zip(table.rows[0].cells, builder.TARGET_HEADERS, strict=True):
         _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5)
-    names = dict(
-        builder.Region.objects.filter(code__in=[p.target.region_code for p in rows]).values_list("code", "name")
-    )
-    for p in rows:
-        cells = table.add_row().cells
-        values = [
-            f"{p.indicator.name}（{p.indicator.unit}）",
-            names.get(p.target.region_code, p.target.region_code),
-            p.indicator.format(p.target.value),
-            p.indicator.format(p.actual) if p.actual is not None else GAP_MARK,
-            f"{p.percent}%" if p.percent is not None else "—",
-            str(p.light_label),
-        ]
-        for cell, text in zip(cells, values, strict=True):
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
 
 

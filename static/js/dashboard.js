@@ -5,9 +5,12 @@
     if (!source || typeof echarts === "undefined") return;
     const data = JSON.parse(source.textContent);
     const charts = [];
-    // Charts count in the detail unit (whole persons where the headline tile says 万人).
-    const unit = data.detail.unit;
-    const fmt = (v) => (v === null || v === undefined ? "—" : Number(v).toFixed(data.detail.decimals));
+    // Charts count in whole persons (households) where the headline tile says 万人 (the server
+    // chose the unit and rounded the values: indicators.display).
+    const unit = data.focus.unit;
+    const digits = data.focus.decimals;
+    const fmt = (v) => (v === null || v === undefined ? "—"
+      : Number(v).toLocaleString("zh-CN", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
     const trendEl = document.getElementById("trend-chart");
     if (trendEl) {
@@ -18,13 +21,15 @@
       };
       if (data.trendTarget !== null) {
         series.markLine = { symbol: "none", lineStyle: { color: "#b42318", type: "dashed" },
-          label: { formatter: "目标 " + fmt(data.trendTarget) }, data: [{ yAxis: data.trendTarget }] };
+          label: { formatter: "目标 " + fmt(data.trendTarget), position: "insideEndTop" }, data: [{ yAxis: data.trendTarget }] };
       }
       chart.setOption({
         grid: { left: 56, right: 24, top: 28, bottom: 36 },
-        tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) + " " + unit },
+        tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) + unit },
         xAxis: { type: "category", data: data.trend.map((p) => p.period) },
-        yAxis: { type: "value", name: unit, scale: true },
+        // The target's line stays in view even when the figures are far below it.
+        yAxis: { type: "value", name: unit, scale: true,
+          max: data.trendTarget === null ? null : (v) => Math.max(v.max, data.trendTarget) },
         series: [series],
       });
       charts.push(chart);
@@ -36,7 +41,7 @@
       const chart = echarts.init(compareEl);
       chart.setOption({
         grid: { left: 96, right: 48, top: 12, bottom: 24 },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => fmt(v) + " " + unit },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => fmt(v) + unit },
         xAxis: { type: "value", name: unit },
         yAxis: { type: "category", data: rows.map((c) => c.name), axisLabel: { width: 88, overflow: "truncate" } },
         series: [{ type: "bar", data: rows.map((c) => c.value), itemStyle: { color: "#1d5fa8" },
@@ -53,7 +58,7 @@
       const values = data.children.map((c) => c.value).filter((v) => v !== null);
       const chart = echarts.init(mapEl);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: (p) => p.name + "：" + fmt(p.value) + " " + unit },
+        tooltip: { trigger: "item", formatter: (p) => p.name + "：" + fmt(p.value) + unit },
         visualMap: { min: values.length ? Math.min(...values) : 0, max: values.length ? Math.max(...values) : 1,
           left: 8, bottom: 8, calculable: true, inRange: { color: ["#e8f1fb", "#1d5fa8"] }, text: ["高", "低"] },
         series: [{ type: "map", map: "jiuye-region", nameProperty: "name", roam: true,

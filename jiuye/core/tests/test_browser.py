@@ -263,6 +263,37 @@ def test_county_dashboard_draws_its_charts_and_map(server: str, browser: object)
     _shot(mobile, "11-dashboard-ziyang-phone")
 
 
+PHONE_PAGES = (
+    "/",
+    "/registry/",
+    "/registry/zero-employment/",
+    "/stats/610924000000/",
+    "/stats/610924000000/targets/",
+    "/reports/annual/",
+    "/imports/",
+    "/exports/",
+)
+
+
+def test_the_main_pages_fit_a_phone_and_a_desktop(server: str, browser: object) -> None:
+    """No page is wider than the screen: wide tables scroll inside their panel, forms wrap."""
+    for width, height in ((390, 844), (1440, 900)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        _login(page, server, "ziyang")
+        page.wait_for_url(server + "/")
+        for path in PHONE_PAGES:
+            page.goto(server + path)
+            page.wait_for_load_state()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        page.goto(server + "/registry/zero-employment/")
+        page.locator("table.table tbody a").first.click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        _shot(page, f"12-case-{width}")
+        context.close()
+
+
 def _http(method: str, url: str, body: dict[str, object], headers: dict[str, str]) -> tuple[int, dict[str, object]]:
     request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
         url, data=json.dumps(body).encode(), method=method, headers={"Content-Type": "application/json", **headers}

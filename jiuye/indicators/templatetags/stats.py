@@ -1,30 +1,43 @@
+"""Figures in templates, by the one rendering of ``indicators.display``."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 
-from jiuye.indicators.catalogue import Indicator
+from jiuye.indicators import display
+from jiuye.indicators.catalogue import Indicator, Scale
+from jiuye.indicators.targets import Progress
 
 register = template.Library()
 
 
-@register.filter
-def figure(value: Decimal | None, indicator: Indicator) -> str:
-    """A stored value in the indicator's unit and rounding (``{{ value|figure:indicator }}``)."""
-    if value is None:
-        return _("暂无数据")
-    return indicator.format(value)
+@register.simple_tag
+def figure(indicator: Indicator | None, value: Decimal | None, region_code: str) -> str:
+    """A region's figure with its unit: ``{% figure indicator value region.code %}``."""
+    if indicator is None:
+        return "—" if value is None else str(value)
+    return display.figure(indicator, value, region_code=region_code)
 
 
 @register.filter
-def detail(value: Decimal | None, indicator: Indicator) -> str:
-    """A subdivision's value in the indicator's detail unit (whole persons under 万人)."""
-    if value is None:
-        return _("暂无数据")
-    return indicator.format_detail(value)
+def number(value: Decimal | None, scale: Scale) -> str:
+    """A figure in a given unit, without the unit (a table whose heading names it)."""
+    return scale.number(value)
+
+
+@register.filter
+def with_unit(value: Decimal | None, scale: Scale) -> str:
+    """A figure in a given unit, with the unit: ``{{ value|with_unit:scale }}``."""
+    return scale.text(value)
+
+
+@register.filter
+def progress_text(progress: Progress | None) -> display.ProgressText | None:
+    """A target's progress as text in one unit: ``{% with t=p|progress_text %}``."""
+    return display.progress_text(progress) if progress is not None else None
 
 
 @register.filter

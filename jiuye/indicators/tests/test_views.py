@@ -113,15 +113,33 @@ def test_split_form_saves_parts_and_insists_on_a_reason(personas: dict[str, User
         "indicator": "urban_new_employment",
         "start_year": 2026,
         "end_year": 2026,
-        "whole": "1.00",
-        "part_610924000000": "0.60",
-        "part_610902000000": "0.30",
+        "whole": "10,000",
+        "part_610924000000": "6000",
+        "part_610902000000": "3000",
     }
+    page = client.get(url).content.decode()
+    assert "城镇新增就业（人）" in page or "（人）" in page  # typed in whole persons, not 万人
     refused = client.post(url, data)
     assert refused.status_code == 422 and "请说明原因" in refused.content.decode()
+    assert "分解之和 9,000人 与上级目标 10,000人 不一致" in refused.content.decode()
     assert client.post(url, {**data, "note": "其余由功能区承担"}).status_code == 302
-    assert Target.objects.get(region_code=COUNTY_A).value == 6000  # 0.60 万人, stored in 人
+    assert Target.objects.get(region_code=COUNTY_A).value == 6000
     assert Target.objects.get(region_code=CITY).value == 10000
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("0.60", "按人填写整数"), ("-5", "不小于 0"), ("六千", "不是数字"), ("NaN", "不小于 0")],
+)
+def test_a_split_refuses_what_is_not_a_whole_count_of_persons(
+    personas: dict[str, User], client_for: object, typed: str, message: str
+) -> None:
+    client: Client = client_for("city_admin")  # type: ignore[operator]
+    url = f"/stats/{CITY}/targets/split/?indicator=urban_new_employment&start_year=2026&end_year=2026"
+    data = {"indicator": "urban_new_employment", "start_year": 2026, "end_year": 2026}
+    refused = client.post(url, {**data, "part_610924000000": typed})
+    assert refused.status_code == 422 and message in refused.content.decode()
+    assert not Target.objects.exists()
 
 
 def test_a_refused_split_saves_nothing_and_shows_back_what_was_typed(personas: dict[str, User]) -> None:
@@ -132,15 +150,15 @@ def test_a_refused_split_saves_nothing_and_shows_back_what_was_typed(personas: d
 
     client = CsrfClient(personas["city_admin"])
     url = f"/stats/{CITY}/targets/split/?indicator=urban_new_employment&start_year=2026&end_year=2026"
-    data = {"indicator": "urban_new_employment", "start_year": "2026", "end_year": "2026", "whole": "1.23"}
+    data = {"indicator": "urban_new_employment", "start_year": "2026", "end_year": "2026", "whole": "12300"}
     events = AuditEvent.objects.count()
-    refused = client.post(url, {**data, "part_610924000000": "0.60", "part_610902000000": "0.30"})
+    refused = client.post(url, {**data, "part_610924000000": "6000", "part_610902000000": "3000"})
     assert refused.status_code == 422
     assert not Target.objects.exists()
     assert AuditEvent.objects.count() == events
     page = refused.content.decode()
-    assert 'value="1.23"' in page and 'value="0.60"' in page
-    assert client.post(url, {**data, "part_610924000000": "0.93", "part_610902000000": "0.30"}).status_code == 302
+    assert 'value="12300"' in page and 'value="6000"' in page
+    assert client.post(url, {**data, "part_610924000000": "9300", "part_610902000000": "3000"}).status_code == 302
     assert Target.objects.get(region_code=CITY).value == 12300
 
 
@@ -153,8 +171,8 @@ def test_county_officer_splits_among_towns_not_its_own(personas: dict[str, User]
             "indicator": "rural_transfer_employment",
             "start_year": 2026,
             "end_year": 2026,
-            "whole": "9",
-            f"part_{TOWN_A}": "0.5",
+            "whole": "90000",
+            f"part_{TOWN_A}": "5000",
         },
     )
     assert response.status_code == 302

@@ -31,7 +31,7 @@ def fig(context: Any, code: str, label: str = "", module: str = "") -> str:
     value = report.values.get(code)
     if value is None or report.period is None:
         reason = "该年度尚未计算" if report.period is None else "该指标本期无测量值（如录入指标尚未录入）"
-        return report.gap(name, module or str(indicator.module), reason)
+        return report.gap(name, module or indicator.module_name, reason)
     text = indicator.format(value)
     report.figures.append(Figure(code, text, value, report.period))
     return report.token({"kind": "fig", "code": code, "text": text})
@@ -52,7 +52,7 @@ def target(context: Any, code: str, year: int | None = None, label: str = "", mo
         .first()
     )
     if row is None:
-        return report.gap(f"{name}（{year}年目标）", str(indicator.module), "目标尚未下达")
+        return report.gap(f"{name}（{year}年目标）", indicator.module_name, "目标尚未下达")
     text = indicator.format(row.value)
     return report.token({"kind": "target", "code": code, "text": text})
 

@@ -135,3 +135,54 @@ def test_command_and_pages(year_computed: None, tmp_path: object, client_for: ob
 def test_pdf(year_computed: None, client_for: object) -> None:
     response = client_for("city_admin").get(f"/reports/annual.pdf?year={YEAR}")  # type: ignore[operator]
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_targets_table_is_one_rendering_for_page_word_and_pdf(
+    year_computed: None, personas: dict[str, User], client_for: object
+) -> None:
+    """Regions by name; counts in 人 below the city and under 1万 (never "0.00 万人" or
+    "4865.0000"); a ceiling by its margin, not a completion rate; the same rows in every format."""
+    from jiuye.indicators import targets
+
+    admin = personas["city_admin"]
+    urban = catalogue.get("urban_new_employment")
+    rate = catalogue.get("registered_unemployment_rate")
+    assert urban is not None and rate is not None
+    for region, indicator, value in (
+        (CITY, urban, Decimal(10000)),
+        (COUNTY_A, urban, Decimal(3)),
+        (COUNTY_A, rate, Decimal(4)),
+    ):
+        targets.target_set(
+            actor=admin, indicator=indicator, region_code=region, start_year=YEAR, end_year=YEAR, value=value
+        )
+    city = Region.objects.get(code=CITY)
+    rows = builder.target_table(city, YEAR, date(YEAR, 12, 1))
+    by_key = {(r[0], r[1]): r for r in rows}
+    county_urban = by_key[(str(urban.name), "紫阳县")]
+    assert county_urban[2:5] == ("3人", "1人", "33.3%")  # 1 ÷ 3 from the exact figures
+    assert by_key[(str(urban.name), "安康市")][2:4] == ("10,000人", "1人")  # one unit for the row
+    county_rate = by_key[(str(rate.name), "紫阳县")]
+    actual = Measurement.objects.get(indicator=rate.code, region_code=COUNTY_A, period=date(YEAR, 12, 1)).value
+    margin = (Decimal(4) - actual).quantize(Decimal("0.01"))
+    assert county_rate[4] == f"低 {margin} 个百分点" and county_rate[5] == "控制在目标内"
+    text = "".join("".join(r) for r in rows)
+    assert "万人" not in text and ".0000" not in text and "—%" not in text and "6109" not in text
+
+    html = client_for("city_admin").get(f"/reports/annual/?year={YEAR}").content.decode()  # type: ignore[operator]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html.split("目标完成情况")[-1])
+    for row in rows:
+        assert "|".join(row) in "|".join(cells)
+    document = Document(io.BytesIO(writers.to_docx(builder.build(city, YEAR))))
+    table = document.tables[0]
+    assert [tuple(c.text for c in r.cells) for r in table.rows] == [builder.TARGET_HEADERS, *rows]
+
+
+def test_the_appendix_names_modules_in_chinese(year_computed: None, client_for: object) -> None:
+    report = builder.build(Region.objects.get(code=CITY), YEAR)
+    modules = {gap.module for gap in report.gaps}
+    assert "劳动力台账" in modules  # the registry's targets for next year are not set yet
+    assert all(re.search(r"[a-z]", module) is None for module in modules)
+    html = client_for("city_admin").get(f"/reports/annual/?year={YEAR}").content.decode()  # type: ignore[operator]
+    body = "\n".join(p.text for p in Document(io.BytesIO(writers.to_docx(report))).paragraphs)
+    assert "（registry）" not in html and "（registry）" not in body and "（劳动力台账）" in body
