@@ -16,9 +16,9 @@ from jiuye.registry.api import router as registry_router
 # Machines: Bearer tokens (no CSRF: a token is never sent by a browser on its own). Browsers: the
 # session cookie, with CSRF checked on unsafe methods; it stands aside when a token is named.
 api = NinjaAPI(
-    title="Jiuye API",
+    title="就业服务信息平台接口",
     version="1.0.0",
-    description="就业服务信息平台接口。所有数据按用户的管辖区划过滤；范围之外的对象返回 404。",
+    description="所有数据按用户的管辖区划过滤；范围之外的对象返回 404。",
     auth=[TokenAuth(), BrowserSessionAuth(csrf=True)],
     docs_url="/docs",
     docs_decorator=staff_view(),

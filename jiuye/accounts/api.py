@@ -19,7 +19,7 @@ from jiuye.core.api import Pagination, api_view
 from jiuye.core.permissions import Perm, Role, has_perm
 from jiuye.regions.models import Region
 
-router = Router(tags=["accounts"])
+router = Router(tags=["用户与令牌"])
 
 
 class TokenAuth(HttpBearer):
@@ -60,7 +60,7 @@ class MeOut(Schema):
     permissions: list[str]
 
 
-@router.get("/me", response=MeOut, summary="The authenticated user")
+@router.get("/me", response=MeOut, summary="当前登录用户")
 @api_view()
 def me(request: HttpRequest) -> Any:
     user: User = request.auth  # type: ignore[attr-defined]
@@ -96,13 +96,13 @@ class TokenCreated(TokenOut):
     token: str
 
 
-@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@router.get("/tokens", response=list[TokenOut], summary="我的访问令牌")
 @api_view()
 def token_list(request: HttpRequest) -> Any:
     return selectors.token_list(user=request.auth)  # type: ignore[attr-defined]
 
 
-@router.post("/tokens", response={201: TokenCreated}, summary="Create a token (shown once)")
+@router.post("/tokens", response={201: TokenCreated}, summary="新建访问令牌（只显示一次）")
 @api_view()
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -114,7 +114,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     return 201, data
 
 
-@router.delete("/tokens/{pk}", response={204: None}, summary="Revoke a token")
+@router.delete("/tokens/{pk}", response={204: None}, summary="吊销访问令牌")
 @api_view()
 def token_revoke(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -162,7 +162,7 @@ def _region(actor: Any, code: str | None, field: str) -> Region | None:
     return region
 
 
-@router.get("/users", response=list[UserOut], summary="Users in scope (security admin)")
+@router.get("/users", response=list[UserOut], summary="管辖范围内的用户（安全管理员）")
 @paginate(Pagination)
 @api_view(Perm.MANAGE_USERS)
 def user_list(request: HttpRequest, role: str = "", q: str = "") -> Any:
@@ -170,14 +170,14 @@ def user_list(request: HttpRequest, role: str = "", q: str = "") -> Any:
     return selectors.user_list(user=actor, role=role, q=q)
 
 
-@router.get("/users/{pk}", response=UserOut, summary="One user (security admin)")
+@router.get("/users/{pk}", response=UserOut, summary="查看一个用户（安全管理员）")
 @api_view(Perm.MANAGE_USERS)
 def user_detail(request: HttpRequest, pk: int) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
     return selectors.user_get(user=actor, pk=pk)
 
 
-@router.post("/users", response={201: UserOut}, summary="Create a user (security admin)")
+@router.post("/users", response={201: UserOut}, summary="新建用户（安全管理员）")
 @api_view(Perm.MANAGE_USERS)
 def user_create(request: HttpRequest, payload: UserIn) -> Any:
     actor = request.auth  # type: ignore[attr-defined]
@@ -199,7 +199,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
     return 201, user
 
 
-@router.patch("/users/{pk}", response=UserOut, summary="Change a user's role, scope or state (security admin)")
+@router.patch("/users/{pk}", response=UserOut, summary="修改用户角色、管辖范围或状态（安全管理员）")
 @api_view(Perm.MANAGE_USERS)
 def user_update(request: HttpRequest, pk: int, payload: UserPatch) -> Any:
     actor = request.auth  # type: ignore[attr-defined]

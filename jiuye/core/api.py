@@ -120,7 +120,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 # --- the audit log, for the audit admin -------------------------------------------------------
 
-audit_router = Router(tags=["audit"])
+audit_router = Router(tags=["审计日志"])
 
 
 class AuditEventOut(Schema):
@@ -140,7 +140,7 @@ class AuditEventOut(Schema):
     after: dict[str, Any]
 
 
-@audit_router.get("/audit/events", response=list[AuditEventOut], summary="Audit events in scope")
+@audit_router.get("/audit/events", response=list[AuditEventOut], summary="管辖范围内的审计日志")
 @paginate(Pagination)
 @api_view(Perm.READ_AUDIT)
 def audit_event_list(request: HttpRequest, action: str = "", username: str = "") -> Any:

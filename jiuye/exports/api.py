@@ -18,7 +18,7 @@ from jiuye.exports import kinds, selectors, services
 from jiuye.exports.models import ExportRequest
 from jiuye.exports.views import xlsx_download
 
-router = Router(tags=["exports"])
+router = Router(tags=["导出审批"])
 
 
 class ExportRequestOut(Schema):
@@ -50,14 +50,16 @@ class ExportRequestOut(Schema):
 
 
 class ExportRequestIn(Schema):
-    kind: str = Field(..., max_length=32, description="registry.person or registry.case")
-    params: str = Field("", max_length=2000, description="the list's filters as a query string, e.g. status=unemployed")
-    reason: str = Field(..., max_length=500, description="用途: what the file is for")
+    kind: str = Field(
+        ..., max_length=32, description="导出类型：registry.person（劳动力台账）或 registry.case（零就业家庭）"
+    )
+    params: str = Field("", max_length=2000, description="列表的筛选条件（查询字符串），如 status=unemployed")
+    reason: str = Field(..., max_length=500, description="用途：导出文件作何使用")
 
 
 class DecisionIn(Schema):
     approve: bool
-    note: str = Field("", max_length=500, description="required when rejecting")
+    note: str = Field("", max_length=500, description="审批意见；驳回时必填")
 
 
 def _visible(request: HttpRequest, pk: int) -> ExportRequest:
@@ -65,7 +67,7 @@ def _visible(request: HttpRequest, pk: int) -> ExportRequest:
     return get_object_or_404(selectors.requests_for(user).select_related("requested_by", "decided_by"), pk=pk)
 
 
-@router.get("/exports/requests", response=list[ExportRequestOut], summary="Export requests I made or may decide")
+@router.get("/exports/requests", response=list[ExportRequestOut], summary="我提出的或待我审批的导出申请")
 @paginate(Pagination)
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_list(request: HttpRequest, waiting: bool = False) -> Any:
@@ -74,7 +76,7 @@ def request_list(request: HttpRequest, waiting: bool = False) -> Any:
     return found.select_related("requested_by", "decided_by")
 
 
-@router.post("/exports/requests", response={201: ExportRequestOut}, summary="Ask for an export above the approval line")
+@router.post("/exports/requests", response={201: ExportRequestOut}, summary="申请导出（超过审批行数时）")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_create(request: HttpRequest, payload: ExportRequestIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -87,14 +89,14 @@ def request_create(request: HttpRequest, payload: ExportRequestIn) -> Any:
     return 201, req
 
 
-@router.get("/exports/requests/{pk}", response=ExportRequestOut, summary="One export request")
+@router.get("/exports/requests/{pk}", response=ExportRequestOut, summary="查看一条导出申请")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_detail(request: HttpRequest, pk: int) -> Any:
     return _visible(request, pk)
 
 
 @router.post(
-    "/exports/requests/{pk}/decision", response=ExportRequestOut, summary="Approve or reject (another officer)"
+    "/exports/requests/{pk}/decision", response=ExportRequestOut, summary="批准或驳回（须由申请人以外的人员审批）"
 )
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
@@ -102,7 +104,7 @@ def request_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     return services.decide(actor=request.auth, req=req, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]
 
 
-@router.post("/exports/requests/{pk}/withdraw", response=ExportRequestOut, summary="Withdraw my request")
+@router.post("/exports/requests/{pk}/withdraw", response=ExportRequestOut, summary="撤回我的申请")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_withdraw(request: HttpRequest, pk: int) -> Any:
     req = _visible(request, pk)
@@ -112,7 +114,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/exports/requests/{pk}/download",
     response={200: None},
-    summary="Download an approved export (.xlsx), once, by the requester",
+    summary="下载已批准的导出文件（.xlsx），限申请人下载一次",
 )
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def request_download(request: HttpRequest, pk: int) -> Any:

@@ -16,7 +16,7 @@ from jiuye.indicators import catalogue, services
 from jiuye.indicators.models import Measurement
 from jiuye.regions import selectors as region_selectors
 
-router = Router(tags=["indicators"])
+router = Router(tags=["统计指标"])
 
 
 class IndicatorOut(Schema):
@@ -41,7 +41,7 @@ class MeasurementOut(Schema):
     unit: str
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+@router.get("/indicators", response=list[IndicatorOut], summary="指标目录")
 @api_view(Perm.VIEW_STATISTICS)
 def indicator_list(request: HttpRequest) -> Any:
     return [
@@ -64,7 +64,8 @@ def indicator_list(request: HttpRequest) -> Any:
 @router.get(
     "/measurements",
     response=list[MeasurementOut],
-    summary="One indicator for a region: a month, or every computed month",
+    summary="某区划某指标的数值：指定月份，或全部已计算月份",
+    description="region 默认为用户本人的区划；其他区划须在管辖范围内。",
 )
 @api_view(Perm.VIEW_STATISTICS)
 def measurement_list(request: HttpRequest, indicator: str, region: str | None = None, period: str | None = None) -> Any:

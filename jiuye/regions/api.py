@@ -12,7 +12,7 @@ from jiuye.core.api import api_view
 from jiuye.core.permissions import Level, Perm
 from jiuye.regions import selectors, services
 
-router = Router(tags=["regions"])
+router = Router(tags=["行政区划"])
 
 
 class RegionOut(Schema):
@@ -40,7 +40,7 @@ class ZoneIn(Schema):
     name: str
 
 
-@router.get("/regions", response=list[RegionOut], summary="List regions in scope")
+@router.get("/regions", response=list[RegionOut], summary="管辖范围内的区划")
 @api_view(Perm.VIEW_REGIONS)
 def region_list(request: HttpRequest, parent: str | None = None, level: str | None = None, q: str = "") -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -51,14 +51,14 @@ def region_list(request: HttpRequest, parent: str | None = None, level: str | No
     return selectors.region_search(user=user, query=q, levels=levels, limit=500)
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="One region")
+@router.get("/regions/{code}", response=RegionOut, summary="查看一个区划")
 @api_view(Perm.VIEW_REGIONS)
 def region_detail(request: HttpRequest, code: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return selectors.region_get(user=user, code=code)
 
 
-@router.get("/regions/{code}/children", response=list[RegionWithCounts], summary="Children with counts")
+@router.get("/regions/{code}/children", response=list[RegionWithCounts], summary="下级区划及人数统计")
 @api_view(Perm.VIEW_REGIONS)
 def region_children(request: HttpRequest, code: str) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ def region_children(request: HttpRequest, code: str) -> Any:
     ]
 
 
-@router.post("/regions/{code}/zones", response={201: RegionOut}, summary="Add a zone under a city or county")
+@router.post("/regions/{code}/zones", response={201: RegionOut}, summary="在市或县下新增功能区")
 @api_view(Perm.MANAGE_ZONES)
 def zone_create(request: HttpRequest, code: str, payload: ZoneIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -55,6 +56,28 @@ def test_openapi_documents_every_operation_with_auth(personas: dict[str, User]) 
     assert all(op.get("security") for op in operations)
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+    page = docs.content.decode()
+    # Inside the app's frame: the menu, and a way back.
+    assert 'id="mainnav"' in page and "返回首页" in page and 'id="swagger-ui"' in page
+
+
+# Two English words in a row (identifiers such as registry.case or ``version`` are fine).
+ENGLISH_PROSE = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
+
+
+def test_the_api_documentation_is_in_chinese(personas: dict[str, User]) -> None:
+    schema = login(Client(), personas["county_a"]).get("/api/v1/openapi.json").json()
+    texts = [schema["info"]["title"], schema["info"]["description"]]
+    for path in schema["paths"].values():
+        for op in path.values():
+            texts += [op.get("summary", ""), op.get("description", ""), *op.get("tags", [])]
+            texts += [p.get("description", "") for p in op.get("parameters", [])]
+    for component in schema["components"]["schemas"].values():
+        texts.append(component.get("description", ""))
+        texts += [field.get("description", "") for field in component.get("properties", {}).values()]
+    english = [t for t in texts if ENGLISH_PROSE.search(t.replace("Authorization: Bearer", ""))]
+    assert english == []
+    assert all(op.get("summary") for path in schema["paths"].values() for op in path.values())
 
 
 def _source(level: str, prefix: str) -> set[str]:

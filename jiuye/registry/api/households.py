@@ -28,7 +28,7 @@ from jiuye.registry.api.schemas import (
 )
 
 
-@router.get("/registry/zero-employment/rule", response=RuleIn, summary="The zero-employment rule in force")
+@router.get("/registry/zero-employment/rule", response=RuleIn, summary="现行零就业家庭认定参数")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def rule_get(request: HttpRequest) -> Any:
     return services.zero_rule().settings()
@@ -37,7 +37,7 @@ def rule_get(request: HttpRequest) -> Any:
 @router.put(
     "/registry/zero-employment/rule",
     response=RuleChangedOut,
-    summary="Change the zero-employment rule (city); every household is judged again",
+    summary="修改零就业家庭认定参数（市级）；全部家庭按新口径重新认定",
 )
 @api_view(Perm.MANAGE_STATISTICS)
 def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
@@ -46,7 +46,7 @@ def rule_update(request: HttpRequest, payload: RuleIn) -> Any:
     return {**services.zero_rule().settings(), **{k: result[k] for k in ("flagged", "opened", "closed")}}
 
 
-@router.get("/registry/zero-employment", response=list[CaseOut], summary="Zero-employment cases in scope")
+@router.get("/registry/zero-employment", response=list[CaseOut], summary="管辖范围内的零就业家庭")
 @paginate(Pagination)
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def case_list(request: HttpRequest, status: str = "open", overdue: bool = False, relocated: bool = False) -> Any:
@@ -55,14 +55,14 @@ def case_list(request: HttpRequest, status: str = "open", overdue: bool = False,
     return selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated)
 
 
-@router.get("/registry/households/{pk}", response=HouseholdOut, summary="A household with its members")
+@router.get("/registry/households/{pk}", response=HouseholdOut, summary="家庭户及其成员")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def household_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return _household_out(selectors.household_get(user=user, pk=pk))
 
 
-@router.patch("/registry/households/{pk}", response=HouseholdOut, summary="Set a household's relocation site")
+@router.patch("/registry/households/{pk}", response=HouseholdOut, summary="设置家庭户的易地搬迁安置点")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def household_update(request: HttpRequest, pk: int, payload: HouseholdPatch) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -84,7 +84,7 @@ def _household_out(household: Any) -> dict[str, Any]:
 
 
 @router.post(
-    "/registry/persons/{pk}/registrations", response={201: RegistrationOut}, summary="就业登记, 失业登记 or its end"
+    "/registry/persons/{pk}/registrations", response={201: RegistrationOut}, summary="办理就业登记、失业登记或注销登记"
 )
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) -> Any:
@@ -103,7 +103,7 @@ def registration_create(request: HttpRequest, pk: int, payload: RegistrationIn) 
     return 201, registration
 
 
-@router.post("/registry/zero-employment/{pk}/assign", response=CaseOut, summary="Make an officer responsible")
+@router.post("/registry/zero-employment/{pk}/assign", response=CaseOut, summary="指定责任人")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def case_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     return case
 
 
-@router.post("/registry/zero-employment/{pk}/measures", response={201: MeasureOut}, summary="Record a measure")
+@router.post("/registry/zero-employment/{pk}/measures", response={201: MeasureOut}, summary="记录帮扶措施")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from jiuye.registry.choices import (
 from jiuye.registry.models import Person
 
 
-@router.get("/registry/persons", response=list[PersonOut], summary="Persons in scope, filtered")
+@router.get("/registry/persons", response=list[PersonOut], summary="管辖范围内的人员（可筛选）")
 @paginate(Pagination)
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def person_list(
@@ -64,7 +64,7 @@ def person_list(
     return selectors.person_list(user=user, filters=filters)
 
 
-@router.post("/registry/persons/search", response=list[PersonOut], summary="Find by ID number or phone")
+@router.post("/registry/persons/search", response=list[PersonOut], summary="按公民身份号码或手机号查找")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -75,7 +75,7 @@ def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
     return list(selectors.person_list(user=user, filters=filters)[:20])
 
 
-@router.get("/registry/persons/{pk}", response=PersonDetailOut, summary="One person with the status history")
+@router.get("/registry/persons/{pk}", response=PersonDetailOut, summary="人员详情及就业状态历史")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def person_detail(request: HttpRequest, pk: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -84,7 +84,7 @@ def person_detail(request: HttpRequest, pk: int) -> Any:
     return person
 
 
-@router.post("/registry/persons/{pk}/status", response=PersonOut, summary="Change the employment status")
+@router.post("/registry/persons/{pk}/status", response=PersonOut, summary="变更就业状态")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -118,7 +118,7 @@ def _conflict(request: HttpRequest, exc: services.StaleEdit) -> tuple[int, dict[
 @router.patch(
     "/registry/persons/{pk}",
     response={200: PersonOut, 409: dict[str, Any]},
-    summary="Edit a person (optimistic locking: 409 with the current record when the version is stale)",
+    summary="修改人员信息（乐观锁：版本已过期时返回 409 及当前记录）",
 )
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
@@ -145,7 +145,7 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Any:
 @router.post(
     "/registry/persons/{pk}/id-number",
     response={200: PersonOut, 409: dict[str, Any]},
-    summary="更正公民身份号码: gender and birth date follow the new number; audited with the reason",
+    summary="更正公民身份号码：性别和出生日期随新号码更正；连同原因记入审计",
 )
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_correct_id(request: HttpRequest, pk: int, payload: IdCorrectionIn) -> Any:
@@ -162,7 +162,7 @@ def person_correct_id(request: HttpRequest, pk: int, payload: IdCorrectionIn) ->
 @router.post(
     "/registry/persons/{pk}/reveal",
     response=RevealOut,
-    summary="The full ID number or phone, for a stated reason (audited; limited per day)",
+    summary="查看完整身份号码或手机号（须说明原因；记入审计；每日限次）",
 )
 @api_view(Perm.REVEAL_PERSONAL_DATA)
 def person_reveal(request: HttpRequest, response: HttpResponse, pk: int, payload: RevealIn) -> Any:
@@ -173,7 +173,7 @@ def person_reveal(request: HttpRequest, response: HttpResponse, pk: int, payload
     return {"field": payload.field, "value": value}
 
 
-@router.post("/registry/persons/{pk}/move", response=PersonOut, summary="Move to another household (new or not)")
+@router.post("/registry/persons/{pk}/move", response=PersonOut, summary="迁入另一家庭户（新户或已有户）")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -187,7 +187,7 @@ def person_move(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
 @router.post(
     "/registry/persons/{pk}/state",
     response=PersonOut,
-    summary="Record a death, moving out or emigration (or a return to the registry)",
+    summary="登记死亡、迁出或出国（境）定居（或恢复在册）",
 )
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_state(request: HttpRequest, pk: int, payload: StateIn) -> Any:
@@ -196,7 +196,7 @@ def person_state(request: HttpRequest, pk: int, payload: StateIn) -> Any:
     return services.person_set_state(actor=user, person=person, state=payload.state, on=payload.date)
 
 
-@router.get("/registry/persons/{pk}/status-on", response=dict[str, str | None], summary="The status on a past date")
+@router.get("/registry/persons/{pk}/status-on", response=dict[str, str | None], summary="某一日期的就业状态")
 @api_view(Perm.VIEW_PERSONAL_DATA)
 def status_on(request: HttpRequest, pk: int, day: date) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -204,7 +204,7 @@ def status_on(request: HttpRequest, pk: int, day: date) -> Any:
     return {"date": day.isoformat(), "status": services.status_on(person=found, day=day)}
 
 
-@router.post("/registry/persons", response={201: PersonOut}, summary="Register a person in a household")
+@router.post("/registry/persons", response={201: PersonOut}, summary="在家庭户中新增人员")
 @api_view(Perm.EDIT_BUSINESS_DATA)
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]

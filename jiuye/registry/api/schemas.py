@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.text import PHONE_PATTERN
@@ -27,7 +28,7 @@ from jiuye.registry.choices import (
 )
 from jiuye.registry.models import EmploymentSpell
 
-router = Router(tags=["registry"])
+router = Router(tags=["劳动力台账"])
 
 
 def _sensitive(context: Any) -> bool:
@@ -42,7 +43,7 @@ class PersonOut(Schema):
     id_masked: str
     phone_masked: str
     gender: str
-    birth_date: date | None = Field(None, description="null without the security label (可查看敏感信息)")
+    birth_date: date | None = Field(None, description="无“可查看敏感信息”授权时为 null")
     age: int
     region_code: str = Field(..., alias="region_id")
     household_id: int
@@ -69,7 +70,7 @@ class SpellOut(Schema):
     place: str
     location: str
     employer_name: str
-    monthly_income: int | None = Field(None, description="分 (fen); null without the security label")
+    monthly_income: int | None = Field(None, description="月收入，单位：分；无敏感信息授权时为 null")
     start: date
     end: date | None
     source: str
@@ -80,7 +81,7 @@ class SpellOut(Schema):
 
 
 class PersonDetailOut(PersonOut):
-    groups: list[str] = Field(..., description="without the security label, only the groups that are not sensitive")
+    groups: list[str] = Field(..., description="无敏感信息授权时，只列非敏感的人员类别")
     spells: list[SpellOut]
 
     @staticmethod
@@ -93,8 +94,11 @@ class PersonDetailOut(PersonOut):
         return list(EmploymentSpell.objects.filter(person=obj).order_by("start", "id"))
 
 
+# Exact lookup by ID number or phone: in the body, never in the URL.
 class PersonSearchIn(Schema):
-    """Exact lookup by ID number or phone: in the body, never in the URL."""
+    model_config = ConfigDict(
+        json_schema_extra={"description": "按公民身份号码或手机号精确查找（放在请求体中，不放在网址里）。"}
+    )
 
     id_number: str = ""
     phone: str = ""
@@ -103,21 +107,27 @@ class PersonSearchIn(Schema):
 class StatusIn(Schema):
     status: EmploymentStatus
     start: date
-    place: Place | None = Field(None, description="就业地点类别; by default the one the status implies")
+    place: Place | None = Field(None, description="就业地点类别；默认按就业状态推定")
     location: str = Field("", max_length=100)
     employer_name: str = Field("", max_length=200)
-    monthly_income: int | None = Field(None, ge=0, description="分 (fen)")
+    monthly_income: int | None = Field(None, ge=0, description="月收入，单位：分")
     verified_at: date | None = None
 
 
+# The fields of 编辑人员信息; absent fields are left as they are. ``version`` is the one read: an
+# edit over someone else's newer save is refused with 409 and the record as it is now.
 class PersonPatch(Schema):
-    """The fields of 编辑人员信息; absent fields are left as they are. ``version`` is the one read:
-    an edit over someone else's newer save is refused with 409 and the record as it is now."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "编辑人员信息：未给出的字段保持不变。version 为读取时的版本号；"
+            "他人已先保存新版本时返回 409 及当前记录。"
+        }
+    )
 
     version: int
     name: str | None = Field(None, min_length=1, max_length=30)
     relation: Relation | None = None
-    phone: str | None = Field(None, pattern=f"^(|{PHONE_PATTERN})$", description="empty to delete")
+    phone: str | None = Field(None, pattern=f"^(|{PHONE_PATTERN})$", description="留空即删除")
     education: Education | None = None
     labor_ability: LaborAbility | None = None
     willing: bool | None = None
@@ -125,7 +135,7 @@ class PersonPatch(Schema):
     groups: list[KeyGroup] | None = None
     effective: date | None = Field(
         None,
-        description="生效日期: labour ability, willingness, relation and groups change from this day (default today)",
+        description="生效日期：劳动能力、就业意愿、与户主关系和人员类别自该日起变更（默认今天）",
     )
 
 
@@ -148,7 +158,7 @@ class RevealOut(Schema):
 class MoveIn(Schema):
     village_code: str = Field(..., pattern=r"^[0-9]{12}$")
     household_number: str = Field(..., min_length=1, max_length=40)
-    effective: date | None = Field(None, description="迁户日期, default today")
+    effective: date | None = Field(None, description="迁户日期，默认今天")
 
 
 class StateIn(Schema):
@@ -164,7 +174,7 @@ class CaseOut(Schema):
     opened_on: date
     deadline: date
     closed_on: date | None
-    assigned_to_id: int | None = Field(None, description="the responsible officer's user id")
+    assigned_to_id: int | None = Field(None, description="责任人的用户 ID")
 
     @staticmethod
     def resolve_region_code(obj: Any) -> str:
@@ -172,7 +182,7 @@ class CaseOut(Schema):
 
 
 class RuleIn(Schema):
-    """The rule's parameters, named as the service takes them."""
+    model_config = ConfigDict(json_schema_extra={"description": "零就业家庭认定参数。"})
 
     min_age: int
     max_age: int
@@ -208,7 +218,7 @@ class HouseholdOut(Schema):
 
 
 class HouseholdPatch(Schema):
-    relocation_site: str = Field(..., max_length=100, description="易地搬迁安置点; empty to clear")
+    relocation_site: str = Field(..., max_length=100, description="易地搬迁安置点；留空即清除")
 
 
 class PersonIn(Schema):
@@ -228,7 +238,7 @@ class PersonIn(Schema):
     place: Place | None = None
     location: str = Field("", max_length=100)
     employer_name: str = Field("", max_length=200)
-    monthly_income: int | None = Field(None, ge=0, description="分 (fen)")
+    monthly_income: int | None = Field(None, ge=0, description="月收入，单位：分")
     verified_at: date | None = None
 
 
@@ -266,4 +276,4 @@ class MeasureOut(Schema):
 
 
 class AssignIn(Schema):
-    officer_id: int | None = Field(..., description="null to leave the case without a responsible officer")
+    officer_id: int | None = Field(..., description="为 null 时取消责任人")
