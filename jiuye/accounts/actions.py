@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.audit import define_action
+from jiuye.core.audit_text import define_field_labels
 
 LOGIN = define_action("auth.login", _("登录"))
 LOGIN_FAILED = define_action("auth.login_failed", _("登录失败"))
@@ -25,3 +26,5 @@ USER_UPDATE = define_action("user.update", _("修改用户"), keep_long=True)
 USER_DISABLE_DORMANT = define_action("user.disable_dormant", _("停用长期未登录账户"), keep_long=True)
 TOKEN_CREATE = define_action("token.create", _("创建访问令牌"), keep_long=True)
 TOKEN_REVOKE = define_action("token.revoke", _("撤销访问令牌"), keep_long=True)
+
+define_field_labels({"days": _("天数")})

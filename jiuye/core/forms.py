@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core import money
+from jiuye.core.audit import all_actions
 
 
 class DateInput(forms.DateInput):
@@ -45,8 +46,33 @@ class YuanField(forms.Field):
             raise ValidationError(str(exc), code="invalid") from exc
 
 
+# Groups of the action catalogue by the code's prefix, for the filter's list.
+ACTION_GROUPS = {
+    "auth": _("登录与口令"),
+    "user": _("用户管理"),
+    "token": _("访问令牌"),
+    "security": _("安全"),
+    "audit": _("审计日志"),
+    "export": _("导出审批"),
+    "imports": _("数据导入"),
+    "registry": _("劳动力台账"),
+    "regions": _("行政区划"),
+    "indicators": _("统计分析"),
+    "reports": _("年度报告"),
+}
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """The catalogue's actions by their names, grouped; codes stay the values."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for action in all_actions():
+        prefix = action.code.split(".", 1)[0]
+        groups.setdefault(str(ACTION_GROUPS.get(prefix, prefix)), []).append((action.code, str(action.label)))
+    return [("", _("全部操作")), *((group, sorted(items, key=lambda i: i[0])) for group, items in groups.items())]
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("操作"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=action_choices)
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
     since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
     until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.text import to_halfwidth
 
 HEADER_SCAN_ROWS = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TableError(Exception):

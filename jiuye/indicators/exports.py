@@ -12,11 +12,9 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from jiuye.core.tabular import safe_cell, watermark
+from jiuye.core.tabular import XLSX, safe_cell, watermark
 from jiuye.indicators import catalogue
 from jiuye.indicators.selectors import Dashboard
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _number(scale: catalogue.Scale, value: Decimal | None) -> Any:

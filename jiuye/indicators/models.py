@@ -14,6 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet
+from jiuye.indicators import catalogue
+
+
+def _indicator_name(code: str) -> str:
+    indicator = catalogue.get(code)
+    return str(indicator.name) if indicator else code
 
 
 class Measurement(ScopedModel):
@@ -37,6 +43,9 @@ class Measurement(ScopedModel):
             models.UniqueConstraint(fields=["period", "indicator", "region_code"], name="measurement_unique"),
         ]
         indexes = [models.Index(fields=["region_code", "indicator", "period"], name="measurement_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{_indicator_name(self.indicator)} {self.period:%Y-%m}"
 
 
 class EnteredValue(ScopedModel):
@@ -63,6 +72,9 @@ class EnteredValue(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "region_code", "period"], name="entered_value_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{_indicator_name(self.indicator)} {self.period:%Y-%m}"
 
 
 class Target(ScopedModel):
@@ -93,6 +105,10 @@ class Target(ScopedModel):
             ),
             models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="target_span"),
         ]
+
+    def __str__(self) -> str:
+        years = str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
+        return f"{_indicator_name(self.indicator)} {years}"
 
 
 class IndicatorSetting(models.Model):
@@ -167,3 +183,6 @@ class MapBoundary(ScopedModel):
     class Meta:
         verbose_name = _("地图边界")
         verbose_name_plural = _("地图边界")
+
+    def __str__(self) -> str:
+        return self.region_code

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.audit import define_action
+from jiuye.core.audit_text import define_field_labels, define_value_names
 
 HOUSEHOLD_CREATE = define_action("registry.household_create", _("新建家庭户"))
 HOUSEHOLD_UPDATE = define_action("registry.household_update", _("修改家庭户"))
@@ -34,3 +35,27 @@ CASE_EXPORT = define_action("registry.case_export", _("导出零就业家庭台�
 REVEAL = define_action("registry.reveal", _("查看完整号码"), keep_long=True)
 SENSITIVE_VIEW = define_action("registry.sensitive_view", _("查看敏感信息"), keep_long=True)
 REVEAL_RATE_ALERT = define_action("security.reveal_rate_alert", _("查看完整号码次数超过预警线"))
+
+define_field_labels(
+    {
+        "person_ids": _("人员（编号）"),
+        "opened_for_households": _("新认定的家庭（编号）"),
+        "closed_for_households": _("清零的家庭（编号）"),
+        "relocation_site_households": _("设置安置点的家庭（编号）"),
+        "ended": _("注销登记"),
+        "income": _("月收入"),
+        "groups": _("重点群体"),
+        "sensitive": _("含敏感信息"),
+        "reveals_today": _("今日查看次数"),
+        "alert_above": _("预警线"),
+    }
+)
+
+
+def _group_names(codes: set[str]) -> dict[str, str]:
+    from jiuye.registry.choices import KeyGroup
+
+    return {str(value): str(label) for value, label in KeyGroup.choices if str(value) in codes}
+
+
+define_value_names(("groups",), _group_names)

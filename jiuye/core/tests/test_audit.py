@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -187,9 +189,9 @@ def test_a_county_auditor_reads_only_that_county(personas: dict[str, User]) -> N
     audit_record(action=audit_action("test.a"), region_code="610924100001")
     audit_record(action=audit_action("test.b"), region_code="610902001001")
     client = login(Client(), personas["audit_admin_a"])
-    page = client.get("/audit/?action=test.")
-    actions = [e.action for e in page.context["page"].object_list]
-    assert actions == ["test.a"]
+    actions = [e.action for e in client.get("/audit/").context["page"].object_list]
+    assert "test.a" in actions and "test.b" not in actions
+    assert list(client.get("/audit/?action=test.b").context["page"].object_list) == []
     api = client.get("/api/v1/audit/events?action=test.").json()
     assert [e["action"] for e in api["items"]] == ["test.a"]
     city = login(Client(), personas["audit_admin"])
@@ -209,3 +211,77 @@ def test_system_events_are_read_by_city_auditors_only(personas: dict[str, User])
     county = login(Client(), personas["audit_admin_a"]).get("/api/v1/audit/events?action=test.").json()
     assert [e["action"] for e in city["items"]] == ["test.system"]
     assert county["items"] == []
+
+
+def test_the_log_reads_in_the_bureaus_words_and_keeps_the_codes(personas: dict[str, User]) -> None:
+    """Actions by their Chinese names, objects and regions by name, changes as 字段：旧值 → 新值;
+    the codes and the JSON as recorded in the detail page and the export."""
+    from decimal import Decimal
+
+    from python_calamine import CalamineWorkbook
+
+    from jiuye.indicators import catalogue, targets
+
+    admin = personas["security_admin"]
+    officer = personas["county_a"]
+    user_update(
+        actor=admin,
+        user=officer,
+        role=officer.role,
+        region=officer.region,
+        full_name="紫阳县新经办员",
+        is_active=False,
+    )
+    indicator = catalogue.get("urban_new_employment")
+    assert indicator is not None
+    targets.target_set(
+        actor=personas["city_admin"],
+        indicator=indicator,
+        region_code=COUNTY_A,
+        start_year=2026,
+        end_year=2026,
+        value=Decimal(300),
+    )
+    client = login(Client(), personas["audit_admin"])
+    page = client.get("/audit/")
+    html = page.content.decode()
+    table = html.split("<tbody>")[1]
+    assert "修改用户" in table and "下达目标任务" in table
+    assert "user.update" not in table and "indicators.target_set" not in table and "accounts.user" not in table
+    assert "用户 紫阳县新经办员" in table and "目标任务 城镇新增就业 2026" in table
+    assert "紫阳县" in table and COUNTY_A not in table  # the region by name
+    assert "姓名：" in table and "→ 紫阳县新经办员" in table
+    assert f"{User._meta.get_field('is_active').verbose_name}：是 → 否" in table  # the field's own name
+    assert '{"' not in table  # no raw JSON
+    event = AuditEvent.objects.filter(action="user.update").latest("seq")
+    detail = client.get(f"/audit/{event.seq}/").content.decode()
+    assert "user.update" in detail and "accounts.user" in detail and "&quot;is_active&quot;: false" in detail
+    assert event.hmac in detail
+    # A county auditor: the city's event in the county is visible, the detail of another is 404.
+    county = login(Client(), personas["audit_admin_a"])
+    assert county.get(f"/audit/{event.seq}/").status_code == 200  # an event of 紫阳县
+    elsewhere = audit_record(action=audit_action("test.b"), region_code=COUNTY_B)
+    assert county.get(f"/audit/{elsewhere.seq}/").status_code == 404
+    export = client.get("/audit/export.xlsx?action=user.update")
+    path = Path(tempfile.mkdtemp()) / "audit.xlsx"
+    path.write_bytes(export.content)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = rows[1]
+    record = dict(zip(header, rows[2], strict=True))
+    assert record["操作"] == "修改用户" and record["操作代码"] == "user.update"
+    assert record["对象类型"] == "accounts.user" and record["对象"] == "用户 紫阳县新经办员"
+    assert json.loads(record["变更后（JSON）"])["is_active"] is False
+    assert len(rows) == 3  # the watermark, the header, the one filtered event
+    assert AuditEvent.objects.filter(action="audit.export").exists()
+    # Codes an event keeps in one string are named one by one (the groups a sensitive view showed).
+    from jiuye.core.audit_text import describe
+    from jiuye.registry.choices import KeyGroup
+
+    viewed = audit_record(
+        action=audit_action("registry.sensitive_view"),
+        after={"groups": f"{KeyGroup.POVERTY_ALLEVIATED.value},{KeyGroup.RELOCATED.value}", "income": True},
+    )
+    [(_, text)] = describe([viewed])
+    assert text.changes_text == (
+        f"重点群体：{KeyGroup.POVERTY_ALLEVIATED.label}、{KeyGroup.RELOCATED.label}；月收入：是"
+    ), text.changes_text
