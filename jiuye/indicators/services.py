@@ -363,23 +363,6 @@ def entered_value_set(
 # --- map boundaries ---------------------------------------------------------------------------
 
 
-def _feature_code(feature: Mapping[str, Any], children: Mapping[str, str]) -> str | None:
-    """Which child region a GeoJSON feature draws: by code (12 or 6 digits, or the adcode of a
-    county) or, failing that, by its name."""
-    props = feature.get("properties") or {}
-    for key in ("code", "adcode", "id"):
-        raw = str(props.get(key) or feature.get(key) or "").strip()
-        if raw.isdigit():
-            padded = raw.ljust(12, "0")
-            if padded in children:
-                return padded
-    name = str(props.get("name") or "").strip()
-    for code, child_name in children.items():
-        if name and name == child_name:
-            return code
-    return None
-
-
 @retrying_atomic
 def boundary_upload(*, actor: Any, region: Any, raw: bytes) -> tuple[MapBoundary, list[str], list[str]]:
     """Store a GeoJSON of ``region``'s children. Returns the boundary, the children drawn and the
@@ -398,20 +381,10 @@ def boundary_upload(*, actor: Any, region: Any, raw: bytes) -> tuple[MapBoundary
         or not isinstance(data.get("features"), list)
     ):
         raise ValidationError({"file": _("GeoJSON 应为 FeatureCollection。")})
+    from jiuye.indicators.boundaries import match
+
     children = dict(Region.objects.filter(parent=region).values_list("code", "name"))
-    kept: list[dict[str, Any]] = []
-    unknown: list[str] = []
-    for n, feature in enumerate(data["features"], start=1):
-        geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            unknown.append(_("第 %(n)s 个要素：不是面状边界") % {"n": n})
-            continue
-        code = _feature_code(feature, children)
-        if code is None:
-            name = (feature.get("properties") or {}).get("name") or "?"
-            unknown.append(_("第 %(n)s 个要素“%(name)s”：不是本区划的下级单位") % {"n": n, "name": name})
-            continue
-        kept.append({"type": "Feature", "properties": {"code": code, "name": children[code]}, "geometry": geometry})
+    kept, unknown = match(data, children)
     if not kept:
         raise ValidationError({"file": _("文件中没有可识别的下级区划边界。")})
     boundary, _created = MapBoundary.objects.update_or_create(

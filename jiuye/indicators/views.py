@@ -24,9 +24,9 @@ from jiuye.core.forms import add_service_errors
 from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import read_prefix
-from jiuye.indicators import catalogue, exports, records, selectors, services, targets
+from jiuye.indicators import boundaries, catalogue, exports, records, selectors, services, targets
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, params_form
-from jiuye.indicators.models import EnteredValue, MapBoundary, Measurement, PeriodLock, StalePeriod, Target
+from jiuye.indicators.models import EnteredValue, Measurement, PeriodLock, StalePeriod, Target
 from jiuye.regions.models import Region
 from jiuye.regions.selectors import region_breadcrumb, region_get
 
@@ -62,8 +62,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(user=user, code=code)
     period = _period(request, region.code)
     board = selectors.dashboard(user=user, region=region, period=period, focus_code=request.GET.get("focus"))
-    boundary = MapBoundary.objects.filter(region_code=region.code).values_list("geojson", flat=True).first()
-    drawn = {f["properties"]["code"] for f in boundary["features"]} if boundary else set()
+    boundary = boundaries.boundary_for(region)
+    drawn = {f["properties"]["code"] for f in boundary.geojson["features"]} if boundary else set()
     scale = board.chart_scale
     chart = {
         "focus": {"name": str(board.focus.name), "unit": scale.unit, "decimals": scale.decimals},
@@ -79,7 +79,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             }
             for row in board.children
         ],
-        "map": boundary,
+        "map": boundary.geojson if boundary else None,
     }
     return render(
         request,
@@ -89,6 +89,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "chart": chart,
             "breadcrumb": region_breadcrumb(user=user, region=region),
             "unmapped": [row.region for row in board.children if row.region.code not in drawn] if boundary else [],
+            "map_source": boundary.source if boundary else None,
             "can_drill": has_perm(user, Perm.VIEW_PERSONAL_DATA),
             "names": {region.code: region.name, **{row.region.code: row.region.name for row in board.children}},
             # Built once here rather than per row in the template.

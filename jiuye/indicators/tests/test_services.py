@@ -241,3 +241,43 @@ def test_boundary_upload_keeps_known_children_and_reports_the_rest(admin: User) 
     ):
         with pytest.raises(ValidationError):
             services.boundary_upload(actor=admin, region=city, raw=raw)
+
+
+def test_the_city_map_ships_with_the_platform_and_an_upload_replaces_it(admin: User) -> None:
+    """A fresh install draws the city's ten counties from the shipped dataset, matching the
+    dataset's 旬阳县 to today's 旬阳市; the bureau's upload takes its place; a county has none."""
+    from jiuye.indicators import boundaries
+
+    city = Region.objects.get(code=CITY)
+    shipped = boundaries.boundary_for(city)
+    assert shipped is not None and shipped.source is not None
+    counties = dict(Region.objects.filter(parent=city).values_list("code", "name"))
+    drawn = {f["properties"]["code"]: f["properties"]["name"] for f in shipped.geojson["features"]}
+    assert drawn == counties and "旬阳市" in drawn.values()
+    assert boundaries.boundary_for(Region.objects.get(code="610924000000")) is None
+    raw = json.dumps({"type": "FeatureCollection", "features": [_square("610924", "", 108.0)]}).encode()
+    services.boundary_upload(actor=admin, region=city, raw=raw)
+    uploaded = boundaries.boundary_for(city)
+    assert uploaded is not None and uploaded.source is None
+    assert [f["properties"]["code"] for f in uploaded.geojson["features"]] == ["610924000000"]
+
+
+def test_simplified_neighbours_still_share_their_border() -> None:
+    """Snapping to the grid moves a shared vertex the same way on both sides, so no gap opens;
+    rings stay closed and a ring that shrinks below the grid is dropped."""
+    from jiuye.indicators.boundaries import GRID, simplify
+
+    edge = [[108.0 + i * GRID / 3, 32.0 + (i % 2) * GRID / 7] for i in range(40)]  # a wiggly shared border
+    left = {"type": "Polygon", "coordinates": [[*edge, [edge[-1][0], 31.5], [108.0, 31.5], edge[0]]]}
+    right = {"type": "Polygon", "coordinates": [[*edge, [edge[-1][0], 32.5], [108.0, 32.5], edge[0]]]}
+    a, b = simplify(left), simplify(right)
+    assert a is not None and b is not None
+    ring_a, ring_b = a["coordinates"][0][0], b["coordinates"][0][0]
+    assert ring_a[0] == ring_a[-1] and ring_b[0] == ring_b[-1]
+    shared = [p for p in ring_a if 31.9 < p[1] < 32.1]
+    assert shared == [p for p in ring_b if 31.9 < p[1] < 32.1] and len(shared) < len(edge)
+    tiny = {
+        "type": "Polygon",
+        "coordinates": [[[108.0001, 32.0001], [108.0002, 32.0001], [108.0001, 32.0002], [108.0001, 32.0001]]],
+    }
+    assert simplify(tiny) is None
