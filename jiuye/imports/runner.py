@@ -100,13 +100,18 @@ def run(
     path = Path(path)
     context = kind.prepare(user=user, as_of=as_of, dry_run=dry_run)
     table = _open(kind, path)
-    summary = Summary(columns=table.columns, warnings=column_warnings(table.columns))
+    summary = Summary(columns=table.columns)
+    blank = [i for i, name in enumerate(table.columns) if name == "?"]  # columns without a header
+    filled: set[int] = set()
     with large_page_cache(), _without_cycle_collection():
         if kind.first_pass is not None:
             kind.first_pass(context, _first_pass_frames(kind, _open(kind, path)))
         size = 10**9 if kind.all_or_nothing else batch_size
 
         def prepare(rows: list[Row]) -> tuple[Batch, pl.DataFrame]:
+            for i in blank:
+                if i not in filled and any(i < len(cells) and cells[i].strip() for _n, cells, _x in rows):
+                    filled.add(i)
             batch = make_batch(kind, table.columns, rows)
             return batch, kind.validate(context, batch)
 
@@ -117,6 +122,7 @@ def run(
             batch, accepted = prepared
             part = _commit_with_retry(kind, context, batch, accepted, dry_run=dry_run, sink=sink)
             summary.add(part)
+    summary.warnings[:0] = column_warnings(table.columns, filled)
     if kind.finish is not None and not dry_run:
         summary.warnings.extend(kind.finish(context))
     return summary
@@ -126,12 +132,14 @@ def _open(kind: ImportKind, path: Path) -> Table:
     return read_table(path, known_headers=kind.headers, required=kind.required)
 
 
-def column_warnings(columns: list[str]) -> list[str]:
-    """The file's columns that are not the template's, named (or numbered, when blank)."""
+def column_warnings(columns: list[str], filled: set[int]) -> list[str]:
+    """The file's columns that are not the template's: by their header, or by their number when
+    the header is blank and some row has a value there (an empty, unnamed column is only the
+    spreadsheet's formatting reaching past the table, and says nothing)."""
     unknown = [
-        name[1:] or _("第 %(n)d 列（无表头）") % {"n": position}
-        for position, name in enumerate(columns, start=1)
-        if name.startswith("?")
+        name[1:] or _("第 %(n)d 列（无表头）") % {"n": i + 1}
+        for i, name in enumerate(columns)
+        if name.startswith("?") and (name != "?" or i in filled)
     ]
     if not unknown:
         return []

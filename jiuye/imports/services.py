@@ -162,8 +162,46 @@ def _finish(job: ImportJob, *, status: str, message: str) -> None:
             "dry_run": job.dry_run,
         },
     )
-    # The stored file holds personal data in clear; it is needed only until the job is over.
-    Path(job.stored_path).unlink(missing_ok=True)
+    # The stored file holds personal data in clear; it is needed only until the job is over, or,
+    # for a finished preview, until its uploader confirms it (``purge_stale`` deletes it a day on).
+    if not (job.dry_run and status == ImportStatus.DONE):
+        Path(job.stored_path).unlink(missing_ok=True)
+
+
+def confirmable(job: ImportJob) -> bool:
+    """A finished preview whose file is still held: it can be imported as it was checked."""
+    return bool(job.dry_run and job.status == ImportStatus.DONE and job.stored_path and Path(job.stored_path).is_file())
+
+
+@retrying_atomic
+def import_confirm(*, user: Any, job: ImportJob) -> ImportJob:
+    """Import the file a preview checked, without uploading it again: a new job of the same kind,
+    date and file; the preview gives its file up, so it is confirmed once. Only its uploader may."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not confirmable(locked):
+        raise ImportRefused(gettext("该校验结果已确认导入或已过期，请重新上传文件。"))
+    if locked.uploaded_by_id != user.pk:
+        raise PermissionDenied
+    kind = kinds.get(locked.kind)
+    if kind is None or not has_perm(user, kind.perm):
+        raise PermissionDenied
+    real = ImportJob.objects.create(
+        kind=locked.kind,
+        original_name=locked.original_name,
+        stored_path="",
+        sha256=locked.sha256,
+        uploaded_by=user,
+        region_code=locked.region_code,
+        as_of=locked.as_of,
+        dry_run=False,
+    )
+    source = Path(locked.stored_path)
+    target = _store_dir() / f"{real.pk}-{locked.sha256[:16]}{source.suffix}"
+    source.rename(target)
+    real.stored_path = str(target)
+    real.save(update_fields=["stored_path"])
+    ImportJob.objects.filter(pk=locked.pk).update(stored_path="")
+    return real
 
 
 def unfinished_job(*, user: Any, sha256: str, kind: str) -> ImportJob | None:

@@ -17,12 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from jiuye.core.access import staff_view
 from jiuye.core.forms import DateInput
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import get_visible_or_404
 from jiuye.imports import kinds, services
+from jiuye.imports.kinds import ImportRefused
 from jiuye.imports.models import ImportRowError, ImportStatus
 from jiuye.imports.report import write_error_report
 from jiuye.imports.tasks import run_import_job
@@ -43,7 +45,11 @@ class UploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label=gettext_lazy("先校验，不写入"),
         required=False,
-        help_text=gettext_lazy("只检查每一行并给出错误报告，数据库不作任何改动；确认无误后再正式导入。"),
+        initial=True,
+        help_text=gettext_lazy(
+            "先检查每一行，列出将新增、将更新和被拒绝的行，数据库不作任何改动；"
+            "看过结果后在结果页点“确认导入”正式写入，无需重新上传。"
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -119,10 +125,31 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     job = get_visible_or_404(services.jobs_for(user).select_related("uploaded_by"), user, pk=pk)
     errors = ImportRowError.objects.filter(job=job).order_by("row", "id")[:20]
-    context = {"job": job, "errors": errors, "running": job.status in (ImportStatus.STAGED, ImportStatus.RUNNING)}
+    context = {
+        "job": job,
+        "errors": errors,
+        "running": job.status in (ImportStatus.STAGED, ImportStatus.RUNNING),
+        "confirmable": services.confirmable(job) and job.uploaded_by_id == user.pk,
+    }
     if getattr(request, "htmx", False):
         return render(request, "imports/_job_status.html", context)
     return render(request, "imports/job_detail.html", context)
+
+
+@staff_view(Perm.IMPORT_DATA)
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the file a finished preview checked."""
+    user: Any = request.user
+    job = get_visible_or_404(services.jobs_for(user), user, pk=pk)
+    try:
+        real = services.import_confirm(user=user, job=job)
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:job_detail", pk=job.pk)
+    run_import_job.enqueue(job_id=real.pk)
+    messages.success(request, _("已确认，正在后台导入。"))
+    return redirect("imports:job_detail", pk=real.pk)
 
 
 @staff_view(Perm.IMPORT_DATA)

@@ -36,4 +36,6 @@ ROUTES = [
     Route("imports:template", perm=Perm.EDIT_BUSINESS_DATA, query="kind=registry.persons"),
     Route("imports:job_detail", perm=Perm.IMPORT_DATA, target="job"),
     Route("imports:job_errors", perm=Perm.IMPORT_DATA, target="job"),
+    # A finished import is no preview: the owner is sent back to it with a message.
+    Route("imports:job_confirm", method="POST", perm=Perm.IMPORT_DATA, target="job", ok=(302,)),
 ]
