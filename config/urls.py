@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from config.api import api
 from jiuye.accounts import views as account_views
+from jiuye.core import views as core_views
 from jiuye.core.access import public_view
 
 urlpatterns = [
@@ -15,6 +16,12 @@ urlpatterns = [
     path("exports/", include("jiuye.exports.urls")),
     path("stats/", include("jiuye.indicators.urls")),
     path("reports/", include("jiuye.reports.urls")),
+    # Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path(
+        "favicon.ico",
+        core_views.favicon,
+        name="favicon",
+    ),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -33,7 +33,7 @@ from jiuye.accounts.models import TOTPDevice, User
 from jiuye.accounts.services import LoginOutcome
 from jiuye.core.access import public_view, staff_view
 from jiuye.core.forms import add_service_errors
-from jiuye.core.home import tiles_for
+from jiuye.core.home import agenda_for, tiles_for
 from jiuye.core.middleware import client_ip
 from jiuye.core.models import AuditEvent
 from jiuye.core.permissions import Perm, Role, has_perm
@@ -200,6 +200,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["audit_day"] = events.filter(at__gte=since).count()
         context["audit_failures"] = events.filter(at__gte=since).exclude(outcome="success").count()
     context["work_tiles"] = tiles_for(user)  # what the apps have waiting for this user
+    context["agenda"] = agenda_for(user)
+    context["today"] = timezone.localdate()
     return render(request, "accounts/home.html", context)
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -112,3 +113,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @public_view
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(request, 403, "403_csrf.html")
+
+
+@public_view
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for whatever the page links: the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

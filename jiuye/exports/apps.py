@@ -11,7 +11,7 @@ class ExportsConfig(AppConfig):
         from jiuye.core import home, nav
         from jiuye.core.permissions import Perm
         from jiuye.exports import actions  # noqa: F401  (defines the exports' audit actions)
-        from jiuye.exports.selectors import home_tiles, waiting_count
+        from jiuye.exports.selectors import home_agenda, home_tiles, waiting_count
 
         # The badge: requests waiting for this officer's decision.
         nav.register(
@@ -20,3 +20,4 @@ class ExportsConfig(AppConfig):
             )
         )
         home.register("exports", home_tiles)
+        home.register_agenda("exports", home_agenda)

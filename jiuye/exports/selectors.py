@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jiuye.core.permissions import Perm, has_perm
+from jiuye.exports import kinds
 from jiuye.exports.models import ExportRequest, ExportStatus
 
 
@@ -57,3 +58,26 @@ def home_tiles(user: Any) -> list[Any]:
     if ready:
         tiles.append(Tile(len(ready), _("已批准待下载的导出"), url, warn=True))
     return tiles
+
+
+def home_agenda(user: Any) -> list[Any]:
+    """The requests waiting for this officer's decision, oldest first, for the home page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jiuye.core.home import AGENDA_SHOWN, AgendaItem
+
+    items = []
+    for request in awaiting_decision(user).select_related("requested_by")[:AGENDA_SHOWN]:
+        kind = next((k for k in kinds.all_kinds() if k.code == request.kind), None)
+        items.append(
+            AgendaItem(
+                title=_("审批导出申请：%(kind)s，%(rows)s 行")
+                % {"kind": kind.title if kind else request.kind, "rows": request.rows},
+                url=reverse("exports:request_detail", args=[request.pk]),
+                detail=_("申请人 %(who)s · 用途：%(reason)s")
+                % {"who": request.requested_by, "reason": request.reason[:60]},
+                warn=True,
+            )
+        )
+    return items

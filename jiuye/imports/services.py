@@ -252,3 +252,36 @@ def purge_stale(*, hours: int = 24) -> dict[str, int]:
             path.unlink(missing_ok=True)
             removed += 1
     return {"jobs_closed": closed, "files_removed": removed}
+
+
+def home_agenda(user: Any) -> list[Any]:
+    """The user's checked imports waiting for confirmation, and imports that failed this week."""
+    from django.urls import reverse
+
+    from jiuye.core.home import AGENDA_SHOWN, AgendaItem
+
+    now = timezone.now()
+    mine = ImportJob.objects.filter(uploaded_by=user, finished_at__gte=now - timedelta(days=7)).order_by("-finished_at")
+    items = []
+    for job in mine[: AGENDA_SHOWN * 2]:
+        url = reverse("imports:job_detail", args=[job.pk])
+        if confirmable(job) and job.finished_at and job.finished_at >= now - timedelta(days=1):
+            items.append(
+                AgendaItem(
+                    title=gettext("确认导入：%(file)s") % {"file": job.original_name},
+                    url=url,
+                    detail=gettext("校验完成：将新增 %(created)s、将更新 %(updated)s、拒绝 %(rejected)s")
+                    % {"created": job.created, "updated": job.updated, "rejected": job.rejected},
+                    due=timezone.localdate(job.finished_at + timedelta(days=1)),
+                )
+            )
+        elif job.status == ImportStatus.FAILED:
+            items.append(
+                AgendaItem(
+                    title=gettext("导入未完成：%(file)s") % {"file": job.original_name},
+                    url=url,
+                    detail=job.message[:80],
+                    warn=True,
+                )
+            )
+    return items[:AGENDA_SHOWN]

@@ -21,7 +21,7 @@ class RegistryConfig(AppConfig):
             snapshot,
         )
         from jiuye.registry.exports import CASE_EXPORT, PERSON_EXPORT
-        from jiuye.registry.selectors import home_tiles
+        from jiuye.registry.selectors import home_agenda, home_tiles
 
         nav.register(
             nav.NavItem("registry:person_list", _("劳动力台账"), order=100, perm=Perm.VIEW_PERSONAL_DATA),
@@ -33,3 +33,4 @@ class RegistryConfig(AppConfig):
         snapshot.register()
         records.register_sources()
         home.register("registry", home_tiles)
+        home.register_agenda("registry", home_agenda)

@@ -232,6 +232,49 @@ def case_list(
     return qs.order_by("deadline", "id")
 
 
+AGENDA_DAYS = 14  # cases due within this many days (or overdue) are on the home page's agenda
+
+
+def home_agenda(user: Any) -> list[Any]:
+    """The open zero-employment cases due soonest (overdue first), for the home page."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jiuye.core.home import AGENDA_SHOWN, AgendaItem
+    from jiuye.core.masking import mask_name
+    from jiuye.core.permissions import Perm, has_perm
+
+    if not has_perm(user, Perm.VIEW_PERSONAL_DATA):
+        return []
+    today = timezone.localdate()
+    cases = list(
+        ZeroEmploymentCase.objects.visible_to(user)
+        .filter(status=CaseStatus.OPEN, deadline__lte=today + timedelta(days=AGENDA_DAYS))
+        .select_related("household__region__parent", "assigned_to")
+        .order_by("deadline", "pk")[:AGENDA_SHOWN]
+    )
+    heads = household_heads(user=user, household_ids=[c.household_id for c in cases])
+    items = []
+    for case in cases:
+        village = case.household.region
+        where = f"{village.parent.name if village.parent else ''} {village.name}".strip()
+        who = str(case.assigned_to) if case.assigned_to else _("未指定责任人")
+        items.append(
+            AgendaItem(
+                title=_("零就业家庭清零：%(where)s %(number)s 号户")
+                % {"where": where, "number": case.household.number},
+                url=reverse("registry:case_detail", args=[case.pk]),
+                detail=_("户主 %(head)s · %(who)s")
+                % {"head": mask_name(heads.get(case.household_id, "")) or "—", "who": who},
+                due=case.deadline,
+                warn=case.deadline < today,
+            )
+        )
+    return items
+
+
 def household_heads(*, user: Any, household_ids: Iterable[int]) -> dict[int, str]:
     """The name of each household's head (户主), as far as the user can see; for a list to mask."""
     return dict(

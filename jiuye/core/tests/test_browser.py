@@ -226,7 +226,13 @@ def test_phone_layout_and_admin_second_factor(server: str, browser: object) -> N
     page.fill("#id_code", pyotp.TOTP(secret).now())
     page.click("button[type=submit].primary")
     page.wait_for_url(server + "/")
+    # The user bar folds into the menu: closed, the top bar is one line; open, it shows the user.
+    assert page.locator("header.topbar").bounding_box()["height"] < 70  # type: ignore[index]
+    assert not page.locator(".userbox").is_visible() and not page.locator("form.lang").is_visible()
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith(".svg")
     page.click("[data-toggle-nav]")
+    assert page.locator(".userbox").is_visible() and page.locator(".userbox >> text=退出").is_visible()
+    _shot(page, "06-menu-open-phone")
     page.click("nav.mainnav >> text=审计日志")
     page.wait_for_url("**/audit/")
     assert "绑定动态口令" in page.inner_text("body")  # the action by its name, not its code

@@ -52,3 +52,49 @@ def test_export_requests_waiting_and_ready(personas: dict[str, User]) -> None:
     )
     assert _tiles(requester)["已批准待下载的导出"] == "1"
     assert _tiles(personas["county_a"])["待我审批的导出申请"] == "0"
+
+
+def _agenda(user: User) -> list[str]:
+    page = login(Client(), user).get("/").content.decode()
+    section = page.split('<section class="panel agenda">')[1].split("</section>")[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in section.split("<li")[1:]]
+
+
+def test_the_home_page_lists_the_work_waiting_not_the_menu(personas: dict[str, User]) -> None:
+    """Cases due within two weeks, overdue first, with the head masked; requests to decide; no
+    repeat of the navigation; the neighbour's cases are not listed."""
+    writer = personas["city_admin"]
+    today = timezone.localdate()
+    soon = factories.person(writer, factories.household(writer, number="S1"), name="李四")
+    late = factories.person(writer, factories.household(writer, number="L1"), name="王五")
+    later = factories.person(writer, factories.household(writer, number="F1"), name="赵六")
+    neighbour = factories.person(writer, factories.household(writer, village="610902001003", number="N1"))
+    for who, days in ((soon, 3), (late, -2), (later, 60), (neighbour, 1)):
+        ZeroEmploymentCase.objects.filter(household_id=who.household_id).update(deadline=today + timedelta(days=days))
+    ExportRequest.objects.create(
+        kind="registry.person",
+        rows=6000,
+        reason="报送省厅",
+        requested_by=personas["town_a"],
+        region_code="610924100001",
+    )
+    items = _agenda(personas["county_a"])
+    cases = [i for i in items if "零就业家庭清零" in i]
+    assert len(cases) == 2, items
+    assert "L1 号户" in cases[0] and "已超期" in cases[0] and "王*" in cases[0] and "王五" not in cases[0]
+    assert "S1 号户" in cases[1] and (today + timedelta(days=3)).strftime("%Y-%m-%d") in cases[1]
+    assert not any("N1 号户" in i or "F1 号户" in i for i in items)
+    assert any("审批导出申请" in i and "6000 行" in i and "报送省厅" in i for i in items)
+    page = login(Client(), personas["county_a"]).get("/").content.decode()
+    assert "工作入口" not in page
+    assert _agenda(personas["system_admin"]) == []  # nothing waits for an administrator here
+    assert "暂无待办事项" in login(Client(), personas["system_admin"]).get("/").content.decode()
+
+
+def test_favicon() -> None:
+    from django.contrib.staticfiles import finders
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    path = response["Location"].removeprefix("/static/")
+    assert finders.find(path) is not None

@@ -8,7 +8,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jiuye.core.tests.matrix import all_routes, all_targets
 
 # Routes open to anonymous visitors, and framework routes checked elsewhere.
-PUBLIC = {"accounts:login", "accounts:login_totp", "accounts:totp_setup", "set_language", "api-1.0.0:api-root"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:login_totp",
+    "accounts:totp_setup",
+    "set_language",
+    "favicon",
+    "api-1.0.0:api-root",
+}
 
 
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

@@ -54,6 +54,8 @@ def test_a_preview_comes_first_and_its_file_is_imported_once_on_confirmation(
     assert "将新增 3" in listing and "校验" in listing
     detail = client.get(f"/imports/{preview.pk}/").content.decode()
     assert "将新增" in detail and "确认导入（新增 3、更新 0）" in detail
+    home = client.get("/").content.decode()
+    assert "确认导入：台账.csv" in home and "将新增 3" in home  # on the uploader's agenda
     # Another officer of the same county sees the preview but cannot confirm someone else's.
     colleague = make_user("colleague_a", officer.role, COUNTY_A)
     other = CsrfClient(colleague)
@@ -70,6 +72,7 @@ def test_a_preview_comes_first_and_its_file_is_imported_once_on_confirmation(
     assert not real.dry_run and (real.created, real.rejected, real.sha256) == (3, 1, preview.sha256)
     assert Person.objects.filter(name__startswith="预览").count() == 3
     assert not Path(real.stored_path).exists()  # the file is deleted once imported
+    assert "确认导入：台账.csv" not in client.get("/").content.decode()
     # Confirmed once: a second confirmation imports nothing and says why.
     again = client.post(f"/imports/{preview.pk}/confirm/", follow=True)
     assert "已确认导入或已过期" in again.content.decode()
