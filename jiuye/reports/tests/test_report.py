@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -132,9 +135,110 @@ def test_command_and_pages(year_computed: None, tmp_path: object, client_for: ob
     reason="LibreOffice is not installed here; .ci/run installs it and there the test always runs",
 )
 @pytest.mark.once  # the conversion by LibreOffice; the figures it prints are tested on both engines above
-def test_pdf(year_computed: None, client_for: object) -> None:
+def test_pdf(year_computed: None, client_for: object, tmp_path: Path) -> None:
+    """Set in the Simplified Chinese faces (a Song-style serif, a Hei-style sans) with no DejaVu for
+    the digits; and the glyphs are the Chinese forms. Noto's collections share one glyph table among
+    their language faces, so the embedded name says "jp" whichever face is used: the glyph of 直,
+    drawn large, is compared with the SC and the JP faces instead."""
     response = client_for("city_admin").get(f"/reports/annual.pdf?year={YEAR}")  # type: ignore[operator]
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names and not [n for n in names if "CJK" not in n], names  # no DejaVu, nothing else
+    assert any("NotoSerifCJK" in n for n in names) and any("NotoSansCJK" in n for n in names)
+    for font, collection in ((writers.BODY_FONT, SERIF), (writers.HEADING_FONT, SANS)):
+        drawn = _glyph_in_pdf(font, tmp_path)
+        simplified, japanese = _difference(drawn, _glyph(collection, 2)), _difference(drawn, _glyph(collection, 0))
+        assert simplified < 0.05 < japanese, (font, simplified, japanese)
+
+
+SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"  # Debian's fonts-noto-cjk
+SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # faces: 0 JP, 1 KR, 2 SC, 3 TC
+
+
+def _cropped(image: Any) -> Any:
+    from PIL import ImageOps
+
+    gray = image.convert("L")
+    return gray.crop(ImageOps.invert(gray).getbbox()).resize((64, 64))
+
+
+def _glyph(collection: str, face: int) -> Any:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (300, 300), 255)
+    ImageDraw.Draw(image).text((20, 20), "直", font=ImageFont.truetype(collection, 200, index=face), fill=0)
+    return _cropped(image)
+
+
+def _glyph_in_pdf(font: str, tmp_path: Path) -> Any:
+    from docx import Document
+    from PIL import Image
+
+    document = Document()
+    writers._set_language(document)
+    writers._font(document.add_paragraph().add_run("直"), font, 96)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pdf = tmp_path / "glyph.pdf"
+    pdf.write_bytes(writers.to_pdf(buffer.getvalue()))
+    subprocess.run(  # noqa: S603
+        ["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "glyph")],  # noqa: S607
+        check=True,
+    )
+    return _cropped(Image.open(tmp_path / "glyph.png"))
+
+
+def _difference(a: Any, b: Any) -> float:
+    from PIL import ImageChops, ImageStat
+
+    return float(ImageStat.Stat(ImageChops.difference(a, b)).mean[0]) / 255
+
+
+def test_the_word_file_is_a_chinese_document_set_as_gongwen(
+    year_computed: None, personas: dict[str, User], client_for: object
+) -> None:
+    """Language zh-CN; the 公文 fonts by name (仿宋 body, 黑体 headings); headings kept with what
+    follows; the targets table's header repeated on each page and no row cut in two; a chart with
+    its title as its text alternative and no caption to be left alone on the next page."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from jiuye.indicators import targets
+
+    urban = catalogue.get("urban_new_employment")
+    assert urban is not None
+    for region in (CITY, COUNTY_A):
+        targets.target_set(
+            actor=personas["city_admin"],
+            indicator=urban,
+            region_code=region,
+            start_year=YEAR,
+            end_year=YEAR,
+            value=Decimal(9),
+        )
+    content = client_for("city_admin").get(f"/reports/annual.docx?year={YEAR}").content  # type: ignore[operator]
+    document = Document(io.BytesIO(content))
+    language = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert language.get(qn("w:val")) == "zh-CN" and language.get(qn("w:eastAsia")) == "zh-CN"
+    fonts = {
+        run._element.rPr.rFonts.get(qn("w:eastAsia"))
+        for paragraph in document.paragraphs
+        for run in paragraph.runs
+        if run.text.strip()
+    }
+    assert {writers.BODY_FONT, writers.HEADING_FONT} <= fonts
+    headings = [p for p in document.paragraphs if p.runs and p.runs[0].text.startswith("一、")]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    table = document.tables[0]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows[1:])
+    pictures = document.inline_shapes
+    assert len(pictures) > 0 and all(shape._inline.docPr.get("descr") for shape in pictures)
+    texts = [p.text for p in document.paragraphs]
+    assert not [t for t in texts if t in {shape._inline.docPr.get("descr") for shape in pictures}]
 
 
 def test_the_targets_table_is_one_rendering_for_page_word_and_pdf(
