@@ -69,6 +69,7 @@ def import_export_side(csv_path: Path) -> dict[str, float]:
     from import_export import fields, resources
 
     from jiuye.core.masking import mask_id_number
+    from jiuye.core.pinyin import name_pinyin
     from jiuye.regions.models import Region
     from jiuye.registry import idcard, services
     from jiuye.registry.choices import (
@@ -79,7 +80,6 @@ def import_export_side(csv_path: Path) -> dict[str, float]:
         Source,
     )
     from jiuye.registry.models import EmploymentSpell, Household, Person, PersonGroup
-    from jiuye.registry.pinyin import name_pinyin
 
     def labels(choices: object) -> dict[str, str]:
         return {str(label): value for value, label in choices.choices}  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.accounts.models import User
 from jiuye.core.permissions import Role
 from jiuye.regions.models import Region
+from jiuye.regions.picker import RegionPicker
+from jiuye.regions.picker import bind as bind_pickers
 
 
 class LoginForm(forms.Form):
@@ -53,6 +55,7 @@ class RegionCodeField(forms.CharField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("min_length", 12)
+        kwargs.setdefault("widget", RegionPicker())
         super().__init__(*args, **kwargs)
         self.queryset = Region.objects.none()
 
@@ -70,8 +73,8 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    region = RegionCodeField(label=_("管辖区划代码"))
-    write_region = RegionCodeField(label=_("可编辑区划代码"), required=False, help_text=_("留空则与管辖区划相同。"))
+    region = RegionCodeField(label=_("管辖区划"))
+    write_region = RegionCodeField(label=_("可编辑区划"), required=False, help_text=_("不选则与管辖区划相同。"))
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
     sensitive_access = forms.BooleanField(
         label=_("可查看敏感信息"),
@@ -93,8 +96,7 @@ class UserForm(forms.Form):
         visible = Region.objects.visible_to(actor)
         self.fields["region"].queryset = visible  # type: ignore[attr-defined]
         self.fields["write_region"].queryset = visible  # type: ignore[attr-defined]
-        for name in ("region", "write_region"):
-            self.fields[name].widget.attrs.update({"list": "region-options", "inputmode": "numeric"})
+        bind_pickers(self, actor)
         if instance is not None:
             self.fields["username"].disabled = True
             del self.fields["password"]

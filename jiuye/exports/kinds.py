@@ -58,6 +58,8 @@ def describe_form(form: forms.Form) -> list[tuple[str, str]]:
             continue
         if value is True:
             text = str(_("是"))
+        elif callable(describe := getattr(field.widget, "describe_value", None)):
+            text = str(describe(value))  # a widget that names its value (a region by its names)
         else:
             choices = dict(getattr(field, "choices", ()) or ())
             text = str(choices.get(value, value))

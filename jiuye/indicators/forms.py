@@ -6,8 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.permissions import Level
 from jiuye.indicators import catalogue
 from jiuye.indicators.catalogue import Indicator
+from jiuye.regions.picker import RegionPicker
 
 
 def _entered_choices() -> list[tuple[str, Any]]:
@@ -39,7 +41,7 @@ class MonthField(forms.CharField):
 
 class EnteredValueForm(forms.Form):
     indicator = forms.ChoiceField(label=_("指标"), choices=_entered_choices)
-    region = forms.CharField(label=_("区划代码"), max_length=12)
+    region = forms.CharField(label=_("区划"), max_length=12, widget=RegionPicker())
     period = MonthField(label=_("统计月份"))
     value = forms.DecimalField(label=_("数值"), max_digits=20, decimal_places=4)
     source = forms.CharField(label=_("数据来源"), max_length=200, help_text=_("如：市统计局《2026年10月统计月报》"))
@@ -64,7 +66,12 @@ class LockForm(forms.Form):
 
 
 class BoundaryForm(forms.Form):
-    region = forms.CharField(label=_("上级区划代码"), max_length=12, help_text=_("地图显示该区划的下级单位"))
+    region = forms.CharField(
+        label=_("上级区划"),
+        max_length=12,
+        help_text=_("地图显示该区划的下级单位"),
+        widget=RegionPicker(levels=(Level.CITY, Level.COUNTY, Level.TOWN)),
+    )
     file = forms.FileField(label=_("边界文件（GeoJSON）"))
 
 

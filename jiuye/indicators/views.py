@@ -28,6 +28,7 @@ from jiuye.indicators import boundaries, catalogue, exports, records, selectors,
 from jiuye.indicators.forms import BoundaryForm, EnteredValueForm, LockForm, TargetForm, params_form
 from jiuye.indicators.models import EnteredValue, Measurement, PeriodLock, StalePeriod, Target
 from jiuye.regions.models import Region
+from jiuye.regions.picker import bind as bind_pickers
 from jiuye.regions.selectors import region_breadcrumb, region_get
 
 PAGE_SIZE = 50
@@ -227,6 +228,7 @@ def entered_list(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"region": user.region_id, "period": timezone.localdate().strftime("%Y-%m")},
     )
+    bind_pickers(form, user)
     status = 200
     if request.method == "POST":
         if not can_enter:
@@ -406,6 +408,7 @@ def period_lock(request: HttpRequest) -> HttpResponse:
 def boundary_upload(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = BoundaryForm(request.POST or None, request.FILES or None, initial={"region": user.region_id})
+    bind_pickers(form, user)
     report: dict[str, Any] | None = None
     status = 200
     if request.method == "POST":

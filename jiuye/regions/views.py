@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jiuye.core.access import staff_view
 from jiuye.core.permissions import Level, Perm, has_perm
-from jiuye.regions import selectors, services
+from jiuye.regions import picker, selectors, services
 from jiuye.regions.forms import ZoneForm
 
 
@@ -50,11 +51,28 @@ def region_children_fragment(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @staff_view(Perm.VIEW_REGIONS)
-def region_options(request: HttpRequest) -> HttpResponse:
-    """<option> elements for region inputs (HTMX); search text by POST or GET, never PI."""
-    levels = [lv for lv in request.GET.getlist("level") if lv in Level.values]
-    regions = selectors.region_search(user=request.user, query=request.GET.get("q", ""), levels=levels)
-    return render(request, "regions/_options.html", {"regions": regions})
+def region_picker(request: HttpRequest) -> HttpResponse:
+    """The region picker redrawn after a choice (``code``, or ``parent`` for a blank one), or the
+    regions matching a search (``q``): HTMX fragments, only regions of the user's scope."""
+    name = request.GET.get("name", "")
+    if not picker.SAFE_NAME.match(name):
+        return HttpResponse(status=400)
+    levels = picker.parse_levels(request.GET.get("levels", ""))
+    required = request.GET.get("required") == "1"
+    if "q" in request.GET:
+        query = request.GET.get("q", "")[:40]
+        context = {
+            "results": picker.search(user=request.user, query=query, levels=levels),
+            "query": query.strip(),
+            "name": name,
+            "levels": ",".join(levels),
+            "required": required,
+            "url": reverse("regions:picker"),
+        }
+        return render(request, "regions/_picker_results.html", context)
+    code = request.GET.get("code") or request.GET.get("parent") or ""
+    state = picker.state(user=request.user, name=name, value=code, levels=levels, required=required)
+    return render(request, "regions/_picker.html", {"picker": state})
 
 
 @staff_view(Perm.MANAGE_ZONES)

@@ -325,8 +325,8 @@ def _person_filters(user: Any, query: QueryDict) -> tuple[Any, PersonFilters]:
     return form, filters
 
 
-def _case_filters(query: QueryDict) -> tuple[Any, dict[str, Any]]:
-    form, filters = case_filters(query)
+def _case_filters(user: Any, query: QueryDict) -> tuple[Any, dict[str, Any]]:
+    form, filters = case_filters(query, user)
     if form.is_bound and form.errors:
         raise ValidationError(FILTER_ERROR)
     return form, filters
@@ -351,7 +351,7 @@ CASE_EXPORT = ExportKind(
     title=gettext_lazy("零就业家庭台账"),
     list_url="registry:case_list",
     perm=Perm.VIEW_PERSONAL_DATA,
-    count=lambda user, query: selectors.case_list(user=user, **_case_filters(query)[1]).count(),
-    write=lambda user, query, path: case_export(user=user, path=path, **_case_filters(query)[1]),
-    describe=lambda user, query: _form_filters(_case_filters(query)[0]),
+    count=lambda user, query: selectors.case_list(user=user, **_case_filters(user, query)[1]).count(),
+    write=lambda user, query, path: case_export(user=user, path=path, **_case_filters(user, query)[1]),
+    describe=lambda user, query: _form_filters(_case_filters(user, query)[0]),
 )

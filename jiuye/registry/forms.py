@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import DateInput, YuanField
-from jiuye.core.permissions import can_view_sensitive
+from jiuye.core.permissions import Level, can_view_sensitive
 from jiuye.core.scoping import code_from_typed
 from jiuye.core.text import PHONE_RE
+from jiuye.regions.picker import RegionPicker
+from jiuye.regions.picker import bind as bind_pickers
 from jiuye.registry import idcard, rules
 from jiuye.registry.choices import (
     SENSITIVE_GROUPS,
@@ -37,7 +39,7 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 
 class PersonFilterForm(forms.Form):
     name = forms.CharField(label=_("姓名或拼音"), required=False, max_length=30)
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    region = forms.CharField(label=_("区划"), required=False, max_length=12, widget=RegionPicker())
     status = forms.ChoiceField(label=_("就业状态"), choices=_blank(EmploymentStatus.choices), required=False)
     group = forms.ChoiceField(label=_("人员类别"), choices=_blank(KeyGroup.choices), required=False)
     ability = forms.ChoiceField(label=_("劳动能力"), choices=_blank(LaborAbility.choices), required=False)
@@ -169,11 +171,11 @@ class HouseholdTargetForm(forms.Form):
     """A household named by its village's code and its number: an existing one, or a new one."""
 
     village = forms.RegexField(
-        label=_("村(社区)代码"),
+        label=_("村(社区)"),
         regex=r"^[0-9]{12}$",
         max_length=12,
-        error_messages={"invalid": _("请填写 12 位村(社区)区划代码。")},
-        widget=forms.TextInput(attrs={"list": "region-options", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("请选择村(社区)。"), "required": _("请选择村(社区)。")},
+        widget=RegionPicker(levels=(Level.VILLAGE,)),
     )
     household = forms.CharField(label=_("户编号"), max_length=40)
 
@@ -254,7 +256,7 @@ class CaseFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     relocated = forms.BooleanField(label=_("仅易地搬迁家庭"), required=False)
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    region = forms.CharField(label=_("区划"), required=False, max_length=12, widget=RegionPicker())
 
 
 class HouseholdForm(forms.Form):
@@ -274,7 +276,7 @@ class MoveForm(HouseholdTargetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].label = _("目标村(社区)代码")
+        self.fields["village"].label = _("迁入村(社区)")
         self.fields["household"].label = _("目标户编号")
         self.fields["household"].help_text = _(
             "迁入还没有在册成员的户（含新户编号，即分户）即为该户户主；迁入已有户主的户，原为户主的改记为“其他”，请随后在编辑中核对与户主关系。"
@@ -314,6 +316,7 @@ def person_filters(query: QueryDict, user: Any) -> tuple[PersonFilterForm, Perso
         bound = query.copy()
         bound.setdefault("state", PersonState.ACTIVE)
     form = PersonFilterForm(bound, sensitive=can_view_sensitive(user))
+    bind_pickers(form, user)
     if not form.is_bound:
         return form, PersonFilters()
     # A field that is not valid (a stale link, a group this user may not filter by) is left out
@@ -325,9 +328,10 @@ def person_filters(query: QueryDict, user: Any) -> tuple[PersonFilterForm, Perso
     return form, PersonFilters(**data)
 
 
-def case_filters(query: QueryDict) -> tuple[CaseFilterForm, dict[str, Any]]:
+def case_filters(query: QueryDict, user: Any) -> tuple[CaseFilterForm, dict[str, Any]]:
     """The case list's filters from a query string (the page and its export read the same)."""
     form = CaseFilterForm(query or None, initial={"status": "open"})
+    bind_pickers(form, user)
     data = form.cleaned_data if form.is_valid() else {"status": "open"}
     return form, {
         "status": data.get("status", "open"),

@@ -21,3 +21,12 @@ document.addEventListener("click", (event) => {
     }
   }
 }, true);
+
+// A region picker redrawn after a choice (regions/_picker.html): a form that filters as it changes
+// hears "region-picked" once the new code is in place (its own drop-downs' changes are left out).
+document.addEventListener("htmx:afterSettle", (event) => {
+  const picker = event.target;
+  if (picker instanceof Element && picker.classList.contains("region-picker")) {
+    picker.dispatchEvent(new CustomEvent("region-picked", { bubbles: true }));
+  }
+});

@@ -302,6 +302,42 @@ def test_a_fresh_install_maps_the_citys_counties(server: str, browser: object) -
         context.close()
 
 
+def test_regions_are_chosen_by_name_level_by_level_or_by_pinyin(server: str, browser: object) -> None:
+    """The cascade (town, then village), the search by pinyin initials, the choice shown with its
+    parents; the registry list filters as soon as a town is chosen."""
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        _login(page, server, "ziyang")
+        page.wait_for_url(server + "/")
+        page.goto(server + "/registry/persons/new/")
+        picker = page.locator("#picker-village")
+        picker.locator("select").first.select_option(label="蒿坪镇")
+        page.wait_for_function("document.querySelectorAll('#picker-village select').length === 2")
+        page.wait_for_timeout(300)  # HTMX wires the redrawn picker once it has settled
+        page.locator("#picker-village select").nth(1).select_option(label="蒿坪村委会")
+        page.wait_for_function("document.querySelector('input[name=village]').value === '610924101200'")
+        assert "紫阳县 蒿坪镇 蒿坪村委会" in page.locator("#picker-village .rp-chosen").inner_text()
+        page.locator("#picker-village input[type=search]").fill("sxsq")  # 双星社区… by pinyin initials
+        page.locator("#picker-village .rp-results button").first.wait_for()
+        page.wait_for_timeout(300)
+        first = page.locator("#picker-village .rp-results button").first
+        chosen = first.inner_text().split(" ")[:3]
+        first.click()
+        page.wait_for_function("document.querySelector('input[name=village]').value !== '610924101200'")
+        assert " ".join(chosen) in page.locator("#picker-village .rp-chosen").inner_text()
+        _shot(page, f"13-region-picker-{width}")
+        page.goto(server + "/registry/")
+        rows = page.locator("#person-rows tr").count()
+        page.locator("#picker-region select").first.select_option(label="蒿坪镇")
+        page.wait_for_function("location.search.includes('region=610924101000')")
+        page.wait_for_timeout(300)
+        assert page.locator("#person-rows tr").count() <= rows
+        assert "紫阳县 蒿坪镇" in page.locator("#picker-region .rp-chosen").inner_text()
+        _shot(page, f"14-registry-filter-{width}")
+        context.close()
+
+
 def test_the_main_pages_fit_a_phone_and_a_desktop(server: str, browser: object) -> None:
     """No page is wider than the screen: wide tables scroll inside their panel, forms wrap."""
     for width, height in ((390, 844), (1440, 900)):

@@ -7,9 +7,15 @@ from jiuye.core.tests.matrix import Route
 
 ROUTES = [
     Route("regions:browse", perm=Perm.VIEW_REGIONS, ok=(302,)),
-    Route("regions:options", perm=Perm.VIEW_REGIONS, fuzz_query=("q", "level")),
     Route("regions:detail", perm=Perm.VIEW_REGIONS, target="region", fuzz_query=("q", "page")),
     Route("regions:children", perm=Perm.VIEW_REGIONS, target="region"),
+    Route(
+        "regions:picker",
+        perm=Perm.VIEW_REGIONS,
+        query="name=region&code=610924100001",
+        fuzz_query=("q", "code", "levels"),
+    ),
+    Route("regions:picker", perm=Perm.VIEW_REGIONS, query="name=region&q=zy"),
     Route("regions:zone_create", perm=Perm.MANAGE_ZONES, target="parent", fuzz_forms=True),
     Route("api-1.0.0:region_list", perm=Perm.VIEW_REGIONS, api=True),
     Route("api-1.0.0:region_detail", perm=Perm.VIEW_REGIONS, api=True, target="region"),

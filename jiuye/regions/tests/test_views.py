@@ -57,19 +57,6 @@ def test_the_children_fragment_is_scoped(personas: dict[str, User]) -> None:
     assert client.get("/regions/610902001000/children/", HTTP_HX_REQUEST="true").status_code == 404
 
 
-def test_region_options_offer_only_the_scope(personas: dict[str, User]) -> None:
-    client = login(Client(), personas["county_a"])
-    html = client.get("/regions/options/?q=城关").content.decode()
-    assert "610924100000" in html and "6109" in html
-    assert all(code.startswith("610924") for code in _codes(html))
-
-
-def _codes(html: str) -> list[str]:
-    import re
-
-    return re.findall(r'value="(\d{12})"', html)
-
-
 def test_zones_get_codes_from_the_reserved_ranges(personas: dict[str, User]) -> None:
     client = login(Client(), personas["system_admin"])
     response = client.post("/regions/610900000000/zones/new/", {"name": "安康高新技术产业开发区"})

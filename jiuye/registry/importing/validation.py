@@ -19,6 +19,7 @@ from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.crypto import encrypt_many
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.money import yuan_expr
+from jiuye.core.pinyin import name_pinyin
 from jiuye.core.tabular import parse_date
 from jiuye.core.text import PHONE_PATTERN
 from jiuye.imports.checks import Rule, apply_rules, lookup, per_value
@@ -26,7 +27,6 @@ from jiuye.imports.kinds import Batch
 from jiuye.registry import idcard, services
 from jiuye.registry.choices import SENSITIVE_GROUPS
 from jiuye.registry.importing.schema import COLUMNS, HEADER, KEYS, Context, Spans
-from jiuye.registry.pinyin import name_pinyin
 
 _TEXT = pl.Utf8
 _GROUP_SPLIT = re.compile(r"[、,，;；/]+")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.audit import audit_record
 from jiuye.core.bulk import allocate_ids, db_datetime, insert_frame, insert_many
 from jiuye.core.masking import mask_phone
+from jiuye.core.pinyin import name_pinyin
 from jiuye.core.signals import notify_records_changed
 from jiuye.imports.checks import report_rows
 from jiuye.imports.kinds import Batch, Outcome
@@ -30,7 +31,6 @@ from jiuye.registry.choices import SENSITIVE_GROUPS, STATUS_PLACE, Fact, PersonS
 from jiuye.registry.importing import lookups
 from jiuye.registry.importing.schema import HEADER, Context
 from jiuye.registry.models import EmploymentSpell, Person, PersonChange, PersonGroup
-from jiuye.registry.pinyin import name_pinyin
 from jiuye.registry.services import zero_employment
 
 _TEXT = pl.Utf8

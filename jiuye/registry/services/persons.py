@@ -18,6 +18,7 @@ from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.permissions import can_view_sensitive
+from jiuye.core.pinyin import name_pinyin
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import actions, history, idcard, spells
@@ -38,7 +39,6 @@ from jiuye.registry.models import (
     PersonGroup,
     Registration,
 )
-from jiuye.registry.pinyin import name_pinyin
 from jiuye.registry.services import zero_employment
 from jiuye.registry.services.common import (
     StaleEdit,

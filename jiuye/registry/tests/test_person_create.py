@@ -149,7 +149,7 @@ def test_an_employed_member_added_from_the_household_page_clears_the_household(p
         ({"id_number": "610924198805204213"}, "id_number", "校验位"),
         ({"id_number": "61092419880520"}, "id_number", "18"),
         ({"start": (date.today() + timedelta(days=2)).isoformat()}, "start", "不能晚于今天"),
-        ({"village": "61092410000"}, "village", "12 位"),
+        ({"village": "61092410000"}, "village", "请选择村(社区)"),
         ({"village": NEIGHBOUR_VILLAGE}, "village", "不在您的管辖范围"),
         ({"village": "610924100000"}, "village", "不在您的管辖范围"),  # a town, not a village
         ({"name": ""}, "name", "必填"),

@@ -34,7 +34,7 @@ from jiuye.registry.views.persons import PAGE_SIZE, _with_ages
 @staff_view(Perm.VIEW_PERSONAL_DATA)
 @rate_limited(ratelimit.SEARCH)
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, filters = case_filters(request.GET)
+    form, filters = case_filters(request.GET, request.user)
     cases = selectors.case_list(user=request.user, **filters)
     page = paginate(cases, PAGE_SIZE, request.GET.get("page"))
     user: Any = request.user

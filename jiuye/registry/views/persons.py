@@ -21,6 +21,7 @@ from jiuye.core.permissions import Perm, can_view_sensitive, has_perm
 from jiuye.core.ratelimit import rate_limited
 from jiuye.core.scoping import can_write, write_prefix
 from jiuye.regions.models import Region
+from jiuye.regions.picker import bind as bind_pickers
 from jiuye.regions.selectors import region_breadcrumb
 from jiuye.registry import selectors, services
 from jiuye.registry.choices import Source, group_choices
@@ -117,7 +118,7 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "status_form": StatusChangeForm(initial={"status": person.status}),
         "registration_form": RegistrationForm(),
         "reveal_form": RevealForm(),
-        "move_form": MoveForm(initial={"village": person.region_id}),
+        "move_form": bind_pickers(MoveForm(initial={"village": person.region_id}), user),
         "state_form": StateForm(initial={"state": person.state}),
         **extra,
     }
@@ -343,7 +344,7 @@ def person_registration(request: HttpRequest, pk: int) -> HttpResponse:
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     person = selectors.person_get(user=user, pk=pk)
-    form = MoveForm(request.POST)
+    form = bind_pickers(MoveForm(request.POST), user)
     if form.is_valid() and (region := _target_village(user, form)) is not None:
         try:
             services.person_move_to(
@@ -385,6 +386,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     elif (prefix := write_prefix(user)) is not None and len(prefix) == 12:
         initial["village"] = prefix  # a village clerk registers in his or her own village
     form = PersonCreateForm(request.POST or None, initial=initial, sensitive=can_view_sensitive(request.user))
+    bind_pickers(form, user)
     if request.method == "POST" and form.is_valid() and (region := _target_village(user, form)) is not None:
         data = form.cleaned_data
         income = data["monthly_income"]
