@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jiuye.core.permissions import LEVEL_DEPTH, Level
-from jiuye.core.pinyin import name_pinyin
-from jiuye.regions.models import Region
+from jiuye.regions.models import Region, ancestor_codes
+from jiuye.regions.selectors import region_search
 
 SEARCH_LIMIT = 20
 SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")  # a form field's name, echoed back
@@ -125,34 +125,16 @@ def state(*, user: Any, name: str, value: str, levels: tuple[str, ...], required
 
 
 def search(*, user: Any, query: str, levels: tuple[str, ...]) -> list[tuple[Region, str]]:
-    """Regions of the user's scope by name, code prefix or pinyin (initials or full), each with
-    its path; ordered by level, then code."""
-    query = query.strip().lower()
-    if not query:
-        return []
-    rows = list(Region.objects.visible_to(user).order_by("code"))  # type: ignore[attr-defined]
-    by_code = {r.code: r for r in rows}
-    found = []
-    for region in rows:
-        if region.level not in levels:
-            continue
-        if query.isdigit():
-            hit = region.code.startswith(query)
-        elif query.isascii():
-            hit = any(key.startswith(query) for key in name_pinyin(region.name).split())
-        else:
-            hit = query in region.name
-        if hit:
-            found.append(region)
+    """The regions ``selectors.region_search`` finds, higher levels first, each with its path."""
+    found = region_search(user=user, query=query, levels=list(levels), limit=10_000) if query.strip() else []
     found.sort(key=lambda r: (LEVEL_DEPTH[Level(r.level)], r.code))
+    found = found[:SEARCH_LIMIT]
+    above = {c for r in found for c in ancestor_codes(r.code)}
+    names = {r.code: r for r in Region.objects.filter(code__in=above)}  # one query for every path
     results = []
-    for region in found[:SEARCH_LIMIT]:
-        chain: list[Region] = []
-        node: Region | None = region
-        while node is not None:
-            chain.insert(0, node)
-            node = by_code.get(node.parent_id or "")
-        results.append((region, path_text(chain)))
+    for region in found:
+        chain = [names[c] for c in ancestor_codes(region.code) if c in names]
+        results.append((region, path_text([*chain, region])))
     return results
 
 

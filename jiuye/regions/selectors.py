@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from jiuye.core.pinyin import name_pinyin
 from jiuye.core.scoping import get_visible_or_404
 from jiuye.regions.models import Region
 
@@ -88,12 +90,19 @@ def region_breadcrumb(*, user: Any, region: Region) -> list[tuple[Region, bool]]
 
 
 def region_search(*, user: Any, query: str, levels: list[str] | None = None, limit: int = 20) -> list[Region]:
+    """Regions of the user's scope by code prefix (digits), pinyin (full or initials, Latin
+    letters) or a part of the name; in code order. The API and the region picker search here."""
     qs = Region.objects.visible_to(user)
     if levels:
         qs = qs.filter(level__in=levels)
-    query = query.strip()
+    query = query.strip().lower()
+    if not query:
+        return list(qs.order_by("code")[:limit])
     if query.isdigit():
-        qs = qs.filter(code__startswith=query)
-    elif query:
-        qs = qs.filter(name__contains=query)
-    return list(qs.order_by("code")[:limit])
+        return list(qs.filter(code__startswith=query).order_by("code")[:limit])
+    if not query.isascii():
+        return list(qs.filter(name__contains=query).order_by("code")[:limit])
+    # Pinyin keys are not stored for regions: the scope holds a few thousand at most (a city has
+    # about 2,100), whose names' keys are cached.
+    found = (r for r in qs.order_by("code") if any(k.startswith(query) for k in name_pinyin(r.name).split()))
+    return list(islice(found, limit))

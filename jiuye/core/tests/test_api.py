@@ -92,6 +92,9 @@ def test_region_lists_contain_only_the_scope(personas: dict[str, User]) -> None:
     assert {t["code"] for t in towns} == _source("town", "610924")
     everything = client.get("/api/v1/regions?q=镇").json()
     assert everything and all(r["code"].startswith("610924") for r in everything)
+    # One search for the API and the region picker: by pinyin initials too, within the scope.
+    assert [r["name"] for r in client.get("/api/v1/regions?q=hpz").json()] == ["蒿坪镇"]
+    assert login(Client(), personas["county_b"]).get("/api/v1/regions?q=hpz").json() == []
     children = client.get(f"/api/v1/regions/{COUNTY_A}/children").json()
     assert sum(c["villages"] for c in children) == len(_source("village", "610924"))
     assert {c["code"] for c in children} == _source("town", "610924")
