@@ -184,6 +184,31 @@ def watermark(user: Any, *, personal_data: bool = False) -> str:
     return text + _("　仅限本人工作使用，不得外传。") if personal_data else text
 
 
+def listing_workbook(
+    target: Any, *, user: Any, title: str, columns: Sequence[str], widths: Sequence[int], personal_data: bool
+) -> tuple[Any, Any]:
+    """A streaming workbook of one list (to a path or a file object): the watermark row, the
+    header row, both repeated on every printed page, landscape and one page wide. Rows are
+    written from row 2, each cell through ``safe_cell``."""
+    import xlsxwriter
+
+    if isinstance(target, str | Path):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        target = str(target)
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(title)
+    mark = workbook.add_format({"italic": True, "font_color": "#B42318"})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    sheet.write_string(0, 0, watermark(user, personal_data=personal_data), mark)
+    sheet.write_row(1, 0, [str(c) for c in columns], bold)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, 1)
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    return workbook, sheet
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise formula injection: text starting with = + - @ gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.core.audit import audit_record
 from jiuye.core.permissions import Perm, can_view_sensitive
-from jiuye.core.tabular import safe_cell, watermark
+from jiuye.core.tabular import listing_workbook, safe_cell
 from jiuye.core.text import labels as choice_labels
 from jiuye.exports.kinds import ExportKind, describe_form
 from jiuye.regions.models import Region, ancestor_codes
@@ -57,26 +56,6 @@ EXPORT_COLUMNS = [
 EXPORT_WIDTHS = [14, 9, 10, 22, 6, 12, 14, 12, 10, 16, 9, 14, 13, 28, 18]
 
 
-def _listing(
-    path: Path, user: Any, title: str, columns: list[str], widths: list[int]
-) -> tuple[xlsxwriter.Workbook, Any]:
-    """A streaming workbook of one list: the watermark row, the header row, both repeated on every
-    printed page, landscape and one page wide. Rows are written from row 2."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(title)
-    mark = workbook.add_format({"italic": True, "font_color": "#B42318"})
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    sheet.write_string(0, 0, watermark(user, personal_data=True), mark)
-    sheet.write_row(1, 0, columns, bold)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, 1)
-    for c, width in enumerate(widths):
-        sheet.set_column(c, c, width)
-    return workbook, sheet
-
-
 def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     """Write the filtered list; returns the number of persons written. Audited."""
     labels = {
@@ -95,7 +74,9 @@ def person_export(*, user: Any, filters: PersonFilters, path: Path) -> int:
     today = timezone.localdate()
     # The filters are checked (scope, region code, sensitive groups) before any file is opened.
     queryset = person_list(user=user, filters=filters).select_related(None).order_by("region_id", "household_id", "id")
-    workbook, sheet = _listing(path, user, _("劳动力台账"), columns, EXPORT_WIDTHS)
+    workbook, sheet = listing_workbook(
+        path, user=user, title=_("劳动力台账"), columns=columns, widths=EXPORT_WIDTHS, personal_data=True
+    )
     row_number = 2
     chunk: list[Any] = []
     count = 0
@@ -207,7 +188,14 @@ def case_export(
     today, the case's dates, officer and measures. Returns the number of cases written. Audited."""
     labels = {"status": choice_labels(CaseStatus), "measure": choice_labels(MeasureKind)}
     rule, today = services.zero_rule(), timezone.localdate()
-    workbook, sheet = _listing(path, user, _("零就业家庭台账"), CASE_EXPORT_COLUMNS, CASE_EXPORT_WIDTHS)
+    workbook, sheet = listing_workbook(
+        path,
+        user=user,
+        title=_("零就业家庭台账"),
+        columns=CASE_EXPORT_COLUMNS,
+        widths=CASE_EXPORT_WIDTHS,
+        personal_data=True,
+    )
     cases = (
         selectors.case_list(user=user, status=status, overdue=overdue, relocated=relocated, region=region)
         .select_related(None)
