@@ -67,26 +67,24 @@ def _deepest(levels: tuple[str, ...]) -> int:
     return max(LEVEL_DEPTH[Level(level)] for level in levels)
 
 
-def _chain(user: Any, region: Region) -> list[Region]:
-    """The root of the user's scope down to ``region`` (both included)."""
-    visible = Region.objects.visible_to(user)  # type: ignore[attr-defined]
-    codes = [a.code for a in region.ancestors()] + [region.code]
-    found = {r.code: r for r in visible.filter(code__in=codes)}
-    return [found[c] for c in codes if c in found]
-
-
 def path_text(chain: list[Region]) -> str:
     """Names from the county down ("紫阳县 蒿坪镇 某村"); the city when it is the choice itself."""
     below_city = [r for r in chain if r.level != Level.CITY]
     return " ".join(r.name for r in (below_city or chain))
 
 
+def paths(regions: list[Region]) -> dict[str, str]:
+    """Each region's name with its parents', in one query. The parents are named even above the
+    reader's scope, as the breadcrumb names them: region names are public."""
+    above = {c for r in regions for c in ancestor_codes(r.code)}
+    found = {r.code: r for r in Region.objects.filter(code__in=above)}
+    return {r.code: path_text([*(found[c] for c in ancestor_codes(r.code) if c in found), r]) for r in regions}
+
+
 def region_text(code: str) -> str:
     """ "紫阳县 蒿坪镇（610924101000）" for a code, whoever reads it (the code itself if unknown)."""
     region = Region.objects.filter(code=code).first()
-    if region is None:
-        return code
-    return f"{path_text([*region.ancestors(), region])}（{code}）"
+    return f"{paths([region])[code]}（{code}）" if region is not None else code
 
 
 def state(*, user: Any, name: str, value: str, levels: tuple[str, ...], required: bool) -> PickerState:
@@ -97,14 +95,18 @@ def state(*, user: Any, name: str, value: str, levels: tuple[str, ...], required
     if root is None:
         return picker
     chosen = visible.filter(code=value).first() if value else None
-    chain = _chain(user, chosen) if chosen is not None else [root]
-    chain = chain[chain.index(root) :] if root in chain else [root]
-    if chosen is not None and chosen.level in levels:
-        picker.value = chosen.code
-        picker.path = path_text(_chain(user, chosen))
-    elif chosen is not None:
-        picker.error = _("请选择到%(level)s。") % {"level": Level(levels[-1]).label}
     deepest = _deepest(levels)
+    chain = [root]  # the root of the scope down to the choice
+    if chosen is not None:
+        below_root = [c for c in ancestor_codes(chosen.code) if c != root.code and c.startswith(root.prefix)]
+        found = {r.code: r for r in visible.filter(code__in=below_root)}
+        chain += [found[c] for c in below_root if c in found] + ([chosen] if chosen != root else [])
+        if chosen.level in levels:
+            picker.value = chosen.code
+            picker.path = paths([chosen])[chosen.code]
+        else:
+            deepest_level = next(lv for lv in Level if LEVEL_DEPTH[lv] == deepest)
+            picker.error = _("请选择到%(level)s。") % {"level": deepest_level.label}
     for depth, parent in enumerate(chain):
         if LEVEL_DEPTH[Level(parent.level)] >= deepest:
             break
@@ -129,13 +131,8 @@ def search(*, user: Any, query: str, levels: tuple[str, ...]) -> list[tuple[Regi
     found = region_search(user=user, query=query, levels=list(levels), limit=10_000) if query.strip() else []
     found.sort(key=lambda r: (LEVEL_DEPTH[Level(r.level)], r.code))
     found = found[:SEARCH_LIMIT]
-    above = {c for r in found for c in ancestor_codes(r.code)}
-    names = {r.code: r for r in Region.objects.filter(code__in=above)}  # one query for every path
-    results = []
-    for region in found:
-        chain = [names[c] for c in ancestor_codes(region.code) if c in names]
-        results.append((region, path_text([*chain, region])))
-    return results
+    named = paths(found)
+    return [(region, named[region.code]) for region in found]
 
 
 class RegionPicker(forms.Widget):

@@ -35,6 +35,10 @@ def test_the_cascade_runs_from_the_scope_down_to_the_choice(personas: dict[str, 
     # A town where a village is needed is not a value: the form will refuse it.
     town = picker.state(user=officer, name="village", value="610924101000", levels=("village",), required=True)
     assert town.value == "" and "村社区" in town.error
+    # A town officer's choice is named with the county above his scope, as the breadcrumb names it.
+    town_officer = personas["town_a"]
+    own = picker.state(user=town_officer, name="village", value="610924100001", levels=("village",), required=True)
+    assert own.path == "紫阳县 城关镇 东城门社区居委会" and len(own.selects) == 1
     # Another county's region is no choice at all, and its name is not shown.
     outside = picker.state(user=officer, name="region", value=NEIGHBOUR, levels=("village",), required=False)
     assert outside.value == "" and "西大街" not in outside.path
