@@ -8,8 +8,10 @@ from jiuye.accounts.api import BrowserSessionAuth, TokenAuth
 from jiuye.accounts.api import router as accounts_router
 from jiuye.core.access import staff_view
 from jiuye.core.api import audit_router, install_error_handlers
+from jiuye.employers.api import router as employers_router
 from jiuye.exports.api import router as exports_router
 from jiuye.indicators.api import router as indicators_router
+from jiuye.jobs.api import router as jobs_router
 from jiuye.regions.api import router as regions_router
 from jiuye.registry.api import router as registry_router
 
@@ -28,5 +30,7 @@ api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", audit_router)
 api.add_router("", registry_router)
+api.add_router("", employers_router)
+api.add_router("", jobs_router)
 api.add_router("", indicators_router)
 api.add_router("", exports_router)

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "jiuye.accounts",
     "jiuye.indicators",
     "jiuye.registry",
+    "jiuye.employers",
+    "jiuye.jobs",
     "jiuye.reports",
 ]
 
@@ -266,6 +268,8 @@ JIUYE_REVEAL_DAILY_LIMIT = int(os.environ.get("JIUYE_REVEAL_DAILY_LIMIT", "300")
 # rows need another officer's approval (D-10).
 JIUYE_SEARCH_PER_MINUTE = int(os.environ.get("JIUYE_SEARCH_PER_MINUTE", "60"))
 JIUYE_EXPORTS_PER_DAY = int(os.environ.get("JIUYE_EXPORTS_PER_DAY", "20"))
+# The public job board, per client address and minute (a person browsing; not a scraper).
+JIUYE_PUBLIC_PER_MINUTE = int(os.environ.get("JIUYE_PUBLIC_PER_MINUTE", "120"))
 JIUYE_EXPORT_APPROVAL_ROWS = int(os.environ.get("JIUYE_EXPORT_APPROVAL_ROWS", "5000"))
 # L-5: the retention purge (purge_audit) keeps audit events this many days, and those of
 # approvals, disclosures and ledgers (apps register their actions) this many; the purge refuses

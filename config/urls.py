@@ -12,6 +12,8 @@ urlpatterns = [
     path("regions/", include("jiuye.regions.urls")),
     path("audit/", include("jiuye.core.urls")),
     path("registry/", include("jiuye.registry.urls")),
+    path("employers/", include("jiuye.employers.urls")),
+    path("jobs/", include("jiuye.jobs.urls")),
     path("imports/", include("jiuye.imports.urls")),
     path("exports/", include("jiuye.exports.urls")),
     path("stats/", include("jiuye.indicators.urls")),

@@ -21,7 +21,7 @@ class NavItem:
     url_name: str
     label: Any
     order: int
-    perm: Perm | None = None
+    perm: Perm | str | None = None  # a core right or one a module defines
     badge: Callable[[Any], int] | None = None
 
 

@@ -1,9 +1,11 @@
 """Per-user rate limits (security bar P-3, ASVS 2.4.1): a clerk pages and searches at human
 speed; a script harvesting the registry does not.
 
-Two kinds, set in settings:
+Three kinds, set in settings:
 - ``search``: lists and searches that return persons or households (pages and API), per minute;
-- ``export``: Excel exports of personal data, per local day.
+- ``export``: Excel exports of personal data, per local day;
+- ``public``: the pages open without login (the public job board), per minute and per client
+  address: the visitor has no account, so the address stands for one (``consume_public``).
 
 Counts live in the database (``RateCount``), so every worker process shares them. One upsert
 per counted request; the first refused request of a window is audited.
@@ -11,6 +13,7 @@ per counted request; the first refused request of a window is audited.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
@@ -27,10 +30,12 @@ from django.utils import timezone
 
 from jiuye.core import actions
 from jiuye.core.audit import audit_record
+from jiuye.core.middleware import client_ip
 from jiuye.core.models import AuditOutcome, RateCount
 
 SEARCH = "search"
 EXPORT = "export"
+PUBLIC = "public"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ def limit_of(kind: str) -> Limit:
         return Limit(settings.JIUYE_SEARCH_PER_MINUTE, per_day=False)
     if kind == EXPORT:
         return Limit(settings.JIUYE_EXPORTS_PER_DAY, per_day=True)
+    if kind == PUBLIC:
+        return Limit(settings.JIUYE_PUBLIC_PER_MINUTE, per_day=False)
     raise ValueError(f"unknown rate-limit kind {kind!r}")
 
 
@@ -73,22 +80,40 @@ _UPSERT = (
 
 def consume(user: Any, kind: str) -> None:
     """Count one request of ``kind`` by ``user``; raise ``RateLimited`` above the limit."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    _count(user.pk, kind, actor=user)
+
+
+def client_key(address: str) -> int:
+    """A visitor without an account, counted under a negative number derived from the client
+    address (user ids are positive, so the two never meet; the address itself is not stored)."""
+    digest = hashlib.blake2b(address.encode(), digest_size=7, person=b"jiuye-rate").digest()
+    return -1 - int.from_bytes(digest, "big")
+
+
+def consume_public(address: str | None) -> None:
+    """Count one anonymous request from ``address``; raise ``RateLimited`` above the limit."""
+    _count(client_key(address or "unknown"), PUBLIC, actor=None)
+
+
+def _count(key: int, kind: str, *, actor: Any) -> None:
     limit = limit_of(kind)
-    if limit.count <= 0 or not getattr(user, "is_authenticated", False):
+    if limit.count <= 0:
         return
     window, retry_after = _window(limit)
     table = connection.ops.quote_name(RateCount._meta.db_table)
     # Its own commit (or savepoint), left before raising: a refused request and its audit row stay.
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(_UPSERT.format(table=table), [user.pk, kind, window])
+            cursor.execute(_UPSERT.format(table=table), [key, kind, window])
             (count,) = cursor.fetchone()
         if count == 1:  # a new window: the user's older windows of this kind are of no more use
-            RateCount.objects.filter(user_id=user.pk, kind=kind, slot__lt=window).delete()
+            RateCount.objects.filter(user_id=key, kind=kind, slot__lt=window).delete()
         if count == limit.count + 1:  # audited once per window, not once per refused request
             audit_record(
                 action=actions.RATE_LIMITED,
-                actor=user,
+                actor=actor,
                 outcome=AuditOutcome.DENIED,
                 after={"kind": kind, "limit": limit.count, "per": "day" if limit.per_day else "minute"},
             )
@@ -111,6 +136,22 @@ def limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def public_limited(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages open without login: count each request per client address and answer 429 above the
+    limit. A logged-in clerk's requests are not counted here."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not getattr(request.user, "is_authenticated", False):
+            try:
+                consume_public(client_ip(request))
+            except RateLimited as exc:
+                return limited_response(request, exc)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def rate_limited(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

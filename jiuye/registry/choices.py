@@ -93,6 +93,7 @@ class Source(models.TextChoices):
     REGISTRATION = "registration", _("就业失业登记")
     FORM = "form", _("页面录入")
     API = "api", _("接口")
+    REFERRAL = "referral", _("岗位推荐录用")
 
 
 class PersonState(models.TextChoices):

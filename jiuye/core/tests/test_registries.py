@@ -27,7 +27,16 @@ def _menu(user: User) -> list[tuple[str, str]]:
 @pytest.mark.django_db
 def test_the_menu_is_what_the_apps_registered_for_the_users_rights(personas: dict[str, User]) -> None:
     officer = [label for label, _badge in _menu(personas["county_a"])]
-    assert officer[:6] == ["首页", "劳动力台账", "零就业家庭", "数据导入", "导出审批", "统计分析"]
+    assert officer[:8] == [
+        "首页",
+        "劳动力台账",
+        "零就业家庭",
+        "用工主体",
+        "招聘服务",
+        "数据导入",
+        "导出审批",
+        "统计分析",
+    ]
     assert "用户管理" not in officer and "审计日志" not in officer
     system = [label for label, _badge in _menu(personas["system_admin"])]
     assert "劳动力台账" not in system and "行政区划" in system

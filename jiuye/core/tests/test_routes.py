@@ -15,6 +15,8 @@ PUBLIC = {
     "set_language",
     "favicon",
     "api-1.0.0:api-root",
+    "jobs:board",  # the public job board (jobs/tests/test_board.py)
+    "jobs:board_detail",
 }
 
 

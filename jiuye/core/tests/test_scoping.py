@@ -81,4 +81,6 @@ def test_every_view_declares_its_access() -> None:
 
 def test_public_views_are_the_allow_list() -> None:
     public = sorted(p for p, v in _views() if getattr(v, "jiuye_access", None) == "public")
-    assert public == sorted(["login/", "login/totp/", "login/totp/setup/", "i18n/setlang/", "favicon.ico"])
+    assert public == sorted(
+        ["login/", "login/totp/", "login/totp/setup/", "i18n/setlang/", "favicon.ico", "board/", "board/<int:pk>/"]
+    )

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core import ratelimit
+from jiuye.core import panels, ratelimit
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.masking import mask_name
@@ -141,6 +141,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "members": _with_ages(case.household.members.order_by("relation", "birth_date")),
+            "panels": panels.render(request, "registry.case", case),
             "measures": case.measures.select_related("recorded_by"),
             "form": form,
             "officers": officers,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuye.core import ratelimit
+from jiuye.core import panels, ratelimit
 from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
@@ -120,6 +120,7 @@ def _person_context(request: HttpRequest, person: Any, **extra: Any) -> dict[str
         "reveal_form": RevealForm(),
         "move_form": bind_pickers(MoveForm(initial={"village": person.region_id}), user),
         "state_form": StateForm(initial={"state": person.state}),
+        "panels": panels.render(request, "registry.person", person),
         **extra,
     }
 

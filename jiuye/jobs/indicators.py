@@ -1,0 +1,119 @@
+"""The jobs module's indicators (the seed's 一(八) 就业服务 and 二(三) 见习): calculators over a
+snapshot, each returning the records behind its figure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.indicators.catalogue import Indicator, Kind, register
+from jiuye.indicators.snapshot import Snapshot
+from jiuye.jobs import snapshot
+
+MODULE = "jobs"
+
+
+def fairs(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    return snap.frame(snapshot.EVENTS).filter(pl.col("start") >= snap.year_start).select("region", "record_id")
+
+
+def posts_offered(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    """Seats offered at the year's events: each posting's headcount once, however many events
+    showed it, placed where the job is."""
+    events = (
+        snap.frame(snapshot.EVENTS)
+        .filter(pl.col("start") >= snap.year_start)
+        .select(pl.col("record_id").alias("event_id"))
+    )
+    offered = snap.frame(snapshot.EVENT_POSTINGS).join(events, on="event_id", how="semi").unique("record_id")
+    return offered.select(pl.col("region"), pl.col("record_id"), pl.col("headcount").alias("sign"))
+
+
+def intentions(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    """Persons who reached an intention (or were hired) this year, once each, where they live."""
+    reached = snap.frame(snapshot.REFERRALS).filter(
+        pl.coalesce("intention_on", "hired_on").is_between(snap.year_start, snap.end)
+    )
+    return reached.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+
+
+def hires(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    hired = snap.frame(snapshot.REFERRALS).filter(pl.col("hired_on").is_between(snap.year_start, snap.end))
+    return hired.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+
+
+def interns(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    started = snap.frame(snapshot.INTERNSHIPS).filter(pl.col("start") >= snap.year_start)
+    return started.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+
+
+def open_seats(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    open_ = snap.frame(snapshot.POSTINGS).filter(pl.col("valid_until") >= snap.end)
+    return open_.select(pl.col("region"), pl.col("record_id"), pl.col("headcount").alias("sign"))
+
+
+for indicator in (
+    Indicator(
+        code="jobs.fairs",
+        name=_("招聘活动场次"),
+        unit=_("场次"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内开始举办的招聘活动（春风行动、民营企业招聘月、校园、网络、零工市场等）场次，按举办地统计。"),
+        calculate=fairs,
+    ),
+    Indicator(
+        code="jobs.posts",
+        name=_("招聘活动提供岗位"),
+        unit=_("万个"),
+        scale=10000,
+        base_unit=_("个"),
+        decimals=2,
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内招聘活动提供的岗位数（各岗位招聘人数之和，一个岗位在多场活动中只计一次），按工作地统计。"),
+        calculate=posts_offered,
+    ),
+    Indicator(
+        code="jobs.intentions",
+        name=_("达成就业意向"),
+        unit=_("万人"),
+        scale=10000,
+        base_unit=_("人"),
+        decimals=2,
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内经岗位推荐达成就业意向或被录用的人数（每人计一次），按人员所在地统计。"),
+        calculate=intentions,
+    ),
+    Indicator(
+        code="jobs.hires",
+        name=_("推荐录用人数"),
+        unit=_("人"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内经岗位推荐被录用的人数（每人计一次），按人员所在地统计。"),
+        calculate=hires,
+    ),
+    Indicator(
+        code="jobs.interns",
+        name=_("就业见习人数"),
+        unit=_("人"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内开始就业见习的高校毕业生和失业青年人数，按人员所在地统计。"),
+        calculate=interns,
+    ),
+    Indicator(
+        code="jobs.open_seats",
+        name=_("在招岗位数"),
+        unit=_("个"),
+        module=MODULE,
+        definition=_("期末仍在有效期内的招聘岗位的招聘人数之和，按工作地统计。"),
+        calculate=open_seats,
+    ),
+):
+    register(indicator)
