@@ -14,6 +14,7 @@ class EmployersConfig(AppConfig):
         from jiuye.employers import (
             actions,  # noqa: F401
             importing,
+            records,
             snapshot,
         )
         from jiuye.employers.permissions import VIEW_EMPLOYERS
@@ -23,4 +24,5 @@ class EmployersConfig(AppConfig):
         nav.register(nav.NavItem("employers:employer_list", _("用工主体"), order=220, perm=VIEW_EMPLOYERS))
         importing.register()
         snapshot.register()
+        records.register_sources()
         home.register_agenda("employers", home_agenda)

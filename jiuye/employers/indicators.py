@@ -93,6 +93,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内在市场监管部门新登记的各类市场主体（企业、个体工商户、农民专业合作社），按登记地统计。"),
+        records="market_entity",
         calculate=new_market_entities,
     ),
     Indicator(
@@ -103,6 +104,7 @@ for indicator in (
         definition=_(
             "期末在年内新登记市场主体就业的台账人员（就业记录的统一社会信用代码与主体一致），每人计一次，按主体登记地统计。"
         ),
+        records="person",
         calculate=market_entity_jobs,
     ),
     Indicator(
@@ -111,6 +113,7 @@ for indicator in (
         unit=_("家"),
         module=MODULE,
         definition=_("期末已认定的新社区工厂数（不含家庭工坊）。"),
+        records="employer",
         calculate=community_factories,
     ),
     Indicator(
@@ -119,6 +122,7 @@ for indicator in (
         unit=_("人"),
         module=MODULE,
         definition=_("已认定新社区工厂最近三个月内最新一期月报的吸纳就业人数之和。"),
+        records="factory_report",
         calculate=factory_jobs,
     ),
     Indicator(
@@ -128,6 +132,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("已认定新社区工厂年内各月月报产值之和。"),
+        records="factory_report",
         calculate=factory_output,
     ),
     Indicator(
@@ -137,6 +142,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("已认定新社区工厂年内各月月报发放工资之和。"),
+        records="factory_report",
         calculate=factory_wages,
     ),
     Indicator(
@@ -145,6 +151,7 @@ for indicator in (
         unit=_("个"),
         module=MODULE,
         definition=_("期末在营的人力资源服务产业园数。"),
+        records="service_org",
         calculate=_orgs(OrgKind.INDUSTRIAL_PARK),
     ),
     Indicator(
@@ -153,6 +160,7 @@ for indicator in (
         unit=_("个"),
         module=MODULE,
         definition=_("期末在营的人力资源服务中心数。"),
+        records="service_org",
         calculate=_orgs(OrgKind.SERVICE_CENTRE),
     ),
     Indicator(
@@ -161,6 +169,7 @@ for indicator in (
         unit=_("家"),
         module=MODULE,
         definition=_("期末在营、持有人力资源服务许可证的经营性人力资源服务机构数。"),
+        records="service_org",
         calculate=_orgs(OrgKind.LICENSED_AGENCY),
     ),
     Indicator(
@@ -169,6 +178,7 @@ for indicator in (
         unit=_("家"),
         module=MODULE,
         definition=_("期末在营的村级劳务公司数。"),
+        records="service_org",
         calculate=_orgs(OrgKind.VILLAGE_LABOUR_COMPANY),
     ),
     Indicator(
@@ -177,6 +187,7 @@ for indicator in (
         unit=_("个"),
         module=MODULE,
         definition=_("期末在易地搬迁安置点设立并在营的就业服务窗口数。"),
+        records="service_org",
         calculate=_orgs(OrgKind.SITE_WINDOW),
     ),
 ):

@@ -67,7 +67,8 @@ class EmployerInput:
     note: str = ""
 
 
-def _employer_errors(data: EmployerInput) -> dict[str, str]:
+def employer_errors(data: EmployerInput, *, today: date | None = None) -> dict[str, str]:
+    """The checks of one employer that need no database: the form, the import and the API share them."""
     errors: dict[str, str] = {}
     if not is_valid_credit_code(data.credit_code):
         errors["credit_code"] = _("统一社会信用代码无效（应为18位，GB 32100 校验位不符）。")
@@ -83,7 +84,7 @@ def _employer_errors(data: EmployerInput) -> dict[str, str]:
             errors["factory_category"] = _("新社区工厂和家庭工坊须选择类别。")
     elif data.factory_category or data.certified_on:
         errors["factory_category"] = _("只有新社区工厂和家庭工坊填写类别和认定日期。")
-    if data.certified_on and data.certified_on > timezone.localdate():
+    if data.certified_on and data.certified_on > (today or timezone.localdate()):
         errors["certified_on"] = _("认定日期不能晚于今天。")
     return errors
 
@@ -93,7 +94,7 @@ def employer_save(*, actor: Any, data: EmployerInput, employer: Employer | None 
     """Create an employer or change one; the credit code is the employer's identity, once in the city."""
     data.credit_code = data.credit_code.strip().upper()
     data.industry = data.industry.strip()
-    errors = _employer_errors(data)
+    errors = employer_errors(data)
     if employer is not None:
         _require_writable(actor, employer.region_id)
     region = None
@@ -109,21 +110,28 @@ def employer_save(*, actor: Any, data: EmployerInput, employer: Employer | None 
         errors["credit_code"] = _("该统一社会信用代码已登记。")
     if errors:
         raise ValidationError(errors)
-    before = _employer_values(employer) if employer is not None else None
+    before = employer_values(employer) if employer is not None else None
     target = employer or Employer()
     for f in fields(EmployerInput):
         if f.name != "region":
             setattr(target, f.name, getattr(data, f.name))
     target.region = region  # type: ignore[assignment]
     target.save()
-    audit_record(action=actions.EMPLOYER_SAVE, actor=actor, obj=target, before=before, after=_employer_values(target))
+    audit_record(action=actions.EMPLOYER_SAVE, actor=actor, obj=target, before=before, after=employer_values(target))
     notify_records_changed(Employer, since=target.certified_on or timezone.localdate())
     return target
 
 
-def _employer_values(employer: Employer) -> dict[str, Any]:
+def employer_values(employer: Employer) -> dict[str, Any]:
+    """An employer's fields as the input names them (dates as text): what the audit records and
+    what an import compares to tell an unchanged row."""
     values = {f.name: getattr(employer, f.name) for f in fields(EmployerInput) if f.name != "region"}
     values["region"] = employer.region_id
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def employer_values_of(data: EmployerInput) -> dict[str, Any]:
+    values = {f.name: getattr(data, f.name) for f in fields(EmployerInput)}
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
 

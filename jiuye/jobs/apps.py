@@ -15,6 +15,7 @@ class JobsConfig(AppConfig):
         from jiuye.jobs import (
             actions,  # noqa: F401
             importing,
+            records,
             snapshot,
         )
         from jiuye.jobs import panels as job_panels
@@ -25,6 +26,7 @@ class JobsConfig(AppConfig):
         nav.register(nav.NavItem("jobs:posting_list", _("招聘服务"), order=240, perm=VIEW_JOBS))
         importing.register()
         snapshot.register()
+        records.register_sources()
         panels.register("registry.person", "jobs", job_panels.person_panel)
         panels.register("registry.case", "jobs", job_panels.case_panel)
         panels.register("employers.employer", "jobs", job_panels.employer_panel)

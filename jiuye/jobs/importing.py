@@ -6,7 +6,7 @@ posting (or leaves it unchanged)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -228,15 +228,17 @@ def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
 
 
 def register() -> None:
+    from jiuye.employers.importing import EXAMPLE_FACTORY
     from jiuye.imports import kinds
 
+    today = timezone.localdate()
     kinds.register(
         ImportKind(
             code="jobs.postings",
             title=gettext_lazy("招聘岗位表"),
             perm=Perm.EDIT_BUSINESS_DATA,
             columns=(
-                Column(HEADER["credit_code"], "credit_code", required=True, example="91610900MA70XXXXXX", width=22),
+                Column(HEADER["credit_code"], "credit_code", required=True, example=EXAMPLE_FACTORY, width=22),
                 Column(HEADER["title"], "title", required=True, example="缝纫工", width=20),
                 Column(
                     HEADER["occupation"],
@@ -249,15 +251,20 @@ def register() -> None:
                 Column(HEADER["wage_min"], "wage_min", required=True, example="3000"),
                 Column(HEADER["wage_max"], "wage_max", required=True, example="4500"),
                 Column(HEADER["work_time"], "work_time", choices=tuple(_TIMES), example="全职"),
-                Column(HEADER["region"], "region", example="610902001000", width=16),
+                Column(HEADER["region"], "region", example="610924100000", width=16),
                 Column(HEADER["address"], "address", width=30),
                 Column(HEADER["min_age"], "min_age", example="18"),
                 Column(HEADER["max_age"], "max_age", example="55"),
                 Column(HEADER["education"], "education", choices=tuple(_EDUCATION), example="初中"),
                 Column(HEADER["skills"], "skills", example="缝纫、熨烫", width=20),
                 Column(HEADER["certificate"], "certificate", width=16),
-                Column(HEADER["valid_from"], "valid_from", required=True, example="2026-12-01"),
-                Column(HEADER["valid_until"], "valid_until", required=True, example="2027-02-28"),
+                Column(HEADER["valid_from"], "valid_from", required=True, example=today.isoformat()),
+                Column(
+                    HEADER["valid_until"],
+                    "valid_until",
+                    required=True,
+                    example=(today + timedelta(days=90)).isoformat(),
+                ),
                 Column(HEADER["description"], "description", width=40),
             ),
             prepare=prepare,

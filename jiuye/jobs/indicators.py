@@ -63,6 +63,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内开始举办的招聘活动（春风行动、民营企业招聘月、校园、网络、零工市场等）场次，按举办地统计。"),
+        records="event",
         calculate=fairs,
     ),
     Indicator(
@@ -75,6 +76,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内招聘活动提供的岗位数（各岗位招聘人数之和，一个岗位在多场活动中只计一次），按工作地统计。"),
+        records="posting",
         calculate=posts_offered,
     ),
     Indicator(
@@ -87,6 +89,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内经岗位推荐达成就业意向或被录用的人数（每人计一次），按人员所在地统计。"),
+        records="person",
         calculate=intentions,
     ),
     Indicator(
@@ -96,6 +99,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内经岗位推荐被录用的人数（每人计一次），按人员所在地统计。"),
+        records="person",
         calculate=hires,
     ),
     Indicator(
@@ -105,6 +109,7 @@ for indicator in (
         kind=Kind.FLOW,
         module=MODULE,
         definition=_("年内开始就业见习的高校毕业生和失业青年人数，按人员所在地统计。"),
+        records="person",
         calculate=interns,
     ),
     Indicator(
@@ -113,6 +118,7 @@ for indicator in (
         unit=_("个"),
         module=MODULE,
         definition=_("期末仍在有效期内的招聘岗位的招聘人数之和，按工作地统计。"),
+        records="posting",
         calculate=open_seats,
     ),
 ):

@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -604,7 +605,7 @@ class SeekerIndex:
         self.text_weight = np.divide(W_TEXT, self.text_count, out=np.zeros(len(self.ids)), where=self.text_count > 0)
 
     @classmethod
-    def from_columns(cls, **columns: np.ndarray) -> SeekerIndex:
+    def from_columns(cls, **columns: Any) -> SeekerIndex:
         """An index straight from arrays (a large population: no ``Seeker`` objects kept)."""
         index = cls.__new__(cls)
         index.seekers = []

@@ -24,6 +24,7 @@ from jiuye.employers.importing import MARKET
 from jiuye.employers.models import Employer, FactoryReport, MarketEntity, ServiceOrg
 from jiuye.employers.tests import factories
 from jiuye.imports import services as import_services
+from jiuye.imports.models import ImportJob
 from jiuye.indicators import services as indicator_services
 from jiuye.indicators.snapshot import add_months, month_start
 from jiuye.registry import services as registry_services
@@ -326,3 +327,104 @@ def test_hr_service_organisations_need_what_their_kind_needs(personas: dict[str,
     assert list(company.villages.values_list("code", flat=True)) == ["610924100001"]
     assert ServiceOrg.objects.count() == 1
     assert is_valid_credit_code(factories.credit_code())
+
+
+def test_the_employer_list_import_checks_each_cell_and_updates_by_code(
+    personas: dict[str, User], tmp_path: Path
+) -> None:
+    from jiuye.employers.importing import EMPLOYER
+
+    code = factories.credit_code()
+    rows = [
+        [
+            code,
+            "城关服饰社区工厂",
+            "新社区工厂",
+            "18",
+            "小型",
+            "610924100000",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "服装织袜",
+            "城关安置社区",
+            "2025-03-01",
+            "是",
+        ],
+        [
+            factories.credit_code(),
+            "无类别工厂",
+            "新社区工厂",
+            "18",
+            "",
+            "610924100000",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [factories.credit_code(), "错行业", "企业", "99", "", "610924100000", "", "", "", "", "", "", "", "", ""],
+        [factories.credit_code(), "错类型", "公司", "", "", "610924100000", "", "", "", "", "", "", "", "", ""],
+        [factories.credit_code(), "邻县企业", "企业", "", "", "610902001000", "", "", "", "", "", "", "", "", ""],
+        ["91610900MA0000000X", "坏代码", "企业", "", "", "610924100000", "", "", "", "", "", "", "", "", ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([list(EMPLOYER.values()), *rows])
+    path = tmp_path / "employers.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    def run() -> ImportJob:
+        job = import_services.import_stage(
+            user=personas["county_a"],
+            kind="employers.employers",
+            source=path,
+            original_name="名录.csv",
+            as_of=timezone.localdate(),
+        )
+        return import_services.import_run(job=job)
+
+    job = run()
+    assert (job.rows_read, job.created, job.rejected) == (6, 1, 5)
+    columns = {e.row: e.column for e in job.row_errors.all()}
+    assert columns == {3: "新社区工厂类别", 4: "行业代码", 5: "主体类型", 6: "所在区划代码", 7: "统一社会信用代码"}
+    factory = Employer.objects.get(credit_code=code)
+    assert factory.is_factory and factory.internship_base and factory.certified_on == date(2025, 3, 1)
+    again = run()
+    assert (again.created, again.unchanged, again.rejected) == (0, 1, 5)
+    rows[0][1] = "城关服饰社区工厂（二期）"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([list(EMPLOYER.values()), *rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    assert run().updated == 1
+    assert (
+        Employer.objects.get(credit_code=code).name == "城关服饰社区工厂(二期)"
+    )  # the runner folds full-width characters
+
+
+def test_a_drill_down_lists_the_reports_behind_a_factory_figure_in_scope(personas: dict[str, User]) -> None:
+    writer = personas["city_admin"]
+    last = add_months(month_start(timezone.localdate()), -1)
+    ours = factories.employer(
+        writer, region="610924100001", kind=EmployerKind.COMMUNITY_FACTORY, name="东城服饰社区工厂"
+    )
+    theirs = factories.employer(
+        writer, region="610902001003", kind=EmployerKind.COMMUNITY_FACTORY, name="老城服饰社区工厂"
+    )
+    for factory in (ours, theirs):
+        services.factory_report_save(actor=writer, employer=factory, data=_report(last))
+    client = CsrfClient(personas["county_a"])
+    page = client.get(
+        "/stats/610924000000/drill/",
+        {"indicator": "employers.factory_output", "period": month_start(timezone.localdate()).strftime("%Y-%m")},
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "东城服饰社区工厂" in body and "老城服饰社区工厂" not in body
+    assert client.get("/stats/610902000000/drill/", {"indicator": "employers.factory_output"}).status_code == 404

@@ -24,6 +24,10 @@ IMPORTER = {
     "registry.persons": "county_a",
     "registry.registrations": "county_a",
     "indicators.targets": "city_admin",
+    "employers.employers": "county_a",
+    "employers.market_entities": "county_a",
+    "employers.factory_reports": "county_a",
+    "jobs.postings": "county_a",
     "regions.regions": "system_admin",
 }
 
@@ -67,8 +71,9 @@ def test_the_import_page_offers_only_the_kinds_the_user_may_import(personas: dic
         assert page.status_code == 200
         return [k.code for k in page.context["kinds"]]
 
-    assert offered("county_a") == ["registry.persons", "registry.registrations", "indicators.targets"]
-    assert offered("village_a") == ["registry.persons", "registry.registrations"]
+    business = ["employers.employers", "employers.market_entities", "employers.factory_reports", "jobs.postings"]
+    assert offered("county_a") == ["registry.persons", "registry.registrations", "indicators.targets", *business]
+    assert offered("village_a") == ["registry.persons", "registry.registrations", *business]
     assert offered("system_admin") == ["regions.regions"]
     assert offered("city_admin") == list(IMPORTER)
     assert login(Client(), personas["leader"]).get("/imports/").status_code == 403
