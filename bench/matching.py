@@ -184,7 +184,7 @@ def seeker_columns(n: int, seed: int) -> m.SeekerIndex:
         lon=108.3 + g.random(n) * 1.6,
         lat=32.2 + g.random(n),
         wage_floor=g.choice(np.array([0, 250_000, 350_000, 450_000]), n).astype(np.int64),
-        levels=[codes // d for d in m.LEVEL_DIVISORS],
+        places=m.Places.of_numbers(codes),
         time=g.integers(0, 3, n).astype(np.int8),
         skills=skills,
         text=text,
@@ -286,9 +286,8 @@ def database(n_postings: int) -> list[dict[str, Any]]:
     from django.test import Client
     from django.utils import timezone
 
-    from jiuye.accounts.models import User
     from jiuye.accounts.services import token_create
-    from jiuye.conftest import login
+    from jiuye.conftest import login, make_user
     from jiuye.employers.models import Employer
     from jiuye.jobs import facts
     from jiuye.jobs.models import Posting
@@ -296,9 +295,7 @@ def database(n_postings: int) -> list[dict[str, Any]]:
     from jiuye.registry.tests import factories as registry_factories
 
     today = timezone.localdate()
-    admin = User.objects.create(
-        username="bench_admin", role="city_admin", region=Region.objects.get(code="610900000000")
-    )
+    admin = make_user("bench_admin", "city_admin", "610900000000")
     villages = list(Region.objects.filter(level="village").values_list("code", flat=True))
     rng = random.Random(5)
     employers = Employer.objects.bulk_create(
@@ -329,9 +326,14 @@ def database(n_postings: int) -> list[dict[str, Any]]:
                 published=True,
             )
         )
+        rows[-1].search_text = Posting.search_text_of(rows[-1].title, employer.name, rows[-1].skills)
     Posting.objects.bulk_create(rows, batch_size=5000)
     Posting.objects.filter(longitude__isnull=True).update(latitude=None)
     loaded = time.perf_counter() - start
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as a live database has them
+        cursor.execute("ANALYZE")
     person = registry_factories.person(admin, registry_factories.household(admin, village=villages[0]))
     from jiuye.jobs import services
 
@@ -396,14 +398,19 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=100_000)
     parser.add_argument("--seekers", type=int, default=1_500_000)
     parser.add_argument("--db-only", action="store_true")
+    parser.add_argument("--compute-only", action="store_true")
     args = parser.parse_args()
     results = [] if args.db_only else compute(args.postings, args.seekers)
+    for line in results:
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+    if args.compute_only:
+        return
     results += database(args.postings)
     from django.db import connection
 
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"matching-{connection.vendor}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    for line in results:
+    for line in results[-5:]:
         print(json.dumps(line, ensure_ascii=False))
 
 

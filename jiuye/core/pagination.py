@@ -14,6 +14,10 @@ COUNT_CAP = 10_000
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
     cap = COUNT_CAP
 
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
     @cached_property
     def count(self) -> int:
         counted: int = self.object_list[: self.cap + 1].count()  # type: ignore[index, attr-defined]
@@ -28,5 +32,5 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return f"{self.cap:,}+" if self.capped else f"{self.count:,}"
 
 
-def paginate(object_list: Any, per_page: int, number: Any) -> Any:
-    return CappedPaginator(object_list, per_page).get_page(number)
+def paginate(object_list: Any, per_page: int, number: Any, *, cap: int = COUNT_CAP) -> Any:
+    return CappedPaginator(object_list, per_page, cap=cap).get_page(number)

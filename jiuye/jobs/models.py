@@ -4,7 +4,7 @@ the 就业登记), so that the figures and the zero-employment verdict follow by
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +40,9 @@ class Posting(ScopedModel):
     skills = models.CharField(_("技能要求"), max_length=200, blank=True)
     certificate = models.CharField(_("证书要求"), max_length=60, blank=True)
     description = models.TextField(_("岗位描述"), blank=True)
+    # Title, employer's name and skills, lower-cased: what the public board's search box reads
+    # (one column, no join, the same ``LIKE`` on both databases). Kept by ``save``.
+    search_text = models.CharField(_("检索文本"), max_length=600, blank=True, editable=False)
     valid_from = models.DateField(_("有效期起"))
     valid_until = models.DateField(_("有效期止"))
     published = models.BooleanField(_("对外发布"), default=True)
@@ -62,12 +65,22 @@ class Posting(ScopedModel):
         indexes = [
             # The public board and the matcher read open postings by their end of validity.
             models.Index(fields=["published", "valid_until", "id"], name="posting_open"),
+            # The public board lists the newest first: read in this index's order, no sort.
+            models.Index(fields=["-valid_from", "-id"], condition=Q(published=True), name="posting_board"),
             models.Index(fields=["region", "valid_until"], name="posting_region_valid"),
             models.Index(fields=["employer"], name="posting_employer"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def search_text_of(title: str, employer_name: str, skills: str) -> str:
+        return f"{title} {employer_name} {skills}".lower()[:600]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.search_text_of(self.title, self.employer.name, self.skills)
+        super().save(*args, **kwargs)
 
 
 class SeekerProfile(ScopedModel):

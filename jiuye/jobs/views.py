@@ -520,8 +520,10 @@ def board(request: HttpRequest) -> HttpResponse:
         )
         shown = page.object_list
     else:
-        page = paginate(rows, selectors.BOARD_PAGE, request.GET.get("page"))
+        # A visitor pages a few screens, not thousands: the count stops at 1,000 ("1,000+ 条").
+        page = paginate(rows, selectors.BOARD_PAGE, request.GET.get("page"), cap=selectors.BOARD_COUNT_CAP)
         shown = [(p, None) for p in page.object_list]
+    selectors.name_places([p for p, _km in shown])
     return render(
         request,
         "jobs/board.html",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -54,6 +55,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_SERVER_ENV: dict[str, str] = {}
+
+
+def _manage(*args: str) -> str:
+    """A management command against the test server's database."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=_SERVER_ENV, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -68,12 +81,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "JIUYE_PASSWORD": PASSWORD,
     }
 
-    def manage(*args: str) -> str:
-        done = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    _SERVER_ENV.clear()
+    _SERVER_ENV.update(env)
+    manage = _manage
 
     manage("migrate", "--noinput", "-v", "0")
     manage("load_regions", "data/regions-610900.csv")
@@ -83,6 +93,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     manage("create_user", "auditor", "--role", "audit_admin", "--region", "610900000000")
     manage("create_user", "loader", "--role", "city_admin", "--region", "610900000000")
     manage("generate_demo_data", "--persons", "3000", "--seed", "5", "--as", "loader")
+    manage("generate_jobs_demo", "--seed", "5", "--as", "loader", "--postings", "80")
     manage("compute_indicators", "--period", time.strftime("%Y-%m"))
     # Synthetic boundaries (a grid of squares, test only) for 紫阳县's towns, minus one.
     towns = manage("shell", "-c", _TOWNS).split()
@@ -399,4 +410,70 @@ def test_a_token_made_on_its_page_writes_through_the_api(server: str, browser: o
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
     status, refused = _http("POST", server + "/api/v1/tokens", {"name": "third"}, {"Cookie": cookie})
     assert status == 403 and refused["error"]["message"] == "CSRF check Failed", refused  # type: ignore[index]
+    context.close()
+
+
+def _zero_households(page: Any, server: str, period: str) -> int:
+    answer = page.request.get(
+        server + f"/api/v1/measurements?indicator=zero_employment_households&region=610924000000&period={period}"
+    )
+    assert answer.ok, answer.text()
+    return int(float(answer.json()[0]["value"]))
+
+
+def test_a_zero_employment_case_is_cleared_by_a_recommended_job(server: str, browser: object) -> None:
+    """An officer opens a zero-employment case, refers a member to a recommended posting, records
+    the hire; the case closes and, after the recompute, the dashboard counts one household fewer."""
+    period = time.strftime("%Y-%m")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, server, "ziyang")
+    page.wait_for_url(server + "/")
+    before = _zero_households(page, server, period)
+    page.goto(server + "/registry/zero-employment/")
+    cases = [a.get_attribute("href") for a in page.locator("table.table tbody tr a").all()][:15]
+    for href in cases:
+        page.goto(server + str(href))
+        if page.locator("#recommendations button:has-text('推荐此岗位')").count():
+            break
+    else:
+        raise AssertionError("no open case with a recommended posting")
+    case_url = page.url
+    assert "职业" in page.inner_text("#recommendations") and "月薪" in page.inner_text("#recommendations")
+    _shot(page, "20-case-recommendations")
+    page.locator("#recommendations button:has-text('推荐此岗位')").first.click()
+    page.wait_for_url(case_url)
+    assert "已推荐" in page.inner_text("#recommendations")
+    form = page.locator("#recommendations form.stage-form").first
+    form.locator("select[name=stage]").select_option("hired")
+    form.locator("input[name=monthly_income]").fill("3200")
+    _shot(page, "21-case-referral-recorded")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(case_url)
+    assert "已清零" in page.inner_text("h1")
+    assert "就业状态和就业登记已记入劳动力台账" in page.inner_text(".messages")
+    _shot(page, "22-case-cleared")
+    _manage("compute_indicators", "--period", period)
+    assert _zero_households(page, server, period) == before - 1
+    page.goto(server + "/stats/610924000000/")
+    _shot(page, "23-dashboard-after-hire")
+    context.close()
+
+
+def test_the_public_board_answers_anyone_with_no_personal_data(server: str, browser: object) -> None:
+    """A plain HTTP client without cookies, then a phone browser: published postings only."""
+    with urllib.request.urlopen(server + "/jobs/board/?q=%E5%B7%A5", timeout=30) as response:  # noqa: S310
+        body = response.read().decode()
+    assert response.status == 200 and "公共招聘栏" in body
+    assert not re.search(r"1[3-9]\d{9}", body) and not re.search(r"\d{17}[\dX]", body)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + "/jobs/board/")
+    assert page.locator(".board-list li").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "24-public-board-phone")
+    page.locator(".board-list li a").first.click()
+    page.wait_for_load_state()
+    assert "元/月" in page.inner_text("body")
+    _shot(page, "25-public-board-posting")
     context.close()

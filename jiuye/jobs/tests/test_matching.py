@@ -190,3 +190,49 @@ def test_an_events_lists_offer_no_posting_beyond_three_times_its_headcount() -> 
 def test_the_keyword_baseline_reads_only_the_title() -> None:
     assert m.keyword_score(SEAMSTRESS, _posting(1, title="缝纫工")) == 1
     assert m.keyword_score(m.Seeker(person_id=1, age=30, text="厨师"), _posting(1, title="缝纫工")) == 0
+
+
+def test_the_indexes_agree_with_the_reference_at_scale() -> None:
+    """Thousands of postings and seekers, many ties at the cut: the same lists as the reference."""
+    import random
+
+    rng = random.Random(3)
+    offered = [
+        m.Posting(
+            posting_id=i,
+            employer_id=rng.randint(1, 400),
+            occupation=rng.choice(OCCUPATIONS),
+            skills=frozenset(rng.sample(SKILLS[:3], rng.randint(0, 2))),
+            longitude=108.5 + rng.random() * 0.2 if rng.random() < 0.5 else None,
+            latitude=32.5 + rng.random() * 0.2,
+            wage_min=300_000,
+            wage_max=rng.randint(300_000, 600_000),
+            region=rng.choice(PLACES),
+        )
+        for i in range(1, 3001)
+    ]
+    offered = [p if p.longitude is not None else m.Posting(**{**p.__dict__, "latitude": None}) for p in offered]
+    people = [
+        m.Seeker(
+            person_id=i,
+            age=rng.randint(18, 55),
+            occupations=tuple(rng.sample(OCCUPATIONS, rng.randint(0, 2))),
+            skills=frozenset(rng.sample(SKILLS[:3], rng.randint(0, 2))),
+            longitude=108.5 + rng.random() * 0.2 if rng.random() < 0.5 else None,
+            latitude=32.5 + rng.random() * 0.2,
+            wage_floor=rng.choice([0, 300_000]),
+            region=rng.choice(REGIONS),
+        )
+        for i in range(1, 4001)
+    ]
+    people = [s if s.longitude is not None else m.Seeker(**{**s.__dict__, "latitude": None}) for s in people]
+    index = m.PostingIndex(offered)
+    for seeker in people[:40]:
+        assert [x.posting_id for x in index.rank(seeker, TODAY, k=5)] == [
+            x.posting_id for x in m.rank(seeker, offered, TODAY, k=5)
+        ]
+    population = m.SeekerIndex(people)
+    for posting in offered[:40]:
+        assert [pid for pid, _ in population.candidates(posting, TODAY, k=5)] == [
+            x.person_id for x in m.candidates(posting, people, TODAY, k=5)
+        ]
