@@ -323,6 +323,7 @@ def database(n_postings: int) -> list[dict[str, Any]]:
                 skills="、".join(rng.sample(SKILLS, rng.randint(0, 2))),
                 valid_from=today - timedelta(days=rng.randint(0, 60)),
                 valid_until=today + timedelta(days=rng.randint(1, 120)),
+                work_time="part" if rng.random() < 0.15 else "full",
                 published=True,
             )
         )

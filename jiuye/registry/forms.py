@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.forms import DateInput, YuanField
 from jiuye.core.permissions import Level, can_view_sensitive
 from jiuye.core.scoping import code_from_typed
@@ -157,8 +158,20 @@ class StatusChangeForm(forms.Form):
     place = forms.ChoiceField(label=_("就业地点类别"), choices=[("", "—"), *Place.choices], required=False)
     location = forms.CharField(label=_("就业地点"), required=False, max_length=100)
     employer_name = forms.CharField(label=_("就业单位"), required=False, max_length=200)
+    employer_credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        required=False,
+        max_length=18,
+        help_text=_("就业单位的统一社会信用代码：填写后，该人员计入该用工主体的吸纳就业。"),
+    )
     monthly_income = YuanField(label=_("月收入(元)"), required=False)
     verified_at = forms.DateField(label=_("核实日期"), required=False, widget=DateInput)
+
+    def clean_employer_credit_code(self) -> str:
+        code = (self.cleaned_data.get("employer_credit_code") or "").strip().upper()
+        if code and not is_valid_credit_code(code):
+            raise forms.ValidationError(_("统一社会信用代码无效（GB 32100 校验不通过）。"))
+        return code
 
     def clean_start(self) -> date:
         start: date = self.cleaned_data["start"]

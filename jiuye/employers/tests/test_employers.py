@@ -428,3 +428,17 @@ def test_a_drill_down_lists_the_reports_behind_a_factory_figure_in_scope(persona
     body = page.content.decode()
     assert "东城服饰社区工厂" in body and "老城服饰社区工厂" not in body
     assert client.get("/stats/610902000000/drill/", {"indicator": "employers.factory_output"}).status_code == 404
+
+
+def test_the_status_form_links_a_worker_by_credit_code_and_refuses_a_bad_one(personas: dict[str, User]) -> None:
+    writer = personas["city_admin"]
+    employer = factories.employer(writer, region="610924100000")
+    person = registry_factories.person(writer, registry_factories.household(writer, village="610924100001"))
+    client = CsrfClient(personas["county_a"])
+    today = timezone.localdate().isoformat()
+    bad = {"status": "in_county", "start": today, "place": "in_county", "employer_credit_code": "91610900MA0000000X"}
+    assert client.post(f"/registry/persons/{person.pk}/status/", bad).status_code == 422
+    assert selectors.worker_count(employer) == 0
+    good = {**bad, "employer_credit_code": employer.credit_code.lower(), "employer_name": employer.name}
+    assert client.post(f"/registry/persons/{person.pk}/status/", good).status_code == 302
+    assert selectors.worker_count(employer) == 1

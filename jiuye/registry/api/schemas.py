@@ -110,6 +110,7 @@ class StatusIn(Schema):
     place: Place | None = Field(None, description="就业地点类别；默认按就业状态推定")
     location: str = Field("", max_length=100)
     employer_name: str = Field("", max_length=200)
+    employer_credit_code: str = Field("", max_length=18, description="就业单位的统一社会信用代码（GB 32100）")
     monthly_income: int | None = Field(None, ge=0, description="月收入，单位：分")
     verified_at: date | None = None
 
@@ -238,6 +239,7 @@ class PersonIn(Schema):
     place: Place | None = None
     location: str = Field("", max_length=100)
     employer_name: str = Field("", max_length=200)
+    employer_credit_code: str = Field("", max_length=18, description="就业单位的统一社会信用代码（GB 32100）")
     monthly_income: int | None = Field(None, ge=0, description="月收入，单位：分")
     verified_at: date | None = None
 

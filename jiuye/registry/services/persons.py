@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
+from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.db import retrying_atomic
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.permissions import can_view_sensitive
@@ -156,6 +157,8 @@ def person_create(*, actor: Any, household: Household, data: PersonInput) -> Per
             **fields,
         )
     _check_sensitive_groups(actor, data.groups)
+    if data.employer_credit_code and not is_valid_credit_code(data.employer_credit_code):
+        raise ValidationError({"employer_credit_code": _("统一社会信用代码无效（GB 32100 校验不通过）。")})
     PersonGroup.objects.bulk_create([PersonGroup(person=person, group=g) for g in sorted(set(data.groups))])
     first = spells.SpellFacts(
         data.status,

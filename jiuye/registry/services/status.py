@@ -17,6 +17,7 @@ from jiuye.registry import actions, spells
 from jiuye.registry.choices import (
     Source,
 )
+from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.registry.models import (
     EmploymentSpell,
     Person,
@@ -48,6 +49,8 @@ def status_change(
     _check_choices(EmploymentSpell, status=status, place=place, source=source)
     if start > timezone.localdate():
         raise ValidationError({"start": _("开始日期不能晚于今天。")})
+    if employer_credit_code and not is_valid_credit_code(employer_credit_code):
+        raise ValidationError({"employer_credit_code": _("统一社会信用代码无效（GB 32100 校验不通过）。")})
     _on_record(person, "start", start)
     report = spells.SpellFacts(
         status,

@@ -298,6 +298,7 @@ def person_status(request: HttpRequest, pk: int) -> HttpResponse:
                 place=data["place"],
                 location=data["location"],
                 employer_name=data["employer_name"],
+                employer_credit_code=data["employer_credit_code"],
                 monthly_income=income,
                 verified_at=data["verified_at"],
             )
@@ -411,6 +412,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     place=data["place"],
                     location=data["location"],
                     employer_name=data["employer_name"],
+                    employer_credit_code=data["employer_credit_code"],
                     monthly_income=income,
                     verified_at=data["verified_at"],
                     source=Source.FORM,
