@@ -76,6 +76,9 @@ bench: setup
 	scripts/with-postgres.sh $(PY) bench/compare_import_export.py
 	$(PY) bench/contention.py
 	scripts/with-postgres.sh $(PY) bench/contention.py
+	$(PY) bench/matching.py
+	scripts/with-postgres.sh $(PY) bench/matching.py --db-only
+	$(PY) bench/match_quality.py
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock
