@@ -26,8 +26,17 @@ from jiuye.jobs.choices import INTENTION_REACHED, STAGE_ORDER, EventKind, Postin
 from jiuye.jobs.models import Internship, InternshipPost, Posting, RecruitmentEvent, Referral, SeekerProfile
 from jiuye.regions.models import Region
 from jiuye.registry import services as registry
-from jiuye.registry.choices import Education, EmploymentForm, EmploymentStatus, KeyGroup, Place, Source
-from jiuye.registry.models import Person
+from jiuye.registry.choices import (
+    CaseStatus,
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    KeyGroup,
+    MeasureKind,
+    Place,
+    Source,
+)
+from jiuye.registry.models import Person, ZeroEmploymentCase
 
 MAX_AGE_BOUND = 70
 INTERNSHIP_MAX_AGE = 24  # 见习: graduates, and unemployed young people aged 16–24
@@ -246,6 +255,17 @@ def referral_create(
         obj=referral,
         after={"person": person.pk, "posting": posting.pk, "event": event.pk if event else None},
     )
+    # A referral for a member of a zero-employment household is one of the case's measures.
+    case = ZeroEmploymentCase.objects.filter(household_id=person.household_id, status=CaseStatus.OPEN).first()
+    if case is not None:
+        registry.case_add_measure(
+            actor=actor,
+            case=case,
+            kind=MeasureKind.JOB_REFERRAL,
+            day=day,
+            note=_("%(name)s 推荐到 %(employer)s · %(title)s")
+            % {"name": person.name, "employer": posting.employer.name, "title": posting.title},
+        )
     notify_records_changed(Referral, since=day)
     return referral
 

@@ -64,6 +64,8 @@ def test_a_hire_from_a_case_closes_it_and_the_figures_follow(personas: dict[str,
     assert response.status_code == 302 and response["Location"] == f"/registry/zero-employment/{case.pk}/"
     referral = Referral.objects.get(person=head, posting=near)
     assert any("职业对口" in r for r in referral.reasons)
+    measure = case.measures.get()  # the referral is one of the case's measures
+    assert measure.kind == "job_referral" and "城关服饰社区工厂" in measure.note
 
     today = timezone.localdate()
     for stage in ("interview", "intention"):

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
+from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.db import retrying_atomic
 from jiuye.core.signals import notify_records_changed
 from jiuye.registry import actions, spells
 from jiuye.registry.choices import (
     Source,
 )
-from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.registry.models import (
     EmploymentSpell,
     Person,
