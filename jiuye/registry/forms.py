@@ -202,7 +202,19 @@ class PersonCreateForm(HouseholdTargetForm, PersonFieldsForm, StatusChangeForm):
     sections = (
         (_("所在家庭户"), ("village", "household", "relation")),
         (_("基本信息"), ("name", "id_number", "phone", "education", "labor_ability", "willing", "groups", "note")),
-        (_("就业状态"), ("status", "start", "place", "location", "employer_name", "employer_credit_code", "monthly_income", "verified_at")),
+        (
+            _("就业状态"),
+            (
+                "status",
+                "start",
+                "place",
+                "location",
+                "employer_name",
+                "employer_credit_code",
+                "monthly_income",
+                "verified_at",
+            ),
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
