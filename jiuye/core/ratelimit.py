@@ -88,7 +88,8 @@ def consume(user: Any, kind: str) -> None:
 def client_key(address: str) -> int:
     """A visitor without an account, counted under a negative number derived from the client
     address (user ids are positive, so the two never meet; the address itself is not stored)."""
-    digest = hashlib.blake2b(address.encode(), digest_size=7, person=b"jiuye-rate").digest()
+    key = settings.SECRET_KEY.encode()[:64]  # keyed: the 2^32 IPv4 addresses cannot be tried back
+    digest = hashlib.blake2b(address.encode(), digest_size=7, key=key, person=b"jiuye-rate").digest()
     return -1 - int.from_bytes(digest, "big")
 
 
