@@ -136,8 +136,11 @@ class InternshipPostForm(forms.Form):
 
 
 class InternshipStartForm(forms.Form):
-    person = forms.IntegerField(
-        label=_("人员编号"), min_value=1, help_text=_("在劳动力台账中打开该人员，页面地址中的数字即人员编号。")
+    id_number = forms.CharField(
+        label=_("见习人员公民身份号码"),
+        max_length=18,
+        min_length=18,
+        help_text=_("须为劳动力台账中本辖区的在册人员。"),
     )
     post = forms.TypedChoiceField(label=_("见习岗位"), coerce=int, choices=())
     start = forms.DateField(label=_("见习开始"), widget=DateInput, initial=timezone.localdate)

@@ -41,6 +41,8 @@ from jiuye.jobs.permissions import VIEW_JOBS
 from jiuye.regions import picker
 from jiuye.regions.models import Region
 from jiuye.registry import selectors as registry_selectors
+from jiuye.registry import services as registry_services
+from jiuye.registry.models import Person
 
 PAGE_SIZE = 50
 
@@ -449,8 +451,14 @@ def internship_start(request: HttpRequest) -> HttpResponse:
     form = InternshipStartForm(request.POST, posts=posts)
     if form.is_valid():
         data = form.cleaned_data
-        person = registry_selectors.person_get(user=request.user, pk=data["person"])
-        _writable_or_404(request, person.region_id)
+        person = (
+            Person.objects.editable_by(request.user)  # type: ignore[arg-type]
+            .filter(id_hash=registry_services.id_hash(data["id_number"]))
+            .first()
+        )
+        if person is None:
+            form.add_error("id_number", _("劳动力台账中没有您辖区内的这个人员。"))
+            return internship_list.__wrapped__(request, start_form=form)  # type: ignore[attr-defined]
         try:
             services.internship_start(
                 actor=request.user, person=person, post=posts.get(pk=data["post"]), start=data["start"]

@@ -148,7 +148,7 @@ ROUTES = [
     Route("jobs:event_refer", "POST", perm=Perm.EDIT_BUSINESS_DATA, target="event", ok=(302,)),
     Route("jobs:internship_list", perm=Perm.VIEW_PERSONAL_DATA, fuzz_forms=True),
     Route("jobs:internship_post_create", "POST", perm=Perm.EDIT_BUSINESS_DATA, data={"title": ""}, ok=(422,)),
-    Route("jobs:internship_start", "POST", perm=Perm.EDIT_BUSINESS_DATA, data={"person": "x"}, ok=(422,)),
+    Route("jobs:internship_start", "POST", perm=Perm.EDIT_BUSINESS_DATA, data={"id_number": "x"}, ok=(422,)),
     Route(
         "jobs:internship_end",
         "POST",

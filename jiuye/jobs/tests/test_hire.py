@@ -171,3 +171,36 @@ def test_a_graduates_internship_and_retention(personas: dict[str, User]) -> None
     assert spell.employer_credit_code == base.credit_code
     figures = indicator_services.compute_figures(date(today.year, today.month, 1))
     assert figures.get("jobs.interns", "610924000000") == 1
+
+
+def test_an_intern_is_registered_by_id_number_on_the_page(personas: dict[str, User]) -> None:
+    writer = personas["city_admin"]
+    base = employer_factories.employer(writer, region="610924100000", internship_base=True)
+    post = services.internship_post_save(
+        actor=writer, employer=base, title="见习会计", slots=2, stipend=150_000, months=6
+    )
+    number = registry_factories.id_number(birth=date(2003, 1, 1))
+    graduate = registry_factories.person(
+        writer,
+        registry_factories.household(writer, village=VILLAGE),
+        birth=date(2003, 1, 1),
+        groups=["graduate"],
+        id_number=number,
+    )
+    theirs = registry_factories.id_number(birth=date(2003, 2, 1), region="610902")
+    registry_factories.person(
+        writer,
+        registry_factories.household(writer, village="610902001003"),
+        birth=date(2003, 2, 1),
+        groups=["graduate"],
+        id_number=theirs,
+    )
+    client = CsrfClient(personas["county_a"])
+    today = timezone.localdate().isoformat()
+    refused = client.post("/jobs/internships/start/", {"id_number": theirs, "post": post.pk, "start": today})
+    assert refused.status_code == 422 and "没有您辖区内" in str(refused.context["start_form"].errors)
+    assert (
+        client.post("/jobs/internships/start/", {"id_number": number, "post": post.pk, "start": today}).status_code
+        == 302
+    )
+    assert post.interns.get().person == graduate
