@@ -172,8 +172,16 @@ def seeker_columns(n: int, seed: int) -> m.SeekerIndex:
         for s, skill in enumerate(SKILLS):
             word, offset = divmod(m._bit(skill, m.SKILL_BITS), 64)
             skills[chosen == s, word] |= np.uint64(1 << offset)
+    # One seeker in five has stated the wish in words (a wished trade's name): its bigram bits.
     text = np.zeros((n, 4), dtype=np.uint64, order="F")
-    text_count = np.zeros(n, dtype=np.int64)
+    worded = g.random(n) < 0.2
+    phrases = [m.text_mask(t) for t in ("缝纫 服装", "厨师 餐饮", "电子厂 装配", "建筑 砌筑", "司机 驾驶", "保洁 家政")]
+    choice = g.integers(0, len(phrases), n)
+    for i, mask in enumerate(phrases):
+        rows = worded & (choice == i)
+        for word in range(4):
+            text[rows, word] = np.uint64((mask >> (64 * word)) & 0xFFFFFFFFFFFFFFFF)
+    text_count = np.where(worded, np.array([bin(p).count("1") for p in phrases])[choice], 0).astype(np.int64)
     villages = np.array([int(v) for v in VILLAGES], dtype=np.int64)
     codes = villages[g.integers(0, len(villages), n)]
     return m.SeekerIndex.from_columns(

@@ -650,9 +650,16 @@ class SeekerIndex:
 
     def _derive(self) -> None:
         """The columns computed once from the stored ones, so that a query does less."""
+        # Column by column in memory (each wish's column contiguous: a query compares columns).
+        self.wishes = np.asfortranarray(self.wishes)
         self.has_wish = self.wishes[:, 0] >= 0
         # Each wish's 大类, and -2 where there is no wish (no 大类 is -2: it never matches).
-        self.wish_majors = np.where(self.wishes >= 0, self.wishes // 100, -2).astype(np.int16)
+        self.wish_majors = np.asfortranarray(np.where(self.wishes >= 0, self.wishes // 100, -2).astype(np.int16))
+        # The bit sets of those who have any, compacted: a query counts bits for them alone.
+        self.skill_rows = np.flatnonzero((self.skills != 0).any(axis=1))
+        self.skills_compact = np.asfortranarray(self.skills[self.skill_rows])
+        self.text_rows = np.flatnonzero(self.text_count > 0)
+        self.text_compact = np.asfortranarray(self.text[self.text_rows])
         self.full_mismatch = self.time == 2  # a part-time seeker shown a full-time post
         self.part_mismatch = self.time == 1
         self.lon_scale = np.cos(np.radians(np.nan_to_num(self.lat))) * (111.32 / DISTANCE_SCALE_KM)
@@ -660,6 +667,14 @@ class SeekerIndex:
         self.no_floor = self.wage_floor <= 0
         self.double_inverse_floor = np.divide(2.0, self.wage_floor, out=np.zeros(len(self.ids)), where=~self.no_floor)
         self.text_weight = np.divide(W_TEXT, self.text_count, out=np.zeros(len(self.ids)), where=self.text_count > 0)
+
+    def _shared(self, rows: np.ndarray, masks: np.ndarray, probe: Sequence[int]) -> np.ndarray:
+        """The bits each seeker shares with ``probe``, counted only for the seekers who have any
+        (most persons have stated no skills and no wishes in words) and spread back to all."""
+        shared = np.zeros(len(self.ids), dtype=np.uint16)
+        if len(rows):
+            shared[rows] = _popcount_rows(masks, probe)
+        return shared
 
     @classmethod
     def from_columns(cls, **columns: Any) -> SeekerIndex:
@@ -704,18 +719,19 @@ class SeekerIndex:
             "no_floor": self.no_floor,
             "wage_max": float(posting.wage_max),
             "text_weight": self.text_weight,
-            "shared_text": _popcount_rows(self.text, _mask_words(text_mask(posting.text), 4)),
+            "shared_text": self._shared(self.text_rows, self.text_compact, _mask_words(text_mask(posting.text), 4)),
         }
         required = term_mask(posting.skills)
         skills = "skill_share"
         if required:
-            values["skill_share"] = _popcount_rows(self.skills, _mask_words(required, 2))
+            values["skill_share"] = self._shared(self.skill_rows, self.skills_compact, _mask_words(required, 2))
             values["skill_weight"] = W_SKILLS / required.bit_count()
             skills = "skill_share * skill_weight"
         else:
             values["skill_share"] = W_SKILLS * NO_SKILL_REQUIREMENT
         if posting.certificate:
-            values["lacks"] = _popcount_rows(self.skills, _mask_words(term_mask([posting.certificate]), 2)) == 0
+            certificate = _mask_words(term_mask([posting.certificate]), 2)
+            values["lacks"] = self._shared(self.skill_rows, self.skills_compact, certificate) == 0
             skills = f"where(lacks, ({skills}) * 0.5, {skills})"
         if posting.longitude is None or posting.latitude is None:
             values["nearness"] = self.places.nearness(posting.region)
