@@ -245,6 +245,20 @@ class Command(BaseCommand):
             )
             for posting in [p for p in postings if p.region_id.startswith(county.code[:6])][:20]:
                 services.event_add_posting(actor=actor, event=event, posting=posting)
+            # And next week's 民营企业招聘月 day, whose lists the officer can prepare now.
+            upcoming = services.event_save(
+                actor=actor,
+                data=services.EventInput(
+                    name=f"{county.name}民营企业招聘月专场",
+                    kind=EventKind.PRIVATE_MONTH,
+                    start=today + timedelta(days=7),
+                    end=today + timedelta(days=7),
+                    region=county.code,
+                    place=f"{county.name}人力资源市场",
+                ),
+            )
+            for posting in [p for p in postings if p.region_id.startswith(county.code[:6])][20:35]:
+                services.event_add_posting(actor=actor, event=upcoming, posting=posting)
         # Seekers: unemployed, able and willing members; a few referred, some hired.
         seekers = list(
             Person.objects.filter(status=EmploymentStatus.UNEMPLOYED, willing=True, state="active")
