@@ -112,9 +112,15 @@ def _employer_form(request: HttpRequest, employer: Employer | None) -> HttpRespo
 
 
 @staff_view(VIEW_EMPLOYERS)
-def employer_detail(request: HttpRequest, pk: int, report_form: FactoryReportForm | None = None) -> HttpResponse:
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _employer_page(request, selectors.employer_get(user=request.user, pk=pk))
+
+
+def _employer_page(
+    request: HttpRequest, employer: Employer, report_form: FactoryReportForm | None = None
+) -> HttpResponse:
+    """The employer's page; with a refused report form, that form and its errors (422)."""
     user: Any = request.user
-    employer = selectors.employer_get(user=user, pk=pk)
     sees_persons = has_perm(user, Perm.VIEW_PERSONAL_DATA)
     context = {
         "employer": employer,
@@ -145,7 +151,7 @@ def factory_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("月报已保存。"))
             return redirect("employers:employer_detail", pk=employer.pk)
-    return employer_detail.__wrapped__(request, pk, report_form=form)  # type: ignore[attr-defined]
+    return _employer_page(request, employer, report_form=form)
 
 
 @staff_view(VIEW_EMPLOYERS)
@@ -227,8 +233,12 @@ def _org_form(request: HttpRequest, org: ServiceOrg | None) -> HttpResponse:
 
 
 @staff_view(VIEW_EMPLOYERS)
-def org_detail(request: HttpRequest, pk: int, record_form: ServiceRecordForm | None = None) -> HttpResponse:
-    org = selectors.org_get(user=request.user, pk=pk)
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _org_page(request, selectors.org_get(user=request.user, pk=pk))
+
+
+def _org_page(request: HttpRequest, org: ServiceOrg, record_form: ServiceRecordForm | None = None) -> HttpResponse:
+    """The organisation's page; with a refused record form, that form and its errors (422)."""
     return render(
         request,
         "employers/org_detail.html",
@@ -258,4 +268,4 @@ def org_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录。"))
             return redirect("employers:org_detail", pk=org.pk)
-    return org_detail.__wrapped__(request, pk, record_form=form)  # type: ignore[attr-defined]
+    return _org_page(request, org, record_form=form)

@@ -236,14 +236,8 @@ def _code_number(code: str) -> int:
 
 def _distance_part(seeker: Seeker, posting: Posting, km: float | None) -> float:
     if km is None:
-        return region_nearness(seeker.region, _work_region(posting))
+        return region_nearness(seeker.region, posting.region)
     return 1 / (1 + (km / DISTANCE_SCALE_KM) ** 2)
-
-
-def _work_region(posting: Posting) -> str:
-    """The posting's place as deep as it is known: trailing zero groups mean 'anywhere in'; a
-    seeker's village code then meets it at the town or county level."""
-    return posting.region
 
 
 def _wage_part(seeker: Seeker, posting: Posting) -> float:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -222,7 +223,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("已推荐：%(name)s → %(title)s") % {"name": person.name, "title": referral.posting.title}
         )
-    return _back(request, f"/registry/persons/{person.pk}/")
+    return _back(request, reverse("registry:person_detail", args=[person.pk]))
 
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
@@ -255,7 +256,7 @@ def referral_stage(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralStageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for es in form.errors.values() for e in es))
-        return _back(request, "/jobs/referrals/")
+        return _back(request, reverse("jobs:referral_list"))
     data = form.cleaned_data
     try:
         services.referral_advance(
@@ -273,7 +274,7 @@ def referral_stage(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已录用：就业状态和就业登记已记入劳动力台账。"))
         else:
             messages.success(request, _("进展已记录。"))
-    return _back(request, "/jobs/referrals/")
+    return _back(request, reverse("jobs:referral_list"))
 
 
 # --- recruitment events ------------------------------------------------------------------------
@@ -398,7 +399,12 @@ def event_refer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(Perm.VIEW_PERSONAL_DATA)
-def internship_list(request: HttpRequest, post_form: Any = None, start_form: Any = None) -> HttpResponse:
+def internship_list(request: HttpRequest) -> HttpResponse:
+    return _internship_page(request)
+
+
+def _internship_page(request: HttpRequest, post_form: Any = None, start_form: Any = None) -> HttpResponse:
+    """The 见习 page; with a refused form, that form and its errors (422)."""
     user: Any = request.user
     posts = selectors.internship_posts(user=user)
     bases = Employer.objects.editable_by(user).filter(internship_base=True).order_by("name")
@@ -441,7 +447,7 @@ def internship_post_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("见习岗位已保存。"))
             return redirect("jobs:internship_list")
-    return internship_list.__wrapped__(request, post_form=form)  # type: ignore[attr-defined]
+    return _internship_page(request, post_form=form)
 
 
 @require_POST
@@ -458,7 +464,7 @@ def internship_start(request: HttpRequest) -> HttpResponse:
         )
         if person is None:
             form.add_error("id_number", _("劳动力台账中没有您辖区内的这个人员。"))
-            return internship_list.__wrapped__(request, start_form=form)  # type: ignore[attr-defined]
+            return _internship_page(request, start_form=form)
         try:
             services.internship_start(
                 actor=request.user, person=person, post=posts.get(pk=data["post"]), start=data["start"]
@@ -468,7 +474,7 @@ def internship_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记见习：%(name)s") % {"name": person.name})
             return redirect("jobs:internship_list")
-    return internship_list.__wrapped__(request, start_form=form)  # type: ignore[attr-defined]
+    return _internship_page(request, start_form=form)
 
 
 @require_POST
