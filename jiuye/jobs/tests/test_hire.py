@@ -204,3 +204,47 @@ def test_an_intern_is_registered_by_id_number_on_the_page(personas: dict[str, Us
         == 302
     )
     assert post.interns.get().person == graduate
+
+
+def test_a_script_refers_and_records_a_hire_through_the_api(personas: dict[str, User], household: Any) -> None:
+    """Bearer token, no session, no CSRF: the API's referral and its hire reach the registry too."""
+    import json
+
+    from django.test import Client
+
+    from jiuye.accounts.services import token_create
+
+    _home, head = household
+    writer = personas["city_admin"]
+    posting = factories.posting(
+        writer, employer_factories.employer(writer, region="610924100000", name="城关电子社区工厂")
+    )
+    _token, raw = token_create(user=personas["county_a"], name="script")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    found = api.get(f"/api/v1/jobs/persons/{head.pk}/recommendations").json()
+    assert found[0]["posting"]["id"] == posting.pk and found[0]["reasons"]
+    made = api.post(
+        "/api/v1/jobs/referrals",
+        json.dumps({"person": head.pk, "posting": posting.pk}),
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    referral = made.json()["id"]
+    today = timezone.localdate().isoformat()
+    bad = api.post(
+        f"/api/v1/jobs/referrals/{referral}/stage",
+        json.dumps({"stage": "referred", "date": today}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    hired = api.post(
+        f"/api/v1/jobs/referrals/{referral}/stage",
+        json.dumps({"stage": "hired", "date": today, "monthly_income": 300_000}),
+        content_type="application/json",
+    )
+    assert hired.status_code == 200 and hired.json()["stage"] == "hired"
+    assert (
+        EmploymentSpell.objects.get(person=head, end__isnull=True).employer_credit_code == posting.employer.credit_code
+    )
+    candidates = api.get(f"/api/v1/jobs/postings/{posting.pk}/candidates").json()
+    assert all(c["person"] != head.pk for c in candidates)  # employed now: no longer a candidate
