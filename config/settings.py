@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "jiuye.accounts",
     "jiuye.indicators",
     "jiuye.registry",
+    "jiuye.ledger",
     "jiuye.employers",
     "jiuye.jobs",
     "jiuye.reports",

@@ -1,0 +1,9 @@
+"""The ledger's audit actions (kept long: money)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.core.audit import define_action
+
+ACCOUNT_OPEN = define_action("ledger.account_open", _("开立资金账户"), keep_long=True)
+JOURNAL_POST = define_action("ledger.journal_post", _("记账"), keep_long=True)
+JOURNAL_REVERSE = define_action("ledger.journal_reverse", _("冲销凭证"), keep_long=True)
