@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet
 
 
@@ -116,3 +117,80 @@ class Line(Immutable):
 
     def __str__(self) -> str:
         return f"{self.journal_id} {self.account_id} {self.amount}"
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("待发送")
+    SENT = "sent", _("已发送银行")
+    RECONCILED = "reconciled", _("已对账")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("待支付")
+    PAID = "paid", _("已支付")
+    FAILED = "failed", _("支付失败")
+
+
+class PaymentBatch(ScopedModel):
+    """Payments from one fund sent to the bank in one file (支付批次)."""
+
+    scope_field: ClassVar[str] = "region_code"
+
+    reference = models.CharField(_("批次号"), max_length=40)
+    fund = models.ForeignKey(Account, verbose_name=_("付款资金账户"), on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("所属区划"), max_length=12)
+    status = models.CharField(_("状态"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("支付批次")
+        verbose_name_plural = _("支付批次")
+        constraints = [models.UniqueConstraint(fields=["reference"], name="ledger_batch_reference_unique")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Payment(ScopedModel):
+    """One payment of a batch. Its journal (fund → payee) is posted when the bank's return file
+    says it was paid, under the payment's own idempotency key."""
+
+    scope_field: ClassVar[str] = "region_code"
+    personal_data: ClassVar[bool] = True
+
+    batch = models.ForeignKey(
+        PaymentBatch, verbose_name=_("支付批次"), on_delete=models.PROTECT, related_name="payments"
+    )
+    number = models.CharField(_("支付编号"), max_length=40)
+    payee = models.ForeignKey(Account, verbose_name=_("收款账户"), on_delete=models.PROTECT, related_name="+")
+    payee_name = models.CharField(_("收款人"), max_length=200)
+    bank_account = EncryptedTextField(_("银行账号"), purpose="ledger.payment.bank_account")
+    bank_account_masked = models.CharField(_("银行账号（脱敏）"), max_length=40)
+    amount = models.BigIntegerField(_("金额（分）"))
+    purpose = models.CharField(_("用途"), max_length=100)
+    region_code = models.CharField(_("所属区划"), max_length=12)
+    status = models.CharField(
+        _("支付状态"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+    journal = models.OneToOneField(
+        Journal, verbose_name=_("记账凭证"), on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("支付明细")
+        verbose_name_plural = _("支付明细")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="ledger_payment_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
