@@ -91,6 +91,13 @@ def can_write(user: ScopedUser, region_code: str) -> bool:
     return prefix is not None and region_code.startswith(prefix)
 
 
+def require_writable(user: Any, region_code: str) -> None:
+    """A write outside the user's write scope: the same 404 as a record that does not exist (no
+    oracle), whether a service or a view asks."""
+    if not can_write(user, region_code):
+        raise Http404
+
+
 class ScopedQuerySet(models.QuerySet[_M]):
     """Base queryset of every region-scoped model.
 

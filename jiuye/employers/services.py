@@ -9,14 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.db import retrying_atomic
-from jiuye.core.scoping import can_write
+from jiuye.core.scoping import can_write, require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.employers import actions, industries
 from jiuye.employers.choices import FACTORY_KINDS, EmployerKind, OrgKind, ServiceKind
@@ -24,16 +23,13 @@ from jiuye.employers.models import Employer, FactoryReport, ServiceOrg, ServiceR
 from jiuye.regions.models import Region
 
 
-def _writable_region(actor: Any, code: str, field: str = "region") -> Region:
+def writable_region(actor: Any, code: str, field: str = "region") -> Region:
+    """The county, town or village a form or payload names, if the actor may change records there;
+    else a refusal on ``field``, the same for a code that does not exist and one outside the area."""
     region = Region.objects.visible_to(actor).filter(code=code).first()
     if region is None or region.level == "city" or not can_write(actor, region.code):
         raise ValidationError({field: _("区划不存在或不在您的管辖范围内（须为县、镇或村级）。")})
     return region
-
-
-def _require_writable(actor: Any, code: str) -> None:
-    if not can_write(actor, code):
-        raise Http404
 
 
 def check_coordinates(longitude: float | None, latitude: float | None) -> dict[str, str]:
@@ -96,11 +92,11 @@ def employer_save(*, actor: Any, data: EmployerInput, employer: Employer | None 
     data.industry = data.industry.strip()
     errors = employer_errors(data)
     if employer is not None:
-        _require_writable(actor, employer.region_id)
+        require_writable(actor, employer.region_id)
     region = None
     if "region" not in errors:
         try:
-            region = _writable_region(actor, data.region)
+            region = writable_region(actor, data.region)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     taken = Employer.objects.filter(credit_code=data.credit_code)
@@ -165,7 +161,7 @@ def report_errors(data: ReportInput, *, today: date) -> dict[str, str]:
 @retrying_atomic
 def factory_report_save(*, actor: Any, employer: Employer, data: ReportInput) -> tuple[FactoryReport, bool]:
     """The month's report of a factory, filed or corrected (one per month); (report, created)."""
-    _require_writable(actor, employer.region_id)
+    require_writable(actor, employer.region_id)
     if employer.kind not in FACTORY_KINDS:
         raise ValidationError({"month": _("只有新社区工厂和家庭工坊报送月报。")})
     errors = report_errors(data, today=timezone.localdate())
@@ -210,7 +206,7 @@ class OrgInput:
 def org_save(*, actor: Any, data: OrgInput, org: ServiceOrg | None = None) -> ServiceOrg:
     errors: dict[str, str] = {}
     if org is not None:
-        _require_writable(actor, org.region_id)
+        require_writable(actor, org.region_id)
     if data.kind not in OrgKind.values:
         errors["kind"] = _("请选择机构类别。")
     if not data.name.strip():
@@ -227,7 +223,7 @@ def org_save(*, actor: Any, data: OrgInput, org: ServiceOrg | None = None) -> Se
     errors.update(check_coordinates(data.longitude, data.latitude))
     region = None
     try:
-        region = _writable_region(actor, data.region)
+        region = writable_region(actor, data.region)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     villages = list(Region.objects.visible_to(actor).filter(code__in=data.villages, level="village"))
@@ -262,7 +258,7 @@ def service_record_save(
     *, actor: Any, org: ServiceOrg, month: date, kind: str, persons: int, note: str = ""
 ) -> ServiceRecord:
     """The persons an organisation placed or trained in a month (one figure per month and kind)."""
-    _require_writable(actor, org.region_id)
+    require_writable(actor, org.region_id)
     today = timezone.localdate()
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": _("请选择服务类别。")})

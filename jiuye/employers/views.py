@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from jiuye.core.access import staff_view
 from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
-from jiuye.core.scoping import can_write, code_from_typed
+from jiuye.core.scoping import can_write, code_from_typed, require_writable
 from jiuye.employers import industries, selectors, services
 from jiuye.employers.choices import OrgKind
 from jiuye.employers.forms import (
@@ -35,12 +35,6 @@ from jiuye.regions import picker
 from jiuye.regions.models import Region
 
 PAGE_SIZE = 50
-
-
-def _writable_or_404(request: HttpRequest, region_code: str) -> None:
-    """A record the user may see but not change is, for a write, a record that is not there."""
-    if not can_write(request.user, region_code):  # type: ignore[arg-type]
-        raise Http404
 
 
 @staff_view(VIEW_EMPLOYERS)
@@ -88,7 +82,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer_get(user=request.user, pk=pk)
-    _writable_or_404(request, employer.region_id)
+    require_writable(request.user, employer.region_id)
     return _employer_form(request, employer)
 
 
@@ -139,7 +133,7 @@ def _employer_page(
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def factory_report(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer_get(user=request.user, pk=pk)
-    _writable_or_404(request, employer.region_id)
+    require_writable(request.user, employer.region_id)
     form = FactoryReportForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +204,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.org_get(user=request.user, pk=pk)
-    _writable_or_404(request, org.region_id)
+    require_writable(request.user, org.region_id)
     return _org_form(request, org)
 
 
@@ -258,7 +252,7 @@ def _org_page(request: HttpRequest, org: ServiceOrg, record_form: ServiceRecordF
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def org_record(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.org_get(user=request.user, pk=pk)
-    _writable_or_404(request, org.region_id)
+    require_writable(request.user, org.region_id)
     form = ServiceRecordForm(request.POST)
     if form.is_valid():
         try:

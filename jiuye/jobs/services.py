@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
-from jiuye.core.scoping import can_write, prefix_lookup
+from jiuye.core.scoping import can_write, prefix_lookup, require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.employers.models import Employer
-from jiuye.employers.services import check_coordinates
+from jiuye.employers.services import check_coordinates, writable_region
 from jiuye.indicators.snapshot import add_months
 from jiuye.jobs import actions, facts, matching, occupations
 from jiuye.jobs.choices import INTENTION_REACHED, STAGE_ORDER, EventKind, PostingSource, Stage, WishedTime, WorkTime
 from jiuye.jobs.models import Internship, InternshipPost, Posting, RecruitmentEvent, Referral, SeekerProfile
-from jiuye.regions.models import Region
 from jiuye.registry import services as registry
 from jiuye.registry.choices import (
     CaseStatus,
@@ -40,18 +39,6 @@ from jiuye.registry.models import Person, ZeroEmploymentCase
 
 MAX_AGE_BOUND = 70
 INTERNSHIP_MAX_AGE = 24  # 见习: graduates, and unemployed young people aged 16–24
-
-
-def _require_writable(actor: Any, code: str) -> None:
-    if not can_write(actor, code):
-        raise Http404
-
-
-def _writable_region(actor: Any, code: str, field: str = "region") -> Region:
-    region = Region.objects.visible_to(actor).filter(code=code).first()
-    if region is None or region.level == "city" or not can_write(actor, region.code):
-        raise ValidationError({field: _("区划不存在或不在您的管辖范围内（须为县、镇或村级）。")})
-    return region
 
 
 # --- postings ----------------------------------------------------------------------------------
@@ -125,7 +112,7 @@ def posting_save(
     """Create or change a posting of an employer the actor may change records of."""
     today = timezone.localdate()
     if posting is not None:
-        _require_writable(actor, posting.region_id)
+        require_writable(actor, posting.region_id)
     errors = posting_errors(data, today=today, new=posting is None)
     employer = Employer.objects.editable_by(actor).filter(pk=data.employer).first()
     if employer is None:
@@ -133,7 +120,7 @@ def posting_save(
     region = None
     if employer is not None:
         try:
-            region = _writable_region(actor, data.region or employer.region_id)
+            region = writable_region(actor, data.region or employer.region_id)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors or employer is None or region is None:
@@ -179,7 +166,7 @@ def seeker_save(
     active: bool = True,
 ) -> SeekerProfile:
     """A person's wish for work; at most three 中类."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     errors: dict[str, str] = {}
     unknown = [c for c in occupations_wished if not occupations.is_posting_code(c)]
     if unknown:
@@ -228,7 +215,7 @@ def referral_create(
     *, actor: Any, person: Person, posting: Posting, event: RecruitmentEvent | None = None, day: date | None = None
 ) -> Referral:
     """Refer a person to a posting, with the matcher's reasons kept as they were on the day."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     day = day or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"referred_on": _("推荐日期不能晚于今天。")})
@@ -285,7 +272,7 @@ def referral_advance(
 ) -> Referral:
     """The next step of a referral (forward only; 未录用 ends it). 已录用 records the employment in
     the registry: a spell at the employer from ``day`` and a 就业登记."""
-    _require_writable(actor, referral.region_code)
+    require_writable(actor, referral.region_code)
     referral = Referral.objects.select_for_update().select_related("posting__employer", "person").get(pk=referral.pk)
     if stage not in Stage.values:
         raise ValidationError({"stage": _("请选择进展。")})
@@ -373,7 +360,7 @@ class EventInput:
 @retrying_atomic
 def event_save(*, actor: Any, data: EventInput, event: RecruitmentEvent | None = None) -> RecruitmentEvent:
     if event is not None:
-        _require_writable(actor, event.region_id)
+        require_writable(actor, event.region_id)
     errors: dict[str, str] = {}
     if not data.name.strip():
         errors["name"] = _("请填写活动名称。")
@@ -385,7 +372,7 @@ def event_save(*, actor: Any, data: EventInput, event: RecruitmentEvent | None =
         errors["attendees"] = _("人数不能为负数。")
     region = None
     try:
-        region = _writable_region(actor, data.region)
+        region = writable_region(actor, data.region)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
@@ -409,7 +396,7 @@ def event_save(*, actor: Any, data: EventInput, event: RecruitmentEvent | None =
 @retrying_atomic
 def event_add_posting(*, actor: Any, event: RecruitmentEvent, posting: Posting) -> None:
     """A posting offered at the event (its employer joins the event's list)."""
-    _require_writable(actor, event.region_id)
+    require_writable(actor, event.region_id)
     if not Posting.objects.visible_to(actor).filter(pk=posting.pk).exists() and not posting.published:
         raise Http404
     event.postings.add(posting)
@@ -441,7 +428,7 @@ def event_proposals(*, actor: Any, event: RecruitmentEvent, per_seeker: int = 3)
 @retrying_atomic
 def event_refer_all(*, actor: Any, event: RecruitmentEvent) -> int:
     """Record the proposed lists as referrals of the event; returns how many were new."""
-    _require_writable(actor, event.region_id)
+    require_writable(actor, event.region_id)
     day = min(timezone.localdate(), event.end)
     proposals = event_proposals(actor=actor, event=event)
     postings = {p.pk: p for p in Posting.objects.filter(pk__in={m.posting_id for ms in proposals.values() for m in ms})}
@@ -480,7 +467,7 @@ def intentions_reached(referrals: Any) -> int:
 def internship_post_save(
     *, actor: Any, employer: Employer, title: str, slots: int, stipend: int, months: int, occupation: str = ""
 ) -> InternshipPost:
-    _require_writable(actor, employer.region_id)
+    require_writable(actor, employer.region_id)
     errors: dict[str, str] = {}
     if not employer.internship_base:
         errors["employer"] = _("该单位不是就业见习基地，请先在用工主体中标记。")
@@ -512,7 +499,7 @@ def internship_post_save(
 @retrying_atomic
 def internship_start(*, actor: Any, person: Person, post: InternshipPost, start: date) -> Internship:
     """A 见习 begins: for a 高校毕业生 or an unemployed young person (16–24), on a post with a free seat."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     if not InternshipPost.objects.visible_to(actor).filter(pk=post.pk).exists():
         raise Http404
     errors: dict[str, str] = {}
@@ -547,7 +534,7 @@ def internship_start(*, actor: Any, person: Person, post: InternshipPost, start:
 @retrying_atomic
 def internship_end(*, actor: Any, internship: Internship, day: date, retained: bool) -> Internship:
     """The 见习 ends; kept on (留用) records the employment at the base through the registry."""
-    _require_writable(actor, internship.region_code)
+    require_writable(actor, internship.region_code)
     if internship.ended_on is not None:
         raise ValidationError({"ended_on": _("该见习已结束。")})
     if day < internship.start or day > timezone.localdate():

@@ -22,7 +22,7 @@ from jiuye.core.forms import add_service_errors
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.ratelimit import public_limited
-from jiuye.core.scoping import can_write, code_from_typed
+from jiuye.core.scoping import can_write, code_from_typed, require_writable
 from jiuye.employers.models import Employer
 from jiuye.jobs import occupations, selectors, services
 from jiuye.jobs.choices import Stage
@@ -46,11 +46,6 @@ from jiuye.registry import services as registry_services
 from jiuye.registry.models import Person
 
 PAGE_SIZE = 50
-
-
-def _writable_or_404(request: HttpRequest, region_code: str) -> None:
-    if not can_write(request.user, region_code):  # type: ignore[arg-type]
-        raise Http404
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -111,7 +106,7 @@ def posting_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posting = selectors.posting_get(user=request.user, pk=pk)
-    _writable_or_404(request, posting.region_id)
+    require_writable(request.user, posting.region_id)
     return _posting_form(request, posting, _posting_initial(posting))
 
 
@@ -165,7 +160,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA, Perm.VIEW_PERSONAL_DATA)
 def seeker_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = registry_selectors.person_get(user=request.user, pk=person_pk)
-    _writable_or_404(request, person.region_id)
+    require_writable(request.user, person.region_id)
     profile = SeekerProfile.objects.filter(person=person).first()
     initial = (
         {
@@ -211,7 +206,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     if not (person_pk.isdecimal() and posting_pk.isdecimal()):
         raise Http404
     person = registry_selectors.person_get(user=request.user, pk=int(person_pk))
-    _writable_or_404(request, person.region_id)
+    require_writable(request.user, person.region_id)
     posting = Posting.objects.filter(pk=int(posting_pk)).first()
     if posting is None or not services.referable(posting, request.user, timezone.localdate()):
         raise Http404
@@ -252,7 +247,7 @@ def referral_stage(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.objects.visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if referral is None:
         raise Http404
-    _writable_or_404(request, referral.region_code)
+    require_writable(request.user, referral.region_code)
     form = ReferralStageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for es in form.errors.values() for e in es))
@@ -303,7 +298,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
-    _writable_or_404(request, event.region_id)
+    require_writable(request.user, event.region_id)
     return _event_form(request, event)
 
 
@@ -374,7 +369,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def event_add_posting(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
-    _writable_or_404(request, event.region_id)
+    require_writable(request.user, event.region_id)
     chosen = request.POST.get("posting", "")
     posting = Posting.objects.visible_to(request.user).filter(pk=int(chosen)).first() if chosen.isdecimal() else None  # type: ignore[arg-type]
     if posting is None:
@@ -389,7 +384,7 @@ def event_add_posting(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(Perm.EDIT_BUSINESS_DATA, Perm.VIEW_PERSONAL_DATA)
 def event_refer(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
-    _writable_or_404(request, event.region_id)
+    require_writable(request.user, event.region_id)
     made = services.event_refer_all(actor=request.user, event=event)
     messages.success(request, _("已按推荐名单记录 %(n)d 条岗位推荐。") % {"n": made})
     return redirect("jobs:event_detail", pk=event.pk)
@@ -483,7 +478,7 @@ def internship_end(request: HttpRequest, pk: int) -> HttpResponse:
     internship = Internship.objects.visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if internship is None:
         raise Http404
-    _writable_or_404(request, internship.region_code)
+    require_writable(request.user, internship.region_code)
     form = InternshipEndForm(request.POST)
     if form.is_valid():
         try:

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,12 +54,6 @@ class StaleEdit(Exception):
         super().__init__("stale edit")
         self.current = current
         self.changed = changed
-
-
-def _require_writable(actor: Any, region_code: str) -> None:
-    if not can_write(actor, region_code):
-        # The same answer as for a record that does not exist (no oracle).
-        raise Http404
 
 
 def writable_village(*, actor: Any, code: str, field: str) -> Region:

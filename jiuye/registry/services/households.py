@@ -10,18 +10,18 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
+from jiuye.core.scoping import require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import actions
 from jiuye.registry.models import (
     Household,
 )
-from jiuye.registry.services.common import _require_writable
 
 
 @retrying_atomic
 def household_get_or_create(*, actor: Any, region: Region, number: str, relocation_site: str = "") -> Household:
-    _require_writable(actor, region.code)
+    require_writable(actor, region.code)
     if region.level != "village":
         raise ValidationError({"region": _("家庭户必须属于村（社区）。")})
     household, created = Household.objects.get_or_create(
@@ -35,7 +35,7 @@ def household_get_or_create(*, actor: Any, region: Region, number: str, relocati
 @retrying_atomic
 def household_set_relocation_site(*, actor: Any, household: Household, relocation_site: str) -> Household:
     """Record (or clear) the relocation site (易地搬迁安置点) the household was resettled to."""
-    _require_writable(actor, household.region_id)
+    require_writable(actor, household.region_id)
     site = relocation_site.strip()
     if len(site) > 100:
         raise ValidationError({"relocation_site": _("易地搬迁安置点名称过长（最多100个字）。")})

@@ -20,6 +20,7 @@ from jiuye.core.db import retrying_atomic
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.permissions import can_view_sensitive
 from jiuye.core.pinyin import name_pinyin
+from jiuye.core.scoping import require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import actions, history, idcard, spells
@@ -47,7 +48,6 @@ from jiuye.registry.services.common import (
     _check_sensitive_groups,
     _lock_person,
     _not_after_today,
-    _require_writable,
     id_hash,
     phone_hash,
 )
@@ -129,7 +129,7 @@ def _check_one_head(household: Household, relation: str, exclude: int | None = N
 
 @retrying_atomic
 def person_create(*, actor: Any, household: Household, data: PersonInput) -> Person:
-    _require_writable(actor, household.region_id)
+    require_writable(actor, household.region_id)
     _check_choices(
         Person,
         relation=data.relation,
@@ -229,7 +229,7 @@ def person_update(
     stale edit (optimistic locking). ``seen`` is the snapshot the clerk edited
     (``person_snapshot``); without it, ``person`` as the caller holds it. Labour ability,
     willingness, relation and groups are dated: they change from ``effective`` (default today)."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     changes = {k: v for k, v in changes.items() if k in _EDITABLE}
     _check_choices(Person, **{k: v for k, v in changes.items() if k in ("relation", "education", "labor_ability")})
     current = Person.objects.select_for_update().get(pk=person.pk)
@@ -291,7 +291,7 @@ def person_correct_id(
 ) -> Person:
     """更正公民身份号码: a number recorded wrongly. Gender and birth date follow the new number, so
     the household's verdict and the statistics of the person's months are computed again."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     try:
         info = idcard.parse(id_number)
     except idcard.IdNumberError as exc:
@@ -341,7 +341,7 @@ def person_set_groups(
     """Set a person's key groups to ``groups`` from ``effective`` (default today; the groups
     entered and left are dated in the person's history). A user without the security label sets
     only the groups he or she can see; the sensitive ones stored stay as they are."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
     wanted = set(groups)
     for group in sorted(wanted):
@@ -377,9 +377,9 @@ def person_set_groups(
 def person_move(*, actor: Any, person: Person, household: Household, effective: date | None = None) -> Person:
     """Move a person to another household (possibly in another village) from ``effective``
     (default today; dated in the person's history): both must be writable."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
-    _require_writable(actor, household.region_id)
+    require_writable(actor, household.region_id)
     old, before_relation = person.household, person.relation
     if old.pk == household.pk:
         return person
@@ -454,7 +454,7 @@ def _leaves_after_record(person: Person, on: date) -> None:
 @retrying_atomic
 def person_set_state(*, actor: Any, person: Person, state: str, on: date) -> Person:
     """Record a death, emigration or moving out (or a return to the registry)."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
     _check_choices(Person, state=state)
     _not_after_today("date", on)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from jiuye.core.audit import AuditAction, audit_record
 from jiuye.core.db import retrying_atomic
+from jiuye.core.scoping import require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.regions.models import Region
 from jiuye.registry import actions, registrations
@@ -22,7 +23,7 @@ from jiuye.registry.models import (
     Person,
     Registration,
 )
-from jiuye.registry.services.common import _check_choices, _lock_person, _on_record, _require_writable
+from jiuye.registry.services.common import _check_choices, _lock_person, _on_record
 
 
 def held_registrations(person: Person) -> registrations.Held:
@@ -77,7 +78,7 @@ def _record_act(
     """What every registration does: scope, the person's lock, the choice it needs (a form of
     employment, a reason), the day (on record, not after today), the one rule; then the new
     registration with the 失业登记 it ends, audited. The same act again changes nothing."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
     name, value = choice
     if not value:
@@ -151,7 +152,7 @@ def registration_unemployment(
 @retrying_atomic
 def registration_end(*, actor: Any, person: Person, day: date, reason: str) -> Registration:
     """失业登记注销."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
     if not reason:
         raise ValidationError({"end_reason": _("请选择注销原因。")})

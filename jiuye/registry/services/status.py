@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.audit import audit_record
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.db import retrying_atomic
+from jiuye.core.scoping import require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.registry import actions, spells
 from jiuye.registry.choices import (
@@ -23,7 +24,7 @@ from jiuye.registry.models import (
     Person,
 )
 from jiuye.registry.services import zero_employment
-from jiuye.registry.services.common import _check_choices, _lock_person, _on_record, _require_writable
+from jiuye.registry.services.common import _check_choices, _lock_person, _on_record
 
 
 @retrying_atomic
@@ -44,7 +45,7 @@ def status_change(
     """A status from ``start``, by the one rule of ``registry.spells``: a correction of the open
     spell's day replaces it in place; a later day ends it and opens a new one; the same status with
     the same details changes nothing (a newer ``verified_at`` is recorded on the open spell)."""
-    _require_writable(actor, person.region_id)
+    require_writable(actor, person.region_id)
     _lock_person(person)
     _check_choices(EmploymentSpell, status=status, place=place, source=source)
     if start > timezone.localdate():

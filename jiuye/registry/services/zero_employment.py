@@ -17,6 +17,7 @@ from jiuye.core.audit import audit_record
 from jiuye.core.bulk import is_one_of
 from jiuye.core.db import retrying_atomic
 from jiuye.core.permissions import Perm, has_perm
+from jiuye.core.scoping import require_writable
 from jiuye.core.signals import notify_records_changed
 from jiuye.registry import actions, rules
 from jiuye.registry.choices import (
@@ -31,7 +32,7 @@ from jiuye.registry.models import (
     ZeroEmploymentCase,
     ZeroEmploymentRule,
 )
-from jiuye.registry.services.common import _check_choices, _require_writable
+from jiuye.registry.services.common import _check_choices
 
 
 def zero_rule() -> rules.ZeroRule:
@@ -298,12 +299,12 @@ def _recompute_households(*, on: date, ids: list[int] | None) -> dict[str, Any]:
 
 @retrying_atomic
 def case_assign(*, actor: Any, case: ZeroEmploymentCase, officer: Any) -> None:
-    _require_writable(actor, case.household.region_id)
+    require_writable(actor, case.household.region_id)
     cases.case_assign(actor=actor, case=case, officer=officer)
 
 
 @retrying_atomic
 def case_add_measure(*, actor: Any, case: ZeroEmploymentCase, kind: str, day: date, note: str = "") -> CaseMeasure:
-    _require_writable(actor, case.household.region_id)
+    require_writable(actor, case.household.region_id)
     _check_choices(CaseMeasure, kind=kind)
     return cases.case_add_measure(actor=actor, case=case, measure_model=CaseMeasure, kind=kind, day=day, note=note)
