@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core import money
@@ -85,3 +90,45 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+InputT = TypeVar("InputT")
+
+
+def input_of(cls: type[InputT], data: Mapping[str, Any]) -> InputT:
+    """A service's input dataclass from a form's cleaned data: the fields the dataclass names."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def initial_of(cls: type, record: Any, **extra: Any) -> dict[str, Any]:
+    """A form's initial values from a record, for the fields of a service's input dataclass that
+    the record has (``extra`` for the others: a region's code, a list of codes)."""
+    return {**{f.name: getattr(record, f.name) for f in fields(cls) if hasattr(record, f.name)}, **extra}
+
+
+def save_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    message: Any,
+    then: Callable[[Any], Any],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The form page of a create or edit: on a valid POST, ``save(cleaned_data)`` through a
+    service; its refusal goes onto the form by field; success says ``message`` and redirects to
+    ``then(saved)``. A refused form answers 422 and saves nothing."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = save(form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(then(saved))
+        status = 422
+    return render(request, template, {**context, "form": form}, status=status)

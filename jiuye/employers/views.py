@@ -3,20 +3,20 @@ the new market entities, and HR service organisations."""
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuye.core import panels
 from jiuye.core.access import staff_view
-from jiuye.core.forms import add_service_errors
+from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import can_write, code_from_typed, require_writable
@@ -63,17 +63,6 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _employer_input(data: dict[str, Any]) -> services.EmployerInput:
-    names = {f.name for f in fields(services.EmployerInput)}
-    return services.EmployerInput(**{k: v for k, v in data.items() if k in names})
-
-
-def _employer_initial(employer: Employer) -> dict[str, Any]:
-    initial = {f.name: getattr(employer, f.name) for f in fields(services.EmployerInput) if f.name != "region"}
-    initial["region"] = employer.region_id
-    return initial
-
-
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def employer_create(request: HttpRequest) -> HttpResponse:
     return _employer_form(request, None)
@@ -87,22 +76,18 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _employer_form(request: HttpRequest, employer: Employer | None) -> HttpResponse:
-    initial = _employer_initial(employer) if employer else {}
-    form = picker.bind(EmployerForm(request.POST or None, initial=initial), request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = services.employer_save(
-                    actor=request.user, data=_employer_input(form.cleaned_data), employer=employer
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("employers:employer_detail", pk=saved.pk)
-        status = 422
-    return render(request, "employers/employer_form.html", {"form": form, "employer": employer}, status=status)
+    initial = initial_of(services.EmployerInput, employer, region=employer.region_id) if employer else {}
+    return save_page(
+        request,
+        picker.bind(EmployerForm(request.POST or None, initial=initial), request.user),
+        lambda data: services.employer_save(
+            actor=request.user, data=input_of(services.EmployerInput, data), employer=employer
+        ),
+        message=_("已保存。"),
+        then=lambda saved: reverse("employers:employer_detail", args=[saved.pk]),
+        template="employers/employer_form.html",
+        context={"employer": employer},
+    )
 
 
 @staff_view(VIEW_EMPLOYERS)
@@ -189,13 +174,6 @@ def org_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _org_initial(org: ServiceOrg) -> dict[str, Any]:
-    initial = {f.name: getattr(org, f.name) for f in fields(services.OrgInput) if f.name not in ("region", "villages")}
-    initial["region"] = org.region_id
-    initial["villages"] = " ".join(org.villages.values_list("code", flat=True))
-    return initial
-
-
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def org_create(request: HttpRequest) -> HttpResponse:
     return _org_form(request, None)
@@ -209,21 +187,25 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _org_form(request: HttpRequest, org: ServiceOrg | None) -> HttpResponse:
-    form = picker.bind(OrgForm(request.POST or None, initial=_org_initial(org) if org else {}), request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            names = {f.name for f in fields(services.OrgInput)}
-            data = services.OrgInput(**{k: v for k, v in form.cleaned_data.items() if k in names})
-            try:
-                saved = services.org_save(actor=request.user, data=data, org=org)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("employers:org_detail", pk=saved.pk)
-        status = 422
-    return render(request, "employers/org_form.html", {"form": form, "org": org}, status=status)
+    initial = (
+        initial_of(
+            services.OrgInput,
+            org,
+            region=org.region_id,
+            villages=" ".join(org.villages.values_list("code", flat=True)),
+        )
+        if org
+        else {}
+    )
+    return save_page(
+        request,
+        picker.bind(OrgForm(request.POST or None, initial=initial), request.user),
+        lambda data: services.org_save(actor=request.user, data=input_of(services.OrgInput, data), org=org),
+        message=_("已保存。"),
+        then=lambda saved: reverse("employers:org_detail", args=[saved.pk]),
+        template="employers/org_form.html",
+        context={"org": org},
+    )
 
 
 @staff_view(VIEW_EMPLOYERS)

@@ -3,7 +3,6 @@ follow-up, recruitment events, 见习, and the public job board (no login, no pe
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuye.core.access import public_view, staff_view
-from jiuye.core.forms import add_service_errors
+from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.ratelimit import public_limited
@@ -86,14 +85,6 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _posting_initial(posting: Posting) -> dict[str, Any]:
-    initial = {
-        f.name: getattr(posting, f.name) for f in fields(services.PostingInput) if f.name not in ("employer", "region")
-    }
-    initial.update(employer=posting.employer_id, region=posting.region_id)
-    return initial
-
-
 @staff_view(Perm.EDIT_BUSINESS_DATA)
 def posting_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
@@ -107,26 +98,26 @@ def posting_create(request: HttpRequest) -> HttpResponse:
 def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posting = selectors.posting_get(user=request.user, pk=pk)
     require_writable(request.user, posting.region_id)
-    return _posting_form(request, posting, _posting_initial(posting))
+    return _posting_form(
+        request,
+        posting,
+        initial_of(services.PostingInput, posting, employer=posting.employer_id, region=posting.region_id),
+    )
 
 
 def _posting_form(request: HttpRequest, posting: Posting | None, initial: dict[str, Any]) -> HttpResponse:
     employers = Employer.objects.editable_by(request.user).order_by("name")[:2000]  # type: ignore[arg-type]
-    form = picker.bind(PostingForm(request.POST or None, initial=initial, employers=employers), request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            names = {f.name for f in fields(services.PostingInput)}
-            data = services.PostingInput(**{k: v for k, v in form.cleaned_data.items() if k in names})
-            try:
-                saved = services.posting_save(actor=request.user, data=data, posting=posting)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("岗位已保存。"))
-                return redirect("jobs:posting_detail", pk=saved.pk)
-        status = 422
-    return render(request, "jobs/posting_form.html", {"form": form, "posting": posting}, status=status)
+    return save_page(
+        request,
+        picker.bind(PostingForm(request.POST or None, initial=initial, employers=employers), request.user),
+        lambda data: services.posting_save(
+            actor=request.user, data=input_of(services.PostingInput, data), posting=posting
+        ),
+        message=_("岗位已保存。"),
+        then=lambda saved: reverse("jobs:posting_detail", args=[saved.pk]),
+        template="jobs/posting_form.html",
+        context={"posting": posting},
+    )
 
 
 @staff_view(VIEW_JOBS)
@@ -303,26 +294,16 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _event_form(request: HttpRequest, event: Any) -> HttpResponse:
-    initial = (
-        {f.name: getattr(event, f.name) for f in fields(services.EventInput) if f.name != "region"} if event else {}
+    initial = initial_of(services.EventInput, event, region=event.region_id) if event else {}
+    return save_page(
+        request,
+        picker.bind(EventForm(request.POST or None, initial=initial), request.user),
+        lambda data: services.event_save(actor=request.user, data=input_of(services.EventInput, data), event=event),
+        message=_("招聘活动已保存。"),
+        then=lambda saved: reverse("jobs:event_detail", args=[saved.pk]),
+        template="jobs/event_form.html",
+        context={"event": event},
     )
-    if event:
-        initial["region"] = event.region_id
-    form = picker.bind(EventForm(request.POST or None, initial=initial), request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = services.event_save(
-                    actor=request.user, data=services.EventInput(**form.cleaned_data), event=event
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("招聘活动已保存。"))
-                return redirect("jobs:event_detail", pk=saved.pk)
-        status = 422
-    return render(request, "jobs/event_form.html", {"form": form, "event": event}, status=status)
 
 
 @staff_view(VIEW_JOBS)

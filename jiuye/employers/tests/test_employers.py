@@ -442,3 +442,16 @@ def test_the_status_form_links_a_worker_by_credit_code_and_refuses_a_bad_one(per
     good = {**bad, "employer_credit_code": employer.credit_code.lower(), "employer_name": employer.name}
     assert client.post(f"/registry/persons/{person.pk}/status/", good).status_code == 302
     assert selectors.worker_count(employer) == 1
+
+
+def test_the_edit_page_starts_from_the_record_and_saves_a_change(personas: dict[str, User]) -> None:
+    employer = factories.employer(personas["city_admin"], region="610924100000", name="城关茶业")
+    client = CsrfClient(personas["county_a"])
+    form = client.get(f"/employers/{employer.pk}/edit/").context["form"]
+    assert form["name"].value() == "城关茶业" and form["credit_code"].value() == employer.credit_code
+    assert form["region"].value() == "610924100000"
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(name="城关富硒茶业", internship_base="on")
+    assert client.post(f"/employers/{employer.pk}/edit/", data).status_code == 302
+    employer.refresh_from_db()
+    assert employer.name == "城关富硒茶业" and employer.internship_base and employer.region_id == "610924100000"
