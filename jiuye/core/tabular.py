@@ -168,6 +168,12 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+def parse_count(text: str, *, maximum: int) -> int | None:
+    """A whole number as the field writes it (Excel's ``12.0`` included), 0 to ``maximum``."""
+    text = to_halfwidth(text).strip().removesuffix(".0")
+    return int(text) if text.isdecimal() and int(text) <= maximum else None
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
@@ -17,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiuye.core import money
 from jiuye.core.credit_code import is_valid_credit_code
 from jiuye.core.permissions import Perm
 from jiuye.core.scoping import code_level
-from jiuye.core.tabular import parse_date
+from jiuye.core.tabular import parse_count, parse_date
 from jiuye.employers.models import Employer
 from jiuye.imports.kinds import Batch, Column, ImportKind, Outcome, RowError
 from jiuye.jobs import services
@@ -74,18 +74,8 @@ def prepare(*, user: Any, as_of: date, dry_run: bool = False) -> Context:
     return Context(user=user, today=timezone.localdate())
 
 
-def _yuan(text: str) -> int | None:
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    fen = value * 100
-    return int(fen) if value.is_finite() and fen == fen.to_integral_value() and abs(fen) < 10**12 else None
-
-
 def _whole(text: str) -> int | None:
-    text = text.removesuffix(".0")
-    return int(text) if text.isdecimal() and len(text) <= 6 else None
+    return parse_count(text, maximum=999_999)
 
 
 def validate(ctx: Context, batch: Batch) -> pl.DataFrame:
@@ -101,9 +91,11 @@ def validate(ctx: Context, batch: Batch) -> pl.DataFrame:
             bad("credit_code", _("统一社会信用代码无效（GB 32100 校验不通过）。"))
         values: dict[str, Any] = {}
         for key in ("wage_min", "wage_max"):
-            values[key] = _yuan(row[key])
-            if values[key] is None:
-                bad(key, _("月薪应为数字（元，最多两位小数）。"))
+            try:
+                values[key] = money.parse_yuan(row[key])
+            except money.MoneyError as exc:
+                values[key] = None
+                bad(key, str(exc))
         values["headcount"] = _whole(row["headcount"])
         if values["headcount"] is None:
             bad("headcount", _("招聘人数应为正整数。"))

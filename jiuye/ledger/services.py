@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from jiuye.core import money
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.money import format_yuan
@@ -19,7 +20,6 @@ from jiuye.ledger import actions
 from jiuye.ledger.models import Account, AccountKind, Journal, Line
 
 MAX_LINES = 1000
-MAX_AMOUNT = 10**15  # 10 万亿元 in 分: far above any employment fund, far below BIGINT
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def entries_errors(entries: Sequence[Entry]) -> list[str]:
             return errors
         if entry.amount == 0:
             errors.append(_("分录金额不能为零。"))
-        if abs(entry.amount) > MAX_AMOUNT:
+        if abs(entry.amount) > money.MAX_FEN:
             errors.append(_("分录金额过大。"))
     if not errors and sum(e.amount for e in entries) != 0:
         errors.append(
