@@ -21,7 +21,8 @@ from jiuye.regions.picker import RegionPicker
 REGION_LEVELS = (Level.COUNTY, Level.TOWN, Level.VILLAGE)
 
 
-def _blank(choices: Any) -> list[tuple[str, Any]]:
+def blank_choice(choices: Any) -> list[tuple[str, Any]]:
+    """A drop-down's choices with an empty first entry (nothing chosen)."""
     return [("", "—"), *choices]
 
 
@@ -38,16 +39,16 @@ class MonthField(forms.DateField):
 
 class EmployerFilterForm(forms.Form):
     q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=60)
-    kind = forms.ChoiceField(label=_("主体类型"), required=False, choices=_blank(EmployerKind.choices))
+    kind = forms.ChoiceField(label=_("主体类型"), required=False, choices=blank_choice(EmployerKind.choices))
     region = forms.CharField(label=_("区划"), required=False, max_length=12, widget=RegionPicker())
 
 
 class EmployerForm(forms.Form):
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
     name = forms.CharField(label=_("单位名称"), max_length=200)
-    kind = forms.ChoiceField(label=_("主体类型"), choices=_blank(EmployerKind.choices))
+    kind = forms.ChoiceField(label=_("主体类型"), choices=blank_choice(EmployerKind.choices))
     industry = forms.ChoiceField(label=_("行业（GB/T 4754-2017 大类）"), required=False, choices=())
-    size = forms.ChoiceField(label=_("企业规模"), required=False, choices=_blank(SizeClass.choices))
+    size = forms.ChoiceField(label=_("企业规模"), required=False, choices=blank_choice(SizeClass.choices))
     region = forms.CharField(label=_("所在区划"), max_length=12, widget=RegionPicker(levels=REGION_LEVELS))
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
     longitude = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
@@ -55,7 +56,7 @@ class EmployerForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), required=False, max_length=30)
     contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
     factory_category = forms.ChoiceField(
-        label=_("新社区工厂类别"), required=False, choices=_blank(FactoryCategory.choices)
+        label=_("新社区工厂类别"), required=False, choices=blank_choice(FactoryCategory.choices)
     )
     relocation_site = forms.CharField(label=_("服务的易地搬迁安置点"), required=False, max_length=100)
     certified_on = forms.DateField(label=_("认定日期"), required=False, widget=DateInput)
@@ -88,7 +89,7 @@ class FactoryReportForm(forms.Form):
 
 
 class OrgForm(forms.Form):
-    kind = forms.ChoiceField(label=_("机构类别"), choices=_blank(OrgKind.choices))
+    kind = forms.ChoiceField(label=_("机构类别"), choices=blank_choice(OrgKind.choices))
     name = forms.CharField(label=_("机构名称"), max_length=200)
     credit_code = forms.CharField(label=_("统一社会信用代码"), required=False, max_length=18)
     region = forms.CharField(label=_("所在区划"), max_length=12, widget=RegionPicker(levels=REGION_LEVELS))

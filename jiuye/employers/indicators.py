@@ -13,19 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.employers import snapshot
 from jiuye.employers.choices import EmployerKind, OrgKind
 from jiuye.indicators.catalogue import Indicator, Kind, register
-from jiuye.indicators.snapshot import Snapshot, add_months, month_start
+from jiuye.indicators.snapshot import Snapshot, add_months, month_start, person_records, records
 
 MODULE = "employers"
 FEN_PER_100M_YUAN = 10_000_000_000  # 亿元 in 分
 
 
-def _records(frame: pl.DataFrame, weight: str | None = None) -> pl.DataFrame:
-    sign = pl.col(weight).cast(pl.Int64) if weight else pl.lit(1, dtype=pl.Int8)
-    return frame.select(pl.col("region"), pl.col("record_id"), sign.alias("sign"))
-
-
 def new_market_entities(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _records(snap.frame(snapshot.ENTITIES).filter(pl.col("registered_on") >= snap.year_start))
+    return records(snap.frame(snapshot.ENTITIES).filter(pl.col("registered_on") >= snap.year_start))
 
 
 def market_entity_jobs(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
@@ -33,7 +28,7 @@ def market_entity_jobs(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     entity's region: counted as people, one record each."""
     entities = snap.frame(snapshot.ENTITIES).filter(pl.col("registered_on") >= snap.year_start)
     workers = snap.frame(snapshot.WORKERS).join(entities.select("credit_code", "region"), on="credit_code")
-    return workers.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+    return person_records(workers)
 
 
 def _factories(snap: Snapshot) -> pl.DataFrame:
@@ -45,7 +40,7 @@ def _factories(snap: Snapshot) -> pl.DataFrame:
 
 
 def community_factories(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _records(_factories(snap))
+    return records(_factories(snap))
 
 
 def _latest_reports(snap: Snapshot) -> pl.DataFrame:
@@ -56,7 +51,7 @@ def _latest_reports(snap: Snapshot) -> pl.DataFrame:
 
 
 def factory_jobs(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _records(_latest_reports(snap), "jobs")
+    return records(_latest_reports(snap), "jobs")
 
 
 def _year_reports(snap: Snapshot) -> pl.DataFrame:
@@ -66,16 +61,16 @@ def _year_reports(snap: Snapshot) -> pl.DataFrame:
 
 
 def factory_output(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _records(_year_reports(snap), "output")
+    return records(_year_reports(snap), "output")
 
 
 def factory_wages(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return _records(_year_reports(snap), "wages")
+    return records(_year_reports(snap), "wages")
 
 
 def _orgs(*kinds: str) -> Any:
     def calculate(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-        return _records(snap.frame(snapshot.ORGS).filter(pl.col("kind").is_in(list(kinds))))
+        return records(snap.frame(snapshot.ORGS).filter(pl.col("kind").is_in(list(kinds))))
 
     return calculate
 

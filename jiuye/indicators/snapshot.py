@@ -41,6 +41,20 @@ def text_date(column: str) -> pl.Expr:
     return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
 
 
+def records(frame: pl.DataFrame, weight: str | None = None) -> pl.DataFrame:
+    """A calculator's answer from a frame with ``region`` and ``record_id``: each record counts
+    one, or the value of its ``weight`` column (openings, 分)."""
+    sign = pl.col(weight).cast(pl.Int64) if weight else pl.lit(1, dtype=pl.Int8)
+    return frame.select(pl.col("region"), pl.col("record_id"), sign.alias("sign"))
+
+
+def person_records(frame: pl.DataFrame) -> pl.DataFrame:
+    """A calculator's answer from a frame with ``region`` and ``person_id``: each person once."""
+    return frame.unique("person_id", keep="first", maintain_order=True).select(
+        pl.col("region"), pl.col("person_id").alias("record_id")
+    )
+
+
 Loader = Callable[["Snapshot"], Any]
 _LOADERS: dict[str, Loader] = {}
 

@@ -10,15 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import DateInput, YuanField
-from jiuye.employers.forms import REGION_LEVELS
+from jiuye.employers.forms import REGION_LEVELS, blank_choice
 from jiuye.jobs import occupations
 from jiuye.jobs.choices import EventKind, Stage, WishedTime, WorkTime
 from jiuye.regions.picker import RegionPicker
 from jiuye.registry.choices import Education
-
-
-def _blank(choices: Any) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
 
 
 class PostingForm(forms.Form):
@@ -41,7 +37,7 @@ class PostingForm(forms.Form):
     latitude = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
     min_age = forms.IntegerField(label=_("年龄下限"), required=False, min_value=0, max_value=120)
     max_age = forms.IntegerField(label=_("年龄上限"), required=False, min_value=0, max_value=120)
-    education = forms.ChoiceField(label=_("最低学历"), required=False, choices=_blank(Education.choices))
+    education = forms.ChoiceField(label=_("最低学历"), required=False, choices=blank_choice(Education.choices))
     skills = forms.CharField(
         label=_("技能要求"), required=False, max_length=200, help_text=_("以顿号分隔，如：缝纫、熨烫")
     )
@@ -107,7 +103,7 @@ class ReferralStageForm(forms.Form):
 
 class EventForm(forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("活动类型"), choices=_blank(EventKind.choices))
+    kind = forms.ChoiceField(label=_("活动类型"), choices=blank_choice(EventKind.choices))
     start = forms.DateField(label=_("开始日期"), widget=DateInput)
     end = forms.DateField(label=_("结束日期"), widget=DateInput)
     region = forms.CharField(label=_("举办地"), max_length=12, widget=RegionPicker(levels=REGION_LEVELS))

@@ -10,14 +10,14 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.indicators.catalogue import Indicator, Kind, register
-from jiuye.indicators.snapshot import Snapshot
+from jiuye.indicators.snapshot import Snapshot, person_records, records
 from jiuye.jobs import snapshot
 
 MODULE = "jobs"
 
 
 def fairs(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
-    return snap.frame(snapshot.EVENTS).filter(pl.col("start") >= snap.year_start).select("region", "record_id")
+    return records(snap.frame(snapshot.EVENTS).filter(pl.col("start") >= snap.year_start))
 
 
 def posts_offered(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
@@ -29,7 +29,7 @@ def posts_offered(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
         .select(pl.col("record_id").alias("event_id"))
     )
     offered = snap.frame(snapshot.EVENT_POSTINGS).join(events, on="event_id", how="semi").unique("record_id")
-    return offered.select(pl.col("region"), pl.col("record_id"), pl.col("headcount").alias("sign"))
+    return records(offered, "headcount")
 
 
 def intentions(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
@@ -37,22 +37,22 @@ def intentions(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     reached = snap.frame(snapshot.REFERRALS).filter(
         pl.coalesce("intention_on", "hired_on").is_between(snap.year_start, snap.end)
     )
-    return reached.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+    return person_records(reached)
 
 
 def hires(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     hired = snap.frame(snapshot.REFERRALS).filter(pl.col("hired_on").is_between(snap.year_start, snap.end))
-    return hired.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+    return person_records(hired)
 
 
 def interns(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     started = snap.frame(snapshot.INTERNSHIPS).filter(pl.col("start") >= snap.year_start)
-    return started.unique("person_id").select(pl.col("region"), pl.col("person_id").alias("record_id"))
+    return person_records(started)
 
 
 def open_seats(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     open_ = snap.frame(snapshot.POSTINGS).filter(pl.col("valid_until") >= snap.end)
-    return open_.select(pl.col("region"), pl.col("record_id"), pl.col("headcount").alias("sign"))
+    return records(open_, "headcount")
 
 
 for indicator in (
