@@ -455,3 +455,23 @@ def test_the_edit_page_starts_from_the_record_and_saves_a_change(personas: dict[
     assert client.post(f"/employers/{employer.pk}/edit/", data).status_code == 302
     employer.refresh_from_db()
     assert employer.name == "城关富硒茶业" and employer.internship_base and employer.region_id == "610924100000"
+
+
+def test_a_script_registers_an_employer_with_a_bearer_token(personas: dict[str, User]) -> None:
+    import json
+
+    from django.test import Client
+
+    from jiuye.accounts.services import token_create
+
+    _token, raw = token_create(user=personas["county_a"], name="script")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = {"credit_code": "91610900MA0000000X", "name": "接口企业", "kind": "enterprise", "region": "610924100000"}
+    refused = api.post("/api/v1/employers", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["loc"] == ["credit_code"]
+    body["credit_code"] = factories.credit_code()
+    made = api.post("/api/v1/employers", json.dumps(body), content_type="application/json")
+    assert made.status_code == 201 and made.json()["credit_code"] == body["credit_code"]
+    elsewhere = {**body, "credit_code": factories.credit_code(), "region": "610902001000"}
+    assert api.post("/api/v1/employers", json.dumps(elsewhere), content_type="application/json").status_code == 422
+    assert Employer.objects.count() == 1

@@ -248,3 +248,20 @@ def test_a_script_refers_and_records_a_hire_through_the_api(personas: dict[str, 
     )
     candidates = api.get(f"/api/v1/jobs/postings/{posting.pk}/candidates").json()
     assert all(c["person"] != head.pk for c in candidates)  # employed now: no longer a candidate
+
+
+def test_a_wish_for_work_is_saved_by_a_form_with_csrf_enforced(personas: dict[str, User], household: Any) -> None:
+    from jiuye.jobs.models import SeekerProfile
+
+    _home, head = household
+    client = CsrfClient(personas["county_a"])
+    bad = {"occupations": ["6-05", "4-03", "6-29", "4-10"], "work_time": "any", "wage_floor": "3000"}
+    assert client.post(f"/jobs/seekers/{head.pk}/", bad).status_code == 422  # four wishes: three at most
+    assert not SeekerProfile.objects.exists()
+    assert (
+        client.client.post(f"/jobs/seekers/{head.pk}/", {**bad, "occupations": ["6-05"]}).status_code == 403
+    )  # no token
+    good = {"occupations": ["6-05"], "work_time": "full", "wage_floor": "3,000", "skills": "缝纫、锁边", "active": "on"}
+    assert client.post(f"/jobs/seekers/{head.pk}/", good).status_code == 302
+    profile = SeekerProfile.objects.get(person=head)
+    assert (profile.occupations, profile.wage_floor, profile.skills) == (["6-05"], 300_000, "缝纫、锁边")
