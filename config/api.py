@@ -12,6 +12,7 @@ from jiuye.employers.api import router as employers_router
 from jiuye.exports.api import router as exports_router
 from jiuye.indicators.api import router as indicators_router
 from jiuye.jobs.api import router as jobs_router
+from jiuye.programs.api import router as programs_router
 from jiuye.regions.api import router as regions_router
 from jiuye.registry.api import router as registry_router
 
@@ -32,5 +33,6 @@ api.add_router("", audit_router)
 api.add_router("", registry_router)
 api.add_router("", employers_router)
 api.add_router("", jobs_router)
+api.add_router("", programs_router)
 api.add_router("", indicators_router)
 api.add_router("", exports_router)

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "jiuye.ledger",
     "jiuye.employers",
     "jiuye.jobs",
+    "jiuye.programs",
     "jiuye.reports",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("jiuye.registry.urls")),
     path("employers/", include("jiuye.employers.urls")),
     path("jobs/", include("jiuye.jobs.urls")),
+    path("programs/", include("jiuye.programs.urls")),
     path("imports/", include("jiuye.imports.urls")),
     path("exports/", include("jiuye.exports.urls")),
     path("stats/", include("jiuye.indicators.urls")),

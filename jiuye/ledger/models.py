@@ -178,6 +178,7 @@ class Payment(ScopedModel):
         _("支付状态"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+    paid_on = models.DateField(_("支付日期"), null=True, blank=True)  # the day the return file said paid
     journal = models.OneToOneField(
         Journal, verbose_name=_("记账凭证"), on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
     )

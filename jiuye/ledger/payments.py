@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.audit import audit_record
@@ -174,4 +175,6 @@ def _pay(*, actor: Any, batch: PaymentBatch, payment: Payment) -> None:
         region_code=batch.region_code,
         idempotency_key=f"payment:{payment.number}",
     )
-    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.PAID, journal=journal, failure_reason="")
+    Payment.objects.filter(pk=payment.pk).update(
+        status=PaymentStatus.PAID, journal=journal, failure_reason="", paid_on=timezone.localdate()
+    )

@@ -1,0 +1,174 @@
+"""The programs module's forms. Amounts are typed in 元 (``YuanField``, cleaned to 分); an
+application's fields are built from its program's ``fields``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.core.forms import DateInput, YuanField
+from jiuye.employers.forms import blank_choice
+from jiuye.programs import rules
+from jiuye.programs.choices import ClaimStatus, PolicyLevel, PolicyTheme
+from jiuye.programs.rules.base import FUND_LABELS, FactKind, Payee, Period, Program
+from jiuye.regions.models import Level
+from jiuye.regions.picker import RegionPicker
+
+
+def _years() -> list[tuple[int, str]]:
+    this = timezone.localdate().year
+    return [(y, str(y)) for y in range(this, this - 6, -1)]
+
+
+class ClaimFilterForm(forms.Form):
+    program = forms.ChoiceField(label=_("政策项目"), required=False, choices=())
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=blank_choice([*ClaimStatus.choices, ("paid", _("已支付"))])
+    )
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, choices=(), empty_value=None)
+    region = forms.CharField(label=_("区划"), required=False, max_length=12, widget=RegionPicker())
+    q = forms.CharField(label=_("收款方或编号"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = blank_choice(rules.choices())  # type: ignore[attr-defined]
+        self.fields["year"].choices = blank_choice(_years())  # type: ignore[attr-defined]
+
+
+class RunForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
+    region = forms.CharField(label=_("核查范围"), max_length=12, widget=RegionPicker())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+
+
+class ParamForm(forms.Form):
+    key = forms.ChoiceField(label=_("参数"), choices=())
+    value = forms.CharField(
+        label=_("新取值"),
+        max_length=200,
+        help_text=_("金额填元，比例填百分数（如 60 或 5.5），类别填代码并以逗号分隔。"),
+    )
+    region = forms.CharField(label=_("适用区划"), max_length=12, widget=RegionPicker())
+    effective_from = forms.DateField(label=_("生效日期"), widget=DateInput())
+    reason = forms.CharField(label=_("调整理由"), max_length=300)
+
+    def __init__(self, program: Program, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(p.key, p.label) for p in program.params]  # type: ignore[attr-defined]
+
+
+def application_form_class(program: Program) -> type[forms.Form]:
+    """The form of an application to ``program``: who, which period, the stated facts, the
+    account and the evidence."""
+    attrs: dict[str, Any] = {
+        "year": forms.TypedChoiceField(label=_("享受年度"), coerce=int, choices=_years()),
+    }
+    if program.period == Period.MONTH:
+        attrs["month"] = forms.TypedChoiceField(
+            label=_("享受月份"), coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
+        )
+    if program.payee == Payee.PERSON or (program.held and program.code != "refund"):
+        attrs["id_number"] = forms.CharField(label=_("公民身份号码"), max_length=18, min_length=15)
+    else:
+        attrs["credit_code"] = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
+    for f in program.fields:
+        if f.kind == FactKind.CHOICE:
+            attrs[f"fact_{f.key}"] = forms.ChoiceField(label=f.label, choices=blank_choice(f.choices))
+        elif f.kind == FactKind.DATE:
+            attrs[f"fact_{f.key}"] = forms.DateField(label=f.label, widget=DateInput())
+        elif f.kind == FactKind.FEN:
+            attrs[f"fact_{f.key}"] = YuanField(label=f.label)
+        elif f.kind == FactKind.COUNT:
+            attrs[f"fact_{f.key}"] = forms.IntegerField(label=f.label, min_value=0, max_value=10_000)
+        else:
+            attrs[f"fact_{f.key}"] = forms.CharField(label=f.label, max_length=100)
+    attrs["bank_account"] = forms.CharField(label=_("收款银行账号"), required=False, max_length=40)
+    attrs["evidence"] = forms.CharField(
+        label=_("申请材料说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    return type("ApplicationForm", (forms.Form,), attrs)
+
+
+def stated_of(program: Program, data: dict[str, Any]) -> dict[str, Any]:
+    """The stated facts from a cleaned application form, as ``services.parse_stated`` reads them."""
+    stated = {}
+    for f in program.fields:
+        value = data.get(f"fact_{f.key}")
+        stated[f.key] = value.isoformat() if isinstance(value, date) else value
+    return stated
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("驳回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccountForm(forms.Form):
+    bank_account = forms.CharField(label=_("收款银行账号"), max_length=40)
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(label=_("公示标题"), max_length=200)
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput())
+    region = forms.CharField(label=_("公示区划"), max_length=12, widget=RegionPicker())
+
+
+class ReturnFileForm(forms.Form):
+    file = forms.FileField(label=_("银行回单文件（CSV）"))
+
+
+class AllocateForm(forms.Form):
+    source = forms.ChoiceField(label=_("资金来源"), choices=[(str(k), v) for k, v in FUND_LABELS.items()])
+    county = forms.CharField(label=_("县（市、区）"), max_length=12, widget=RegionPicker(levels=(Level.COUNTY,)))
+    year = forms.TypedChoiceField(label=_("资金年度"), coerce=int, choices=())
+    amount = YuanField(label=_("金额（元）"))
+    memo = forms.CharField(label=_("摘要"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+
+
+class BudgetForm(forms.Form):
+    county = forms.CharField(label=_("县（市、区）"), max_length=12, widget=RegionPicker(levels=(Level.COUNTY,)))
+    program = forms.ChoiceField(label=_("政策项目"), choices=())
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
+    amount = YuanField(label=_("预算金额（元）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = rules.choices()  # type: ignore[attr-defined]
+        self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.Form):
+    title = forms.CharField(label=_("文件标题"), max_length=200)
+    number = forms.CharField(label=_("文号"), required=False, max_length=60)
+    issuer = forms.CharField(label=_("发文机关"), max_length=100)
+    issued_on = forms.DateField(label=_("印发日期"), widget=DateInput())
+    level = forms.ChoiceField(label=_("层级"), choices=blank_choice(PolicyLevel.choices))
+    theme = forms.ChoiceField(label=_("政策类别"), choices=blank_choice(PolicyTheme.choices))
+    measures = forms.IntegerField(label=_("措施条数"), min_value=0, max_value=1000)
+    programs = forms.MultipleChoiceField(
+        label=_("设立的政策项目"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    region = forms.CharField(label=_("发文区划"), max_length=12, widget=RegionPicker(levels=(Level.CITY, Level.COUNTY)))
+    note = forms.CharField(label=_("摘要"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programs"].choices = rules.choices()  # type: ignore[attr-defined]
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, choices=(), empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = blank_choice(_years())  # type: ignore[attr-defined]

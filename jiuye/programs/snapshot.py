@@ -1,0 +1,65 @@
+"""The programs module's frames for the statistics (``indicators.snapshot``): paid claims, policy
+documents and unemployment-benefit spells as they stood on the snapshot's day, ids and codes only."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from jiuye.core.bulk import fetch_frame
+from jiuye.indicators.snapshot import Snapshot, register_loader, text_date
+from jiuye.ledger.models import Payment
+from jiuye.programs.models import BenefitFact, Claim, PolicyDocument
+
+PAID = "programs.paid"
+POLICIES = "programs.policies"
+BENEFITS = "programs.benefits"
+
+
+def load_paid(snap: Snapshot) -> pl.DataFrame:
+    """Claims the bank paid on or before the day (the payment's journal posted)."""
+    where, params = snap.where_region("c.region_code")
+    frame = fetch_frame(
+        f"SELECT c.id, c.region_code, c.program, c.amount, c.person_id, c.payee_kind, c.payee_code,"  # noqa: S608
+        f" CAST(p.paid_on AS TEXT) FROM {Claim._meta.db_table} c JOIN {Payment._meta.db_table} p ON p.id = c.payment_id"
+        f" WHERE p.status = 'paid' AND p.paid_on <= %s AND {where}",
+        [snap.end, *params],
+        {
+            "record_id": pl.Int64,
+            "region": pl.Utf8,
+            "program": pl.Utf8,
+            "amount": pl.Int64,
+            "person_id": pl.Int64,
+            "payee_kind": pl.Utf8,
+            "payee_code": pl.Utf8,
+            "paid_on": pl.Utf8,
+        },
+    )
+    return frame.with_columns(text_date("paid_on").alias("paid_on"))
+
+
+def load_policies(snap: Snapshot) -> pl.DataFrame:
+    where, params = snap.where_region("region_code")
+    frame = fetch_frame(
+        f"SELECT id, region_code, theme, measures, CAST(issued_on AS TEXT) FROM {PolicyDocument._meta.db_table}"  # noqa: S608
+        f" WHERE issued_on <= %s AND {where}",
+        [snap.end, *params],
+        {"record_id": pl.Int64, "region": pl.Utf8, "theme": pl.Utf8, "measures": pl.Int64, "issued_on": pl.Utf8},
+    )
+    return frame.with_columns(text_date("issued_on").alias("issued_on"))
+
+
+def load_benefits(snap: Snapshot) -> pl.DataFrame:
+    where, params = snap.where_region("region_code")
+    frame = fetch_frame(
+        f"SELECT id, region_code, id_hash, CAST(starts_on AS TEXT), CAST(ends_on AS TEXT)"  # noqa: S608
+        f" FROM {BenefitFact._meta.db_table} WHERE starts_on <= %s AND {where}",
+        [snap.end, *params],
+        {"record_id": pl.Int64, "region": pl.Utf8, "id_hash": pl.Utf8, "starts_on": pl.Utf8, "ends_on": pl.Utf8},
+    )
+    return frame.with_columns(text_date("starts_on").alias("starts_on"), text_date("ends_on").alias("ends_on"))
+
+
+def register() -> None:
+    register_loader(PAID, load_paid)
+    register_loader(POLICIES, load_policies)
+    register_loader(BENEFITS, load_benefits)

@@ -1,0 +1,712 @@
+"""The programs module's pages: programs and their parameters, 免申即享 runs, claims through
+review, approval, notice and payment, funds and budgets, policy documents, the insurance facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuye.core import money
+from jiuye.core.access import staff_view
+from jiuye.core.audit import audit_record
+from jiuye.core.forms import add_service_errors, save_page
+from jiuye.core.pagination import paginate
+from jiuye.core.permissions import has_perm
+from jiuye.core.scoping import code_from_typed, get_visible_or_404, read_prefix, require_writable
+from jiuye.ledger import payments as ledger_payments
+from jiuye.ledger.models import PaymentBatch
+from jiuye.programs import actions, funds, parameters, policies, rules, selectors, services
+from jiuye.programs.choices import ClaimSource, ClaimStatus
+from jiuye.programs.forms import (
+    AccountForm,
+    AllocateForm,
+    BudgetForm,
+    ClaimFilterForm,
+    ParamForm,
+    PolicyForm,
+    PublishForm,
+    RejectForm,
+    ReturnFileForm,
+    RunForm,
+    YearForm,
+    application_form_class,
+    stated_of,
+)
+from jiuye.programs.models import Parameter, PolicyDocument, Run
+from jiuye.programs.permissions import (
+    APPROVE_CLAIMS,
+    EDIT_POLICIES,
+    MAKE_CLAIMS,
+    MANAGE_PROGRAMS,
+    REVIEW_CLAIMS,
+    VIEW_PAYMENTS,
+    VIEW_PROGRAMS,
+)
+from jiuye.programs.rules.base import FUND_LABELS, Program
+from jiuye.regions import picker
+
+PAGE_SIZE = 50
+RETURN_FILE_LIMIT = 20 * 1024 * 1024
+
+
+def _program(code: str) -> Program:
+    program = rules.get(code)
+    if program is None:
+        raise Http404
+    return program
+
+
+def _year(request: HttpRequest) -> int:
+    form = YearForm(request.GET or None)
+    return (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+
+
+@staff_view(VIEW_PROGRAMS)
+def overview(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    year = _year(request)
+    counts = selectors.status_counts(user=user)
+    return render(
+        request,
+        "programs/overview.html",
+        {
+            "tab": "programs",
+            "year": year,
+            "year_form": YearForm(initial={"year": year}),
+            "programs": [{"p": p, "fund": FUND_LABELS[p.fund]} for p in rules.all_programs()],
+            "counts": [(code, label, counts.get(code, 0)) for code, label in ClaimStatus.choices],
+            "budget": funds.budget_table(user=user, year=year),
+        },
+    )
+
+
+def _param_rows(program: Program, user: Any) -> list[dict[str, Any]]:
+    region = user.region_id or ""
+    today = timezone.localdate()
+    resolver = parameters.Resolver(program, today)
+    rows = []
+    history = list(Parameter.objects.filter(program=program.code).select_related("set_by"))
+    prefix = read_prefix(user) or "-"
+    for spec in program.params:
+        value = resolver.values(region)[spec.key] if region else spec.default
+        rows.append(
+            {
+                "spec": spec,
+                "shown": parameters.shown(spec, value),
+                "default": parameters.shown(spec, spec.default),
+                "history": [
+                    (h, parameters.shown(spec, h.value))
+                    for h in history
+                    if h.key == spec.key
+                    and (h.region_code.startswith(prefix) or prefix.startswith(h.region_code.rstrip("0")))
+                ],
+            }
+        )
+    return rows
+
+
+@staff_view(VIEW_PROGRAMS)
+def program_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _program_page(request, _program(code))
+
+
+def _program_page(
+    request: HttpRequest, program: Program, *, param_form: ParamForm | None = None, run_form: RunForm | None = None
+) -> HttpResponse:
+    user: Any = request.user
+    status = 422 if param_form is not None or run_form is not None else 200
+    context = {
+        "tab": "programs",
+        "program": program,
+        "fund_label": FUND_LABELS[program.fund],
+        "params": _param_rows(program, user),
+        "can_manage": has_perm(user, MANAGE_PROGRAMS),
+        "can_make": has_perm(user, MAKE_CLAIMS),
+        "param_form": param_form
+        or picker.bind(
+            ParamForm(program, initial={"effective_from": timezone.localdate(), "region": user.region_id}), user
+        ),
+        "run_form": run_form or picker.bind(RunForm(initial={"region": user.region_id}), user),
+        "runs": selectors.runs(user=user, program=program.code),
+    }
+    return render(request, "programs/program_detail.html", context, status=status)
+
+
+@require_POST
+@staff_view(MANAGE_PROGRAMS)
+def param_set(request: HttpRequest, code: str) -> HttpResponse:
+    program = _program(code)
+    form = picker.bind(ParamForm(program, request.POST), request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            parameters.set_value(
+                actor=request.user,
+                program=program,
+                key=data["key"],
+                region_code=code_from_typed(data["region"]) or "",
+                effective_from=data["effective_from"],
+                raw=data["value"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("参数已调整，自生效日期起适用。"))
+            return redirect("programs:program_detail", code=program.code)
+    return _program_page(request, program, param_form=form)
+
+
+@require_POST
+@staff_view(MAKE_CLAIMS)
+def run(request: HttpRequest, code: str) -> HttpResponse:
+    program = _program(code)
+    form = picker.bind(RunForm(request.POST), request.user)
+    if form.is_valid():
+        try:
+            result = services.proactive_run(
+                actor=request.user,
+                program=program,
+                year=form.cleaned_data["year"],
+                region_code=code_from_typed(form.cleaned_data["region"]) or "",
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            r = result.run
+            messages.success(
+                request,
+                _("核查 %(checked)d 个对象，拟享受 %(proposed)d 个，金额 %(amount)s 元；已有申请 %(already)d 个。")
+                % {
+                    "checked": r.checked,
+                    "proposed": r.proposed,
+                    "amount": money.format_yuan(r.amount),
+                    "already": r.already,
+                },
+            )
+            return redirect("programs:run_detail", pk=r.pk)
+    return _program_page(request, program, run_form=form)
+
+
+@staff_view(VIEW_PROGRAMS)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(Run.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "programs/run_detail.html",
+        {
+            "tab": "programs",
+            "run": item,
+            "program": rules.get(item.program),
+            "claims": item.claims.order_by("number")[:50],
+        },
+    )
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = picker.bind(ClaimFilterForm(request.GET or None), user)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    region = code_from_typed(data.get("region") or "") or ""
+    rows = selectors.claim_list(
+        user=user,
+        program=data.get("program", ""),
+        status=data.get("status", ""),
+        region=region.rstrip("0") if region else "",
+        q=data.get("q", ""),
+        year=data.get("year"),
+    )
+    page = paginate(rows, PAGE_SIZE, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    status = data.get("status", "")
+    return render(
+        request,
+        "programs/claim_list.html",
+        {
+            "tab": "claims",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "names": {p.code: p.name for p in rules.all_programs()},
+            "can_make": has_perm(user, MAKE_CLAIMS),
+            "can_review": has_perm(user, REVIEW_CLAIMS) and status == ClaimStatus.SUBMITTED,
+            "can_approve": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.REVIEWED,
+            "can_publish": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.APPROVED,
+            "can_pay": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.NOTICED,
+            "publish_form": picker.bind(
+                PublishForm(initial={"starts_on": timezone.localdate(), "region": user.region_id}), user
+            ),
+            "status": status,
+        },
+    )
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    if not ids:
+        raise ValidationError(_("请先勾选申请。"))
+    return ids[:2000]
+
+
+@require_POST
+@staff_view(VIEW_PROGRAMS)
+def claim_bulk(request: HttpRequest) -> HttpResponse:
+    """The list's bulk steps: county review, city approval, public notice, payment."""
+    action = request.POST.get("action", "")
+    back = request.POST.get("back", "")
+    back = back if back.startswith("/") and not back.startswith("//") else reverse("programs:claim_list")
+    try:
+        ids = _ids(request)
+        if action in ("review", "approve"):
+            step = services.review if action == "review" else services.approve
+            if not has_perm(request.user, REVIEW_CLAIMS if action == "review" else APPROVE_CLAIMS):  # type: ignore[arg-type]
+                raise Http404
+            result = step(actor=request.user, ids=ids)
+            messages.success(request, _("已办理 %(n)d 件。") % {"n": len(result.done)})
+            for number, why in result.refused[:20]:
+                messages.warning(request, f"{number}：{why}")
+        elif action == "publish":
+            if not has_perm(request.user, APPROVE_CLAIMS):  # type: ignore[arg-type]
+                raise Http404
+            form = picker.bind(PublishForm(request.POST), request.user)
+            if not form.is_valid():
+                raise ValidationError(
+                    [f"{form.fields[k].label}：{'；'.join(str(e) for e in v)}" for k, v in form.errors.items()]
+                )
+            notice = services.publish(
+                actor=request.user,
+                ids=ids,
+                title=form.cleaned_data["title"],
+                starts_on=form.cleaned_data["starts_on"],
+                region_code=code_from_typed(form.cleaned_data["region"]) or "",
+            )
+            messages.success(request, _("已发布公示，截止 %(d)s。") % {"d": notice.ends_on.isoformat()})
+            return redirect("programs:notice_detail", pk=notice.pk)
+        elif action == "pay":
+            if not has_perm(request.user, APPROVE_CLAIMS):  # type: ignore[arg-type]
+                raise Http404
+            paid = funds.pay(actor=request.user, ids=ids)
+            for batch in paid.batches:
+                messages.success(request, _("已生成支付批次 %(r)s。") % {"r": batch.reference})
+            for number, why in paid.skipped[:20]:
+                messages.warning(request, f"{number}：{why}")
+            if len(paid.batches) == 1:
+                return redirect("programs:batch_detail", pk=paid.batches[0].pk)
+        else:
+            raise ValidationError(_("请选择要办理的操作。"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+@staff_view(VIEW_PROGRAMS)
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, selectors.claim_get(user=request.user, pk=pk))
+
+
+def _claim_page(
+    request: HttpRequest, claim: Any, *, reject_form: RejectForm | None = None, account_form: AccountForm | None = None
+) -> HttpResponse:
+    user: Any = request.user
+    program = rules.get(claim.program)
+    params = []
+    if program:
+        for spec in program.params:
+            if spec.key in claim.params:
+                params.append((spec.label, parameters.shown(spec, claim.params[spec.key])))
+    return render(
+        request,
+        "programs/claim_detail.html",
+        {
+            "tab": "claims",
+            "claim": claim,
+            "program": program,
+            "period": services.period_label(claim),
+            "params": params,
+            "can_review": services.can_review(user, claim),
+            "can_approve": services.can_approve(user, claim),
+            "can_reject": services.can_reject(user, claim),
+            "can_account": has_perm(user, MAKE_CLAIMS)
+            and claim.status not in (ClaimStatus.PAYING, ClaimStatus.REJECTED)
+            and claim.region_code.startswith(read_prefix(user) or "-"),
+            "reject_form": reject_form or RejectForm(),
+            "account_form": account_form or AccountForm(),
+        },
+        status=422 if reject_form or account_form else 200,
+    )
+
+
+@require_POST
+@staff_view(VIEW_PROGRAMS)
+def claim_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    claim = selectors.claim_get(user=request.user, pk=pk)
+    if step in ("review", "approve"):
+        if not has_perm(request.user, REVIEW_CLAIMS if step == "review" else APPROVE_CLAIMS):  # type: ignore[arg-type]
+            raise Http404
+        result = (services.review if step == "review" else services.approve)(actor=request.user, ids=[claim.pk])
+        for _number, why in result.refused:
+            messages.error(request, why)
+        if result.done:
+            messages.success(request, _("已审核通过。") if step == "review" else _("已审批通过。"))
+        return redirect("programs:claim_detail", pk=claim.pk)
+    if step == "reject":
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reject(actor=request.user, claim_id=claim.pk, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已驳回。"))
+                return redirect("programs:claim_detail", pk=claim.pk)
+        return _claim_page(request, claim, reject_form=form)
+    if step == "account":
+        if not has_perm(request.user, MAKE_CLAIMS):  # type: ignore[arg-type]
+            raise Http404
+        aform = AccountForm(request.POST)
+        if aform.is_valid():
+            try:
+                services.set_account(
+                    actor=request.user, claim_id=claim.pk, bank_account=aform.cleaned_data["bank_account"]
+                )
+            except ValidationError as exc:
+                add_service_errors(aform, exc)
+            else:
+                messages.success(request, _("收款账户已确认。"))
+                return redirect("programs:claim_detail", pk=claim.pk)
+        return _claim_page(request, claim, account_form=aform)
+    raise Http404
+
+
+@staff_view(MAKE_CLAIMS)
+def claim_new(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("program") or request.POST.get("program") or ""
+    program = rules.get(code)
+    if program is None:
+        return render(request, "programs/claim_pick.html", {"tab": "claims", "programs": rules.all_programs()})
+    form_class = application_form_class(program)
+    return save_page(
+        request,
+        form_class(request.POST or None),
+        lambda data: services.apply(
+            actor=request.user,
+            data=services.Application(
+                program=program.code,
+                year=data["year"],
+                month=data.get("month"),
+                id_number=data.get("id_number", ""),
+                credit_code=data.get("credit_code", ""),
+                stated=stated_of(program, data),
+                bank_account=data.get("bank_account", ""),
+                evidence=data.get("evidence", ""),
+                source=ClaimSource.APPLICATION,
+            ),
+        ),
+        message=_("申请已受理，待县级审核。"),
+        then=lambda saved: reverse("programs:claim_detail", args=[saved.pk]),
+        template="programs/claim_form.html",
+        context={"tab": "claims", "program": program},
+    )
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(selectors.notices(user=request.user), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "programs/notice_list.html",
+        {"tab": "notices", "page": page, "query": "", "today": timezone.localdate()},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "programs/notice_detail.html",
+        {
+            "tab": "notices",
+            "notice": notice,
+            "header": services.NOTICE_HEADER,
+            "rows": services.notice_rows(notice),
+            "today": timezone.localdate(),
+            "can_pay": has_perm(request.user, APPROVE_CLAIMS),  # type: ignore[arg-type]
+            "payable": list(notice.claims.filter(status=ClaimStatus.NOTICED).values_list("pk", flat=True)),
+        },
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def notice_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The notice as a workbook to publish: name, masked ID, item, amount, period (no phone)."""
+    import io
+
+    from jiuye.core.tabular import listing_workbook, safe_cell
+
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    rows = services.notice_rows(notice)
+    buffer = io.BytesIO()
+    book, sheet = listing_workbook(
+        buffer,
+        user=request.user,
+        title=_("公示名单"),
+        columns=services.NOTICE_HEADER,
+        widths=(6, 28, 24, 22, 14, 18),
+        personal_data=False,
+    )
+    sheet.write_string(0, 2, f"{notice.title}（{notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}）")
+    for r, row in enumerate(rows, start=2):
+        sheet.write_row(r, 0, [safe_cell(v) for v in row])
+    book.close()
+    audit_record(action=actions.NOTICE_EXPORT, actor=request.user, obj=notice, after={"rows": len(rows)})
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{notice.number}-公示名单.xlsx")
+
+
+# --- payment batches ------------------------------------------------------------------------------
+
+
+def _batch(request: HttpRequest, pk: int) -> PaymentBatch:
+    batch = PaymentBatch.objects.visible_to(request.user).filter(pk=pk).select_related("fund").first()  # type: ignore[arg-type]
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@staff_view(VIEW_PAYMENTS)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Count, Sum
+
+    rows = (
+        PaymentBatch.objects.visible_to(request.user)  # type: ignore[arg-type]
+        .select_related("fund")
+        .annotate(n=Count("payments"), total=Sum("payments__amount"))
+        .order_by("-created_at")
+    )
+    page = paginate(rows, PAGE_SIZE, request.GET.get("page"))
+    return render(request, "programs/batch_list.html", {"tab": "payments", "page": page, "query": ""})
+
+
+@staff_view(VIEW_PAYMENTS)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _batch_page(request, _batch(request, pk))
+
+
+def _batch_page(
+    request: HttpRequest, batch: PaymentBatch, *, result: Any = None, form: ReturnFileForm | None = None
+) -> HttpResponse:
+    """The batch's page; with the reconciliation of a return file, or a refused upload (422)."""
+    return render(
+        request,
+        "programs/batch_detail.html",
+        {
+            "tab": "payments",
+            "batch": batch,
+            "payments": batch.payments.order_by("number").select_related("claim"),
+            "can_pay": has_perm(request.user, APPROVE_CLAIMS),  # type: ignore[arg-type]
+            "form": form or ReturnFileForm(),
+            "result": result,
+        },
+        status=422 if form is not None and result is None else 200,
+    )
+
+
+@staff_view(APPROVE_CLAIMS)
+def batch_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    import io
+
+    batch = _batch(request, pk)
+    content = ledger_payments.payment_file(actor=request.user, batch=batch)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{batch.reference}-支付文件.csv")
+
+
+@require_POST
+@staff_view(APPROVE_CLAIMS)
+def batch_return(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    form = ReturnFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _batch_page(request, batch, form=form)
+    upload = form.cleaned_data["file"]
+    if upload.size > RETURN_FILE_LIMIT:
+        form.add_error("file", _("文件过大（上限 20MB）。"))
+        return _batch_page(request, batch, form=form)
+    try:
+        result = ledger_payments.reconcile(actor=request.user, batch=batch, content=upload.read())
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _batch_page(request, batch, form=form)
+    return _batch_page(request, _batch(request, pk), result=result)
+
+
+# --- funds and budgets ------------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def fund_list(request: HttpRequest) -> HttpResponse:
+    return _funds_page(request)
+
+
+def _funds_page(
+    request: HttpRequest, *, allocate_form: AllocateForm | None = None, budget_form: BudgetForm | None = None
+) -> HttpResponse:
+    user: Any = request.user
+    year = _year(request)
+    return render(
+        request,
+        "programs/funds.html",
+        {
+            "tab": "funds",
+            "year": year,
+            "year_form": YearForm(initial={"year": year}),
+            "funds": funds.funds(user=user),
+            "budget": funds.budget_table(user=user, year=year),
+            "can_manage": has_perm(user, MANAGE_PROGRAMS),
+            "allocate_form": allocate_form or picker.bind(AllocateForm(initial={"year": year}), user),
+            "budget_form": budget_form or picker.bind(BudgetForm(initial={"year": year}), user),
+        },
+        status=422 if allocate_form or budget_form else 200,
+    )
+
+
+@require_POST
+@staff_view(MANAGE_PROGRAMS)
+def fund_allocate(request: HttpRequest) -> HttpResponse:
+    form = picker.bind(AllocateForm(request.POST), request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            funds.allocate(
+                actor=request.user,
+                source=d["source"],
+                county=code_from_typed(d["county"]) or "",
+                year=d["year"],
+                amount=d["amount"],
+                memo=d["memo"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("资金已拨入。"))
+            return redirect("programs:fund_list")
+    return _funds_page(request, allocate_form=form)
+
+
+@require_POST
+@staff_view(MANAGE_PROGRAMS)
+def budget_set(request: HttpRequest) -> HttpResponse:
+    form = picker.bind(BudgetForm(request.POST), request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            funds.budget_set(
+                actor=request.user,
+                year=d["year"],
+                county=code_from_typed(d["county"]) or "",
+                program=d["program"],
+                amount=d["amount"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("预算已保存。"))
+            return redirect(reverse("programs:fund_list") + f"?year={d['year']}")
+    return _funds_page(request, budget_form=form)
+
+
+# --- policy documents and facts ------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def policy_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    page = paginate(selectors.policies(user=user, year=year), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "programs/policy_list.html",
+        {
+            "tab": "policies",
+            "form": form,
+            "page": page,
+            "query": f"year={year}" if year else "",
+            "names": {p.code: p.name for p in rules.all_programs()},
+            "can_edit": has_perm(user, EDIT_POLICIES),
+        },
+    )
+
+
+@staff_view(EDIT_POLICIES)
+def policy_create(request: HttpRequest) -> HttpResponse:
+    return _policy_form(request, None)
+
+
+@staff_view(EDIT_POLICIES)
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.policy_get(user=request.user, pk=pk)
+    require_writable(request.user, doc.region_code)
+    return _policy_form(request, doc)
+
+
+def _policy_form(request: HttpRequest, doc: PolicyDocument | None) -> HttpResponse:
+    user: Any = request.user
+    initial: dict[str, Any] = {"region": user.region_id}
+    if doc is not None:
+        initial = {
+            f: getattr(doc, f)
+            for f in ("title", "number", "issuer", "issued_on", "level", "theme", "measures", "programs", "note")
+        }
+        initial["region"] = doc.region_code
+    return save_page(
+        request,
+        picker.bind(PolicyForm(request.POST or None, initial=initial), user),
+        lambda data: policies.save(actor=user, data=data, doc=doc),
+        message=_("政策文件已保存。"),
+        then=lambda saved: reverse("programs:policy_list"),
+        template="programs/policy_form.html",
+        context={"tab": "policies", "doc": doc},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def insurance_list(request: HttpRequest) -> HttpResponse:
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    page = paginate(selectors.insurance_facts(user=request.user, year=year), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "programs/insurance_list.html",
+        {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def benefit_list(request: HttpRequest) -> HttpResponse:
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    page = paginate(selectors.benefit_facts(user=request.user, year=year), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "programs/benefit_list.html",
+        {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""},
+    )
