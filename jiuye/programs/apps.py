@@ -23,7 +23,7 @@ class ProgramsConfig(AppConfig):
         from jiuye.programs.selectors import home_agenda
 
         rules.register_shipped()
-        nav.register(nav.NavItem("programs:overview", _("政策资金"), order=240, perm=VIEW_PROGRAMS))
+        nav.register(nav.NavItem("programs:overview", _("政策资金"), order=260, perm=VIEW_PROGRAMS))
         importing.register()
         snapshot.register()
         records.register_sources()

@@ -108,9 +108,7 @@ MONEY_PACKAGES = [ROOT / "jiuye" / "ledger", ROOT / "jiuye" / "programs"]
 def _modules_using_money() -> list[Path]:
     found = list(MONEY_MODULES)
     for package in MONEY_PACKAGES:
-        found += [
-            p for p in sorted(package.rglob("*.py")) if "tests" not in p.parts and "migrations" not in p.parts
-        ]
+        found += [p for p in sorted(package.rglob("*.py")) if "tests" not in p.parts and "migrations" not in p.parts]
     for path in (ROOT / "jiuye").rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts or path in found:
             continue

@@ -27,12 +27,13 @@ def _menu(user: User) -> list[tuple[str, str]]:
 @pytest.mark.django_db
 def test_the_menu_is_what_the_apps_registered_for_the_users_rights(personas: dict[str, User]) -> None:
     officer = [label for label, _badge in _menu(personas["county_a"])]
-    assert officer[:8] == [
+    assert officer[:9] == [
         "首页",
         "劳动力台账",
         "零就业家庭",
         "用工主体",
         "招聘服务",
+        "政策资金",
         "数据导入",
         "导出审批",
         "统计分析",

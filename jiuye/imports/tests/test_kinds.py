@@ -28,6 +28,8 @@ IMPORTER = {
     "employers.market_entities": "county_a",
     "employers.factory_reports": "county_a",
     "jobs.postings": "county_a",
+    "programs.ui_contributions": "county_a",
+    "programs.ui_benefits": "county_a",
     "regions.regions": "system_admin",
 }
 
@@ -71,7 +73,14 @@ def test_the_import_page_offers_only_the_kinds_the_user_may_import(personas: dic
         assert page.status_code == 200
         return [k.code for k in page.context["kinds"]]
 
-    business = ["employers.employers", "employers.market_entities", "employers.factory_reports", "jobs.postings"]
+    business = [
+        "employers.employers",
+        "employers.market_entities",
+        "employers.factory_reports",
+        "jobs.postings",
+        "programs.ui_contributions",
+        "programs.ui_benefits",
+    ]
     assert offered("county_a") == ["registry.persons", "registry.registrations", "indicators.targets", *business]
     assert offered("village_a") == ["registry.persons", "registry.registrations", *business]
     assert offered("system_admin") == ["regions.regions"]

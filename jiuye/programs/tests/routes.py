@@ -73,6 +73,14 @@ def notice(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"pk": made.pk}
 
 
+def run(world: World, user: User, own: bool) -> dict[str, Any]:
+    from jiuye.programs.models import Run
+
+    region = _village(world, user, own)
+    made = Run.objects.create(program="refund", period="2025", region_code=region, run_by=world.writer)
+    return {"pk": made.pk}
+
+
 def program(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"code": "refund"}
 
@@ -129,6 +137,7 @@ TARGETS = {
     "programs_batch": batch,
     "programs_policy": policy,
     "programs_program": program,
+    "programs_run": run,
 }
 
 
@@ -162,10 +171,11 @@ ROUTES = [
     Route("programs:notice_detail", perm=VIEW_PROGRAMS, target="programs_notice"),
     Route("programs:notice_export", perm=VIEW_PROGRAMS, target="programs_notice"),
     Route("programs:batch_list", perm=VIEW_PAYMENTS, fuzz_query=("page",)),
-    Route("programs:batch_detail", perm=VIEW_PAYMENTS, target="programs_batch", fuzz_forms=True),
+    Route("programs:batch_detail", perm=VIEW_PAYMENTS, target="programs_batch"),
     Route("programs:batch_file", perm=APPROVE_CLAIMS, target="programs_batch"),
     Route("programs:batch_return", "POST", perm=APPROVE_CLAIMS, target="programs_batch", data={}, ok=(422,)),
-    Route("programs:fund_list", perm=VIEW_PROGRAMS, fuzz_query=("year",), fuzz_forms=True),
+    Route("programs:fund_list", perm=VIEW_PROGRAMS, fuzz_query=("year",)),
+    Route("programs:run_detail", perm=VIEW_PROGRAMS, target="programs_run"),
     Route("programs:fund_allocate", "POST", perm=MANAGE_PROGRAMS, data={"source": "x"}, ok=(422,)),
     Route("programs:budget_set", "POST", perm=MANAGE_PROGRAMS, data={"program": "x"}, ok=(422,)),
     Route("programs:policy_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
