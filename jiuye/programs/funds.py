@@ -138,15 +138,15 @@ class PayResult:
 
 @retrying_atomic
 def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
-    """One payment batch per fund (county, source, year) for the claims whose notice has ended;
-    a claim without a bank account, still on notice, or beyond what its fund holds is skipped
-    with the reason."""
+    """One payment batch per fund (county, source, this year's money) for the claims whose notice
+    has ended; a claim without a bank account, still on notice, or beyond what its fund holds is
+    skipped with the reason."""
     if not has_perm(actor, APPROVE_CLAIMS):
         raise PermissionDenied
     today = timezone.localdate()
     claims = list(
         Claim.objects.visible_to(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk__in=list(ids))
         .select_related("notice")
         .order_by("pk")
@@ -171,7 +171,7 @@ def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
         else:
             program = rules.get(claim.program)
             source = str(program.fund if program else Fund.EMPLOYMENT)
-            groups[(source, county_of(claim.region_code), claim.year)].append(claim)
+            groups[(source, county_of(claim.region_code), today.year)].append(claim)
     for (source, county, year), members in sorted(groups.items()):
         fund = fund_account(source, county, year)
         available = ledger.balance(fund) - pending_total(fund)
@@ -235,8 +235,9 @@ class BudgetRow:
 
 
 def budget_table(*, user: Any, year: int) -> list[BudgetRow]:
-    """Budget against spending by county and program, in the user's area: paid is what the bank
-    confirmed (the payment's journal posted); committed what is approved and not yet paid."""
+    """A year's budget against its spending by county and program, in the user's area: paid is
+    what the bank confirmed that year (the payment's journal posted); committed, for the current
+    year, what is approved and not yet paid."""
     prefix = read_prefix(user)
     if prefix is None:
         return []
@@ -246,15 +247,17 @@ def budget_table(*, user: Any, year: int) -> list[BudgetRow]:
     )
     for b in Budget.objects.filter(year=year, **where):
         rows[(b.region_code, b.program)]["budget"] = b.amount
-    claims = (
-        Claim.objects.filter(year=year, **where)
-        .exclude(status__in=[ClaimStatus.REJECTED, ClaimStatus.SUBMITTED])
-        .values_list("region_code", "program", "amount", "payment__status")
-    )
-    for region, program, amount, paid_status in claims:
+    paid = Claim.objects.filter(payment__status=PaymentStatus.PAID, payment__paid_on__year=year, **where)
+    for region, program, amount in paid.values_list("region_code", "program", "amount"):
         slot = rows[(county_of(region), program)]
-        key = "paid" if paid_status == PaymentStatus.PAID else "committed"
-        slot[key] = int(slot[key] or 0) + amount
+        slot["paid"] = int(slot["paid"] or 0) + amount
+    if year == timezone.localdate().year:
+        pending = Claim.objects.filter(
+            status__in=[ClaimStatus.APPROVED, ClaimStatus.NOTICED, ClaimStatus.PAYING], **where
+        ).exclude(payment__status=PaymentStatus.PAID)
+        for region, program, amount in pending.values_list("region_code", "program", "amount"):
+            slot = rows[(county_of(region), program)]
+            slot["committed"] = int(slot["committed"] or 0) + amount
     names = dict(Region.objects.filter(code__in={c for c, _p in rows}).values_list("code", "name"))
     out = []
     for (county, program), v in sorted(rows.items()):

@@ -135,7 +135,12 @@ def _program_page(
         or picker.bind(
             ParamForm(program, initial={"effective_from": timezone.localdate(), "region": user.region_id}), user
         ),
-        "run_form": run_form or picker.bind(RunForm(initial={"region": user.region_id}), user),
+        # A yearly program is usually checked for the year just ended (its facts are last year's).
+        "run_form": run_form
+        or picker.bind(
+            RunForm(initial={"region": user.region_id, "year": timezone.localdate().year - (program.period == "year")}),
+            user,
+        ),
         "runs": selectors.runs(user=user, program=program.code),
     }
     return render(request, "programs/program_detail.html", context, status=status)

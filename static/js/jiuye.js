@@ -7,6 +7,14 @@ document.addEventListener("click", (event) => {
     navButton.setAttribute("aria-expanded", String(open));
     return;
   }
+  const all = event.target.closest("[data-select-all]");
+  if (all) {
+    // A list's "select all" box ticks (or clears) the boxes of its form that carry the named field.
+    for (const box of all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)) {
+      box.checked = all.checked;
+    }
+    return;
+  }
   const rowButton = event.target.closest("[data-toggle-row]");
   if (rowButton) {
     const target = document.getElementById(rowButton.dataset.toggleRow);

@@ -94,6 +94,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     manage("create_user", "loader", "--role", "city_admin", "--region", "610900000000")
     manage("generate_demo_data", "--persons", "3000", "--seed", "5", "--as", "loader")
     manage("generate_jobs_demo", "--seed", "5", "--as", "loader", "--postings", "80")
+    # The programs' maker–checker: loader runs the refund check, ziyang reviews, shenpi approves.
+    manage("create_user", "shenpi", "--role", "city_admin", "--region", "610900000000", "--full-name", "市局审批员")
+    manage("generate_programs_demo", "--seed", "5", "--as", "loader", "--units", "40")
     manage("compute_indicators", "--period", time.strftime("%Y-%m"))
     # Synthetic boundaries (a grid of squares, test only) for 紫阳县's towns, minus one.
     towns = manage("shell", "-c", _TOWNS).split()
@@ -476,4 +479,89 @@ def test_the_public_board_answers_anyone_with_no_personal_data(server: str, brow
     page.wait_for_load_state()
     assert "元/月" in page.inner_text("body")
     _shot(page, "25-public-board-posting")
+    context.close()
+
+
+def _tick_all_and(page: Any, server: str, query: str, action: str) -> int:
+    """On the claims list filtered by ``query``, tick every claim and take the bulk ``action``."""
+    page.goto(server + "/programs/claims/?" + query)
+    boxes = page.locator("input[name=ids]")
+    n = boxes.count()
+    assert n > 0, query
+    page.locator("input[data-select-all]").check()
+    assert all(box.is_checked() for box in boxes.all())
+    page.click(f"button[name=action][value={action}]")
+    page.wait_for_load_state()
+    return int(n)
+
+
+def test_a_refund_goes_from_the_check_to_the_bank_and_the_figures(server: str, browser: object) -> None:
+    """免申即享 proposals (made by loader) → county review (ziyang) → city approval and notice
+    (shenpi) → payment batch → bank file → return file → every journal balanced → the indicator."""
+    period = time.strftime("%Y-%m")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, server, "ziyang")
+    page.wait_for_url(server + "/")
+    reviewed = _tick_all_and(page, server, "status=submitted", "review")
+    assert f"已办理 {reviewed} 件" in page.inner_text(".messages")
+    _shot(page, "30-programs-reviewed")
+    context.clear_cookies()
+    _login(page, server, "shenpi")
+    page.wait_for_url(server + "/")
+    assert _tick_all_and(page, server, "status=reviewed&region=610924000000", "approve") == reviewed
+    page.goto(server + "/programs/claims/?status=approved&region=610924000000")
+    page.locator("input[data-select-all]").check()
+    page.fill("#id_title", "紫阳县普惠性稳岗返还公示")
+    started = time.strftime("%Y-%m-%d", time.localtime(time.time() - 14 * 86400))
+    page.fill("#id_starts_on", started)
+    page.click("button[name=action][value=publish]")
+    page.wait_for_url(re.compile(r".*/programs/notices/\d+/$"))
+    _shot(page, "31-programs-notice")
+    notice_text = page.inner_text("table.table")
+    assert not re.search(r"\d{17}[\dX]", notice_text) and not re.search(r"1[3-9]\d{9}", notice_text)
+    with page.expect_download() as download:
+        page.click("text=导出公示名单（Excel）")
+    rows = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    assert rows[1][:3] == ["序号", "姓名（单位名称）", "身份证号码（统一社会信用代码）"] and len(rows) - 2 >= 1
+    page.click("button[name=action][value=pay]")
+    page.wait_for_url(re.compile(r".*/programs/payments/\d+/$"))
+    with page.expect_download() as download:
+        page.click("text=下载银行支付文件")
+    sent = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert sent[0] == "支付编号,收款人,银行账号,金额（元）,用途" and len(sent) > 1
+    answer = ["支付编号,金额（元）,结果,失败原因"] + [
+        f"{line.split(',')[0]},{line.split(',')[3]},成功," for line in sent[1:]
+    ]
+    returned = Path(download.value.path()).with_suffix(".return.csv")
+    returned.write_text("\n".join(answer), encoding="utf-8-sig")
+    page.set_input_files("#id_file", str(returned))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state()
+    assert f"本次入账 {len(sent) - 1} 笔" in page.inner_text("body")
+    _shot(page, "32-programs-reconciled")
+    unbalanced = _manage(
+        "shell",
+        "-c",
+        "from django.db.models import Sum; from jiuye.ledger.models import Line; "
+        "print(Line.objects.values('journal').annotate(t=Sum('amount')).exclude(t=0).count())",
+    )
+    assert unbalanced.strip().splitlines()[-1] == "0"  # the shell may say first what it imported
+    paid = int(
+        _manage(
+            "shell",
+            "-c",
+            "from django.db.models import Sum; from jiuye.ledger.models import Payment; "
+            "print(Payment.objects.filter(status='paid').aggregate(t=Sum('amount'))['t'])",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    _manage("compute_indicators", "--period", period)
+    answer_api = page.request.get(
+        server + f"/api/v1/measurements?indicator=programs.refund_amount&region=610924000000&period={period}"
+    )
+    assert answer_api.ok and int(float(answer_api.json()[0]["value"])) == paid
+    page.goto(server + "/programs/funds/")
+    _shot(page, "33-programs-funds")
     context.close()

@@ -44,7 +44,7 @@ def through_notice(claims: list[Claim], *, reviewer: Any, approver: Any, days_ag
     )
 
 
-def fill_fund(
-    actor: Any, *, source: str = "ui", county: str = "610924000000", year: int = 2025, yuan: int = 1_000_000
-) -> None:
+def fill_fund(actor: Any, *, source: str = "ui", county: str = "610924000000", yuan: int = 1_000_000) -> None:
+    """This year's money for a county's fund (payments are made from the year they are made in)."""
+    year = date.today().year
     funds.allocate(actor=actor, source=source, county=county, year=year, amount=yuan * 100, memo="测试拨入")

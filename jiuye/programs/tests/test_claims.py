@@ -163,7 +163,7 @@ def test_from_the_run_to_the_bank_the_fund_moves_once_and_the_figures_follow(
     paid = funds.pay(actor=approver, ids=[with_account.pk, without.pk])
     assert not paid.batches and any("余额" in why for _n, why in paid.skipped)  # no money yet
     factories.fill_fund(approver)
-    fund = funds.fund_account("ui", COUNTY_A, 2025)
+    fund = funds.fund_account("ui", COUNTY_A, date.today().year)
     before = ledger.balance(fund)
     paid = funds.pay(actor=approver, ids=[with_account.pk, without.pk])
     assert len(paid.batches) == 1 and paid.skipped == [(without.number, "尚未确认收款银行账号。")]
@@ -186,7 +186,8 @@ def test_from_the_run_to_the_bank_the_fund_moves_once_and_the_figures_follow(
     assert figures.get("programs.refund_enterprises", COUNTY_A) == 1
     assert figures.get("programs.refund_amount", COUNTY_A) == 2_304_000
     assert figures.get("programs.funds_used", "610900000000") == 2_304_000
-    table = {(r.county, r.program): r for r in funds.budget_table(user=approver, year=2025)}
+    table = {(r.county, r.program): r for r in funds.budget_table(user=approver, year=today.year)}
+    # paid: the one the bank confirmed; committed: the other, approved and on notice, not yet paid
     assert table[(COUNTY_A, "refund")].paid == 2_304_000 and table[(COUNTY_A, "refund")].committed == 2_304_000
 
 

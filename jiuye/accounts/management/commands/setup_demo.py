@@ -26,6 +26,9 @@ from jiuye.regions.models import Region
 DEMO_USERS = [
     ("city_admin", Role.CITY_ADMIN, "610900000000", "市局业务管理员"),
     ("ziyang_officer", Role.COUNTY_OFFICER, "610924000000", "紫阳县经办员"),
+    # Maker–checker of the programs: a second county officer reviews, a second city admin approves.
+    ("ziyang_reviewer", Role.COUNTY_OFFICER, "610924000000", "紫阳县审核员"),
+    ("city_approver", Role.CITY_ADMIN, "610900000000", "市局审批员"),
     ("hanbin_officer", Role.COUNTY_OFFICER, "610902000000", "汉滨区经办员"),
     ("ziyang_town_officer", Role.TOWN_OFFICER, "610924100000", "城关镇经办员"),
     ("ziyang_village_clerk", Role.VILLAGE_CLERK, None, "村协理员"),

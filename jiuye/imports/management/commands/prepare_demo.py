@@ -1,7 +1,7 @@
 """python manage.py prepare_demo — everything `make demo` needs, in one process (seconds on a re-run).
 
 Migrates, loads the real regions, creates the demo logins, loads the demo registry and computes
-its employers and jobs, and computes its statistics; each step is idempotent.
+its employers, jobs and programs, and computes its statistics; each step is idempotent.
 """
 
 from __future__ import annotations
@@ -27,4 +27,5 @@ class Command(BaseCommand):
         call_command("setup_demo", stdout=self.stdout)
         call_command("generate_demo_data", persons=options["persons"], seed=2021, stdout=self.stdout)
         call_command("generate_jobs_demo", seed=2021, stdout=self.stdout)
+        call_command("generate_programs_demo", seed=2021, stdout=self.stdout)
         call_command("demo_statistics", stdout=self.stdout)
