@@ -79,6 +79,7 @@ bench: setup
 	$(PY) bench/matching.py
 	scripts/with-postgres.sh $(PY) bench/matching.py --db-only
 	$(PY) bench/match_quality.py
+	scripts/with-postgres.sh $(PY) bench/programs.py
 
 lock:
 	rm -rf /tmp/jiuye-lock && $(PYTHON) -m venv /tmp/jiuye-lock
