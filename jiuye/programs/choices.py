@@ -40,3 +40,16 @@ class Stage(models.TextChoices):
     REVIEW = "review", _("县级审核")
     APPROVAL = "approval", _("市级审批")
     NOTICE = "notice", _("公示")
+
+
+class PostKind(models.TextChoices):
+    URBAN = "urban", _("城镇公益性岗位")
+    RURAL = "rural", _("乡村公益性岗位")
+
+
+class ExitReason(models.TextChoices):
+    TERM_ENDED = "term_ended", _("期满退出")
+    EMPLOYED = "employed", _("实现其他就业")
+    RESIGNED = "resigned", _("本人辞职")
+    DISMISSED = "dismissed", _("考核不合格解除")
+    OTHER = "other", _("其他")

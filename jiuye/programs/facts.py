@@ -65,7 +65,9 @@ def groups_of(person_ids: Iterable[int]) -> dict[int, list[str]]:
     return {pid: sorted(gs) for pid, gs in found.items()}
 
 
-def gather_refund(*, year: int, prefix: str, as_of: date, subject: str | None = None) -> list[Candidate]:
+def gather_refund(
+    *, year: int, prefix: str, as_of: date, subject: str | None = None, month: int | None = None
+) -> list[Candidate]:
     rows = InsuranceFact.objects.filter(year=year, **prefix_lookup("region_code", prefix))
     if subject is not None:
         rows = rows.filter(credit_code=subject)
@@ -91,7 +93,9 @@ def gather_refund(*, year: int, prefix: str, as_of: date, subject: str | None = 
     ]
 
 
-def gather_hiring(*, year: int, prefix: str, as_of: date, subject: str | None = None) -> list[Candidate]:
+def gather_hiring(
+    *, year: int, prefix: str, as_of: date, subject: str | None = None, month: int | None = None
+) -> list[Candidate]:
     """Hires in the year: a wage-employment spell naming a credit code, started in the year, of a
     person of any key group (the rule checks which), placed at the employer's region (the
     employer is paid). One candidate per person: the first hire of the year."""
@@ -144,7 +148,9 @@ def gather_hiring(*, year: int, prefix: str, as_of: date, subject: str | None = 
     return found
 
 
-def gather_startup(*, year: int, prefix: str, as_of: date, subject: str | None = None) -> list[Candidate]:
+def gather_startup(
+    *, year: int, prefix: str, as_of: date, subject: str | None = None, month: int | None = None
+) -> list[Candidate]:
     """Businesses started by persons of a key group whose first year of running may end in this
     year: a 自主创业 spell started in the year before or in this one."""
     people = Person.objects.filter(**prefix_lookup("region__code", prefix), groups__isnull=False)

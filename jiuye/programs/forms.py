@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.forms import DateInput, YuanField
 from jiuye.employers.forms import blank_choice
 from jiuye.programs import rules
-from jiuye.programs.choices import ClaimStatus, PolicyLevel, PolicyTheme
+from jiuye.programs.choices import ClaimStatus, ExitReason, PolicyLevel, PolicyTheme, PostKind
 from jiuye.programs.rules.base import FUND_LABELS, FactKind, Payee, Period, Program
 from jiuye.regions.models import Level
 from jiuye.regions.picker import RegionPicker
+from jiuye.registry.choices import EmploymentStatus
 
 
 def _years() -> list[tuple[int, str]]:
@@ -41,11 +42,18 @@ class ClaimFilterForm(forms.Form):
 
 class RunForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
+    month = forms.TypedChoiceField(
+        label=_("月份"), coerce=int, required=False, empty_value=None, choices=[(m, f"{m}月") for m in range(1, 13)]
+    )
     region = forms.CharField(label=_("核查范围"), max_length=12, widget=RegionPicker())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, monthly: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+        if not monthly:
+            del self.fields["month"]
+        else:
+            self.fields["month"].required = True  # type: ignore[attr-defined]
 
 
 class ParamForm(forms.Form):
@@ -172,3 +180,36 @@ class YearForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = blank_choice(_years())  # type: ignore[attr-defined]
+
+
+class PostForm(forms.Form):
+    name = forms.CharField(label=_("岗位名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("岗位类别"), choices=blank_choice(PostKind.choices))
+    region = forms.CharField(
+        label=_("岗位所在区划"), max_length=12, widget=RegionPicker(levels=(Level.COUNTY, Level.TOWN, Level.VILLAGE))
+    )
+    employer_credit_code = forms.CharField(
+        label=_("用人单位统一社会信用代码"), required=False, max_length=18, help_text=_("村级岗位可留空。")
+    )
+    monthly_subsidy = YuanField(label=_("岗位补贴（元/月）"))
+    places = forms.IntegerField(label=_("岗位数"), min_value=1, max_value=10_000)
+    duties = forms.CharField(label=_("工作内容"), required=False, max_length=200)
+    active = forms.BooleanField(label=_("在用"), required=False, initial=True)
+
+
+class PlaceForm(forms.Form):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=18, min_length=15)
+    starts_on = forms.DateField(label=_("上岗日期"), widget=DateInput())
+    months = forms.IntegerField(
+        label=_("协议期限（月）"), required=False, min_value=1, max_value=120, help_text=_("留空按安置期限上限。")
+    )
+
+
+class ExitForm(forms.Form):
+    day = forms.DateField(label=_("退出日期"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("退出原因"), choices=blank_choice(ExitReason.choices))
+    next_status = forms.ChoiceField(
+        label=_("退出后的就业状态"),
+        choices=[(v, label) for v, label in EmploymentStatus.choices if v != EmploymentStatus.PUBLIC_WELFARE],
+        initial=EmploymentStatus.UNEMPLOYED,
+    )

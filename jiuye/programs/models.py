@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet, read_prefix
-from jiuye.programs.choices import ClaimSource, ClaimStatus, PolicyLevel, PolicyTheme, Stage
+from jiuye.programs.choices import ClaimSource, ClaimStatus, ExitReason, PolicyLevel, PolicyTheme, PostKind, Stage
 
 
 def ancestor_codes(prefix: str) -> list[str]:
@@ -339,3 +339,81 @@ class Budget(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_code} {self.program}"
+
+
+class Post(ScopedModel):
+    """A public-welfare post (公益性岗位): at an employer or a village, with its monthly subsidy
+    and places; persons are placed on it for a term."""
+
+    scope_field: ClassVar[str] = "region__code"
+
+    name = models.CharField(_("岗位名称"), max_length=100)
+    kind = models.CharField(_("岗位类别"), max_length=8, choices=PostKind.choices)
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name=_("用人单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("岗位所在区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    monthly_subsidy = models.BigIntegerField(_("岗位补贴（分/月）"))
+    places = models.PositiveSmallIntegerField(_("岗位数"))
+    duties = models.CharField(_("工作内容"), max_length=200, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公益性岗位")
+        verbose_name_plural = _("公益性岗位")
+        indexes = [models.Index(fields=["region", "kind"], name="post_region_kind")]
+        constraints = [models.CheckConstraint(condition=Q(monthly_subsidy__gt=0), name="post_subsidy_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placement(ScopedModel):
+    """A person placed on a public-welfare post for a term; its start and exit open and close the
+    person's employment spell through the registry."""
+
+    scope_field: ClassVar[str] = "region_code"
+    personal_data: ClassVar[bool] = True
+
+    post = models.ForeignKey(Post, verbose_name=_("公益性岗位"), on_delete=models.PROTECT, related_name="placements")
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    region_code = models.CharField(_("岗位所在区划"), max_length=12)
+    starts_on = models.DateField(_("上岗日期"))
+    term_ends_on = models.DateField(_("协议期满日期"))
+    ended_on = models.DateField(_("退出日期"), null=True, blank=True)
+    exit_reason = models.CharField(_("退出原因"), max_length=12, choices=ExitReason.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公益性岗位安置")
+        verbose_name_plural = _("公益性岗位安置")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True), name="one_open_placement"),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gte=models.F("starts_on")), name="placement_term_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "starts_on"], name="placement_person"),
+            models.Index(fields=["region_code", "ended_on"], name="placement_region_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.person_id}"

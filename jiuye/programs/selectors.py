@@ -13,7 +13,7 @@ from jiuye.core.home import AgendaItem
 from jiuye.core.permissions import has_perm
 from jiuye.core.scoping import get_visible_or_404, prefix_lookup
 from jiuye.programs.choices import ClaimStatus
-from jiuye.programs.models import BenefitFact, Claim, InsuranceFact, Notice, PolicyDocument, Run
+from jiuye.programs.models import BenefitFact, Claim, InsuranceFact, Notice, Placement, PolicyDocument, Post, Run
 from jiuye.programs.permissions import APPROVE_CLAIMS, REVIEW_CLAIMS
 
 
@@ -123,3 +123,26 @@ def home_agenda(user: Any) -> list[AgendaItem]:
                 )
             )
     return items
+
+
+def posts(*, user: Any) -> QuerySet[Post]:
+    return (
+        Post.objects.visible_to(user)
+        .select_related("region", "employer")
+        .annotate(open=Count("placements", filter=Q(placements__ended_on__isnull=True)))
+        .order_by("-active", "region_id", "name")
+    )
+
+
+def post_get(*, user: Any, pk: int) -> Post:
+    return get_visible_or_404(Post.objects.select_related("region", "employer"), user, pk=pk)
+
+
+def placements(*, user: Any, post: Post) -> QuerySet[Placement]:
+    return (
+        Placement.objects.visible_to(user).filter(post=post).select_related("person").order_by("ended_on", "-starts_on")
+    )
+
+
+def placement_get(*, user: Any, pk: int) -> Placement:
+    return get_visible_or_404(Placement.objects.select_related("post", "person"), user, pk=pk)

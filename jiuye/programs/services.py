@@ -89,7 +89,9 @@ class RunResult:
     refused_examples: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
 
 
-def proactive_run(*, actor: Any, program: Program, year: int, region_code: str, today: date | None = None) -> RunResult:
+def proactive_run(
+    *, actor: Any, program: Program, year: int, region_code: str, month: int | None = None, today: date | None = None
+) -> RunResult:
     """Find every beneficiary of a held-facts program in a region for a year from the data held,
     decide each by the rule with the parameters in force for its region, and propose a claim for
     each one eligible that has no live claim for the period. Nothing is paid: the proposals go to
@@ -105,11 +107,13 @@ def proactive_run(*, actor: Any, program: Program, year: int, region_code: str, 
     today = today or timezone.localdate()
     if not 2000 <= year <= today.year:
         raise ValidationError({"year": _("年度应在 2000 年至今年之间。")})
+    period = period_key(program, year, month, {})
     as_of = min(date(year, 12, 31), today)
+    if program.period == Period.MONTH and date(year, month or 1, 1) > today:
+        raise ValidationError({"month": _("不能核查未来的月份。")})
     started = time.monotonic()
-    candidates = gather(year=year, prefix=code_prefix(region_code), as_of=as_of)
+    candidates = gather(year=year, prefix=code_prefix(region_code), as_of=as_of, month=month)
     resolver = parameters.Resolver(program, as_of)
-    period = period_key(program, year, None, {})
     live = _live(program.code, period, [c.subject_key for c in candidates])
     refused: Counter[str] = Counter()
     examples: list[tuple[str, str]] = []
@@ -254,7 +258,8 @@ def _months_used(program: Program, subject_key: str) -> int:
     )
 
 
-def _person_for(actor: Any, id_number: str) -> Any:
+def person_for(actor: Any, id_number: str) -> Any:
+    """The registry person of an ID number in the actor's write scope (refused with the reason)."""
     from jiuye.registry import idcard
     from jiuye.registry.models import Person
     from jiuye.registry.services.common import id_hash
@@ -292,10 +297,10 @@ def apply(*, actor: Any, data: Application, today: date | None = None) -> Claim:
     if program.held:
         subject = data.credit_code.strip().upper() if program.code == "refund" else ""
         if program.code != "refund":
-            person = _person_for(actor, data.id_number)
+            person = person_for(actor, data.id_number)
             subject = str(person.pk)
         found = facts.GATHER[program.code](
-            year=data.year, prefix=code_prefix(actor.region_id), as_of=today, subject=subject
+            year=data.year, prefix=code_prefix(actor.region_id), as_of=today, subject=subject, month=data.month
         )
         if not found:
             raise ValidationError(
@@ -309,7 +314,7 @@ def apply(*, actor: Any, data: Application, today: date | None = None) -> Claim:
         stated = parse_stated(program, data.stated)
         stated["applied_on"] = today.isoformat()
         if program.payee == Payee.PERSON:
-            person = _person_for(actor, data.id_number)
+            person = person_for(actor, data.id_number)
             stated["groups"] = facts.groups_of([person.pk]).get(person.pk, [])
             subject_key = facts.person_key(person.pk)
             candidate = facts.Candidate(

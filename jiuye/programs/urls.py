@@ -27,6 +27,12 @@ urlpatterns = [
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/new/", views.policy_create, name="policy_create"),
     path("policies/<int:pk>/", views.policy_edit, name="policy_edit"),
+    path("posts/", views.post_list, name="post_list"),
+    path("posts/new/", views.post_create, name="post_create"),
+    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/place/", views.post_place, name="post_place"),
+    path("placements/<int:pk>/exit/", views.placement_exit, name="placement_exit"),
     path("facts/insurance/", views.insurance_list, name="insurance_list"),
     path("facts/benefits/", views.benefit_list, name="benefit_list"),
 ]

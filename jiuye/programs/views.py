@@ -18,21 +18,24 @@ from django.views.decorators.http import require_POST
 from jiuye.core import money
 from jiuye.core.access import staff_view
 from jiuye.core.audit import audit_record
-from jiuye.core.forms import add_service_errors, save_page
+from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import has_perm
-from jiuye.core.scoping import code_from_typed, get_visible_or_404, read_prefix, require_writable
+from jiuye.core.scoping import can_write, code_from_typed, get_visible_or_404, read_prefix, require_writable
 from jiuye.ledger import payments as ledger_payments
 from jiuye.ledger.models import PaymentBatch
-from jiuye.programs import actions, funds, parameters, policies, rules, selectors, services
+from jiuye.programs import actions, funds, parameters, policies, posts, rules, selectors, services
 from jiuye.programs.choices import ClaimSource, ClaimStatus
 from jiuye.programs.forms import (
     AccountForm,
     AllocateForm,
     BudgetForm,
     ClaimFilterForm,
+    ExitForm,
     ParamForm,
+    PlaceForm,
     PolicyForm,
+    PostForm,
     PublishForm,
     RejectForm,
     ReturnFileForm,
@@ -138,7 +141,14 @@ def _program_page(
         # A yearly program is usually checked for the year just ended (its facts are last year's).
         "run_form": run_form
         or picker.bind(
-            RunForm(initial={"region": user.region_id, "year": timezone.localdate().year - (program.period == "year")}),
+            RunForm(
+                initial={
+                    "region": user.region_id,
+                    "year": timezone.localdate().year - (program.period == "year"),
+                    "month": timezone.localdate().month,
+                },
+                monthly=program.period == "month",
+            ),
             user,
         ),
         "runs": selectors.runs(user=user, program=program.code),
@@ -175,13 +185,14 @@ def param_set(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view(MAKE_CLAIMS)
 def run(request: HttpRequest, code: str) -> HttpResponse:
     program = _program(code)
-    form = picker.bind(RunForm(request.POST), request.user)
+    form = picker.bind(RunForm(request.POST, monthly=program.period == "month"), request.user)
     if form.is_valid():
         try:
             result = services.proactive_run(
                 actor=request.user,
                 program=program,
                 year=form.cleaned_data["year"],
+                month=form.cleaned_data.get("month"),
                 region_code=code_from_typed(form.cleaned_data["region"]) or "",
             )
         except ValidationError as exc:
@@ -715,3 +726,126 @@ def benefit_list(request: HttpRequest) -> HttpResponse:
         "programs/benefit_list.html",
         {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""},
     )
+
+
+# --- public-welfare posts -------------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def post_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    rows = selectors.posts(user=user)
+    page = paginate(rows, PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request,
+        "programs/post_list.html",
+        {"tab": "posts", "page": page, "query": "", "can_edit": has_perm(user, MAKE_CLAIMS)},
+    )
+
+
+@staff_view(MAKE_CLAIMS)
+def post_create(request: HttpRequest) -> HttpResponse:
+    return _post_form(request, None)
+
+
+@staff_view(MAKE_CLAIMS)
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get(user=request.user, pk=pk)
+    require_writable(request.user, post.region_id)
+    return _post_form(request, post)
+
+
+def _post_form(request: HttpRequest, post: Any) -> HttpResponse:
+    user: Any = request.user
+    initial: dict[str, Any] = {"region": user.region_id, "active": True}
+    if post is not None:
+        initial = {
+            **initial_of(posts.PostInput, post, region=post.region_id),
+            "employer_credit_code": post.employer.credit_code if post.employer else "",
+        }
+    return save_page(
+        request,
+        picker.bind(PostForm(request.POST or None, initial=initial), user),
+        lambda data: posts.post_save(
+            actor=user,
+            data=input_of(posts.PostInput, {**data, "region": code_from_typed(data["region"]) or ""}),
+            post=post,
+        ),
+        message=_("岗位已保存。"),
+        then=lambda saved: reverse("programs:post_detail", args=[saved.pk]),
+        template="programs/post_form.html",
+        context={"tab": "posts", "post": post},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_page(request, selectors.post_get(user=request.user, pk=pk))
+
+
+def _post_page(
+    request: HttpRequest, post: Any, *, place_form: PlaceForm | None = None, exit_form: ExitForm | None = None
+) -> HttpResponse:
+    user: Any = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "programs/post_detail.html",
+        {
+            "tab": "posts",
+            "post": post,
+            "placements": selectors.placements(user=user, post=post),
+            "open": posts.open_count(post),
+            "can_edit": can_write(user, post.region_id) and has_perm(user, MAKE_CLAIMS),
+            "place_form": place_form or PlaceForm(initial={"starts_on": today}),
+            "exit_form": exit_form or ExitForm(initial={"day": today}),
+            "today": today,
+        },
+        status=422 if place_form or exit_form else 200,
+    )
+
+
+@require_POST
+@staff_view(MAKE_CLAIMS)
+def post_place(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get(user=request.user, pk=pk)
+    require_writable(request.user, post.region_id)
+    form = PlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            person = services.person_for(request.user, form.cleaned_data["id_number"])
+            posts.place(
+                actor=request.user,
+                post=post,
+                person=person,
+                starts_on=form.cleaned_data["starts_on"],
+                months=form.cleaned_data.get("months"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已安置上岗，就业状态和就业登记已记入劳动力台账。"))
+            return redirect("programs:post_detail", pk=post.pk)
+    return _post_page(request, post, place_form=form)
+
+
+@require_POST
+@staff_view(MAKE_CLAIMS)
+def placement_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    form = ExitForm(request.POST)
+    if form.is_valid():
+        try:
+            posts.leave(
+                actor=request.user,
+                placement=placement,
+                day=form.cleaned_data["day"],
+                reason=form.cleaned_data["reason"],
+                next_status=form.cleaned_data["next_status"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已办理退出。"))
+            return redirect("programs:post_detail", pk=placement.post_id)
+    return _post_page(request, placement.post, exit_form=form)

@@ -94,6 +94,7 @@ class Source(models.TextChoices):
     FORM = "form", _("页面录入")
     API = "api", _("接口")
     REFERRAL = "referral", _("岗位推荐录用")
+    PLACEMENT = "placement", _("公益性岗位安置")
 
 
 class PersonState(models.TextChoices):

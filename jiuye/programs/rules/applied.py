@@ -128,19 +128,27 @@ SOCIAL_INSURANCE = Program(
 
 
 def public_welfare(facts: Mapping[str, Any], p: Mapping[str, Any]) -> Decision:
+    """A month at a public-welfare post: the post's monthly subsidy, at most the standard."""
     r = Reasons()
     _in_groups(r, facts, p["groups"])
-    months = int(facts["months"])
-    r.check(1 <= months <= 12, _("本期在岗 %(m)d 个月") % {"m": months}, _("在岗月数应为1至12"))
-    amount = p["monthly_fen"] * months
-    r.note(_("岗位补贴 %(m)s／月 × %(n)d 个月 = %(a)s") % {"m": yuan(p["monthly_fen"]), "n": months, "a": yuan(amount)})
-    return r.decide(amount)
+    days, month_days = int(facts["days"]), int(facts["month_days"])
+    r.check(
+        days * 2 >= month_days,
+        _("本月在岗 %(d)d 天（共 %(n)d 天，满半月计一个月）") % {"d": days, "n": month_days},
+        _("在岗不足半月"),
+    )
+    monthly = min(int(facts["post_monthly"]), p["monthly_fen"])
+    r.note(
+        _("岗位补贴 %(post)s／月，标准上限 %(cap)s／月，计 %(a)s")
+        % {"post": yuan(int(facts["post_monthly"])), "cap": yuan(p["monthly_fen"]), "a": yuan(monthly)}
+    )
+    return r.decide(monthly)
 
 
 PUBLIC_WELFARE = Program(
     code="public_welfare",
     name=gettext_lazy("公益性岗位补贴"),
-    basis=gettext_lazy("安置就业困难人员、脱贫劳动力在公益性岗位就业的，按月给予岗位补贴。"),
+    basis=gettext_lazy("安置就业困难人员、脱贫劳动力在公益性岗位就业的，按月给予岗位补贴；期限一般不超过3年。"),
     payee=Payee.PERSON,
     period=Period.MONTH,
     fund=Fund.EMPLOYMENT,
@@ -149,14 +157,27 @@ PUBLIC_WELFARE = Program(
             "groups",
             gettext_lazy("安置人员类别"),
             ParamKind.CODES,
-            [KeyGroup.HARD_TO_EMPLOY.value, KeyGroup.POVERTY_ALLEVIATED.value],
+            [
+                KeyGroup.HARD_TO_EMPLOY.value,
+                KeyGroup.POVERTY_ALLEVIATED.value,
+                KeyGroup.MONITORED.value,
+                KeyGroup.RELOCATED.value,
+            ],
             choices=tuple(KeyGroup.choices),
         ),
-        ParamSpec("monthly_fen", gettext_lazy("岗位补贴标准（每月）"), ParamKind.FEN, 150_000),
+        ParamSpec("monthly_fen", gettext_lazy("岗位补贴标准上限（每月）"), ParamKind.FEN, 150_000),
+        ParamSpec("term_months", gettext_lazy("安置期限（月）"), ParamKind.COUNT, 36),
+        ParamSpec("max_placements", gettext_lazy("累计安置次数上限"), ParamKind.COUNT, 2),
+        ParamSpec("max_age", gettext_lazy("新安置人员年龄上限"), ParamKind.COUNT, 60),
     ),
     evaluate=public_welfare,
-    fields=(FactField("months", gettext_lazy("本期在岗月数"), FactKind.COUNT),),
+    held=True,
     order=40,
+    notes=(
+        gettext_lazy(
+            "按月发放：对某月执行核查即生成当月岗位补贴名单（在岗满半月计一个月），经审核、审批、公示后支付。"
+        ),
+    ),
 )
 
 

@@ -81,6 +81,35 @@ def run(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"pk": made.pk}
 
 
+def _post(world: World, user: User, own: bool) -> Any:
+    from jiuye.programs import posts
+
+    key = ("post", user.pk if own else 0, own)
+    made = world.cache.get(key)
+    if made is None:
+        made = world.cache[key] = posts.post_save(
+            actor=world.writer,
+            data=posts.PostInput(
+                name="保洁", kind="rural", region=_village(world, user, own), monthly_subsidy=80_000, places=500
+            ),
+        )
+    return made
+
+
+def post(world: World, user: User, own: bool) -> dict[str, Any]:
+    return {"pk": _post(world, user, own).pk}
+
+
+def placement(world: World, user: User, own: bool) -> dict[str, Any]:
+    from jiuye.programs import posts
+
+    item = _post(world, user, own)
+    home = registry_factories.household(world.writer, village=item.region_id)
+    person = registry_factories.person(world.writer, home, groups=("poverty_alleviated",))
+    made = posts.place(actor=world.writer, post=item, person=person, starts_on=date.today())
+    return {"pk": made.pk}
+
+
 def program(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"code": "refund"}
 
@@ -138,6 +167,8 @@ TARGETS = {
     "programs_policy": policy,
     "programs_program": program,
     "programs_run": run,
+    "programs_post": post,
+    "programs_placement": placement,
 }
 
 
@@ -182,6 +213,20 @@ ROUTES = [
     Route("programs:policy_create", perm=EDIT_POLICIES, fuzz_forms=True),
     Route("programs:policy_create", "POST", perm=EDIT_POLICIES, data={"title": ""}, ok=(422,)),
     Route("programs:policy_edit", perm=EDIT_POLICIES, target="programs_policy"),
+    Route("programs:post_list", perm=VIEW_PROGRAMS, fuzz_query=("page",)),
+    Route("programs:post_create", perm=MAKE_CLAIMS, fuzz_forms=True),
+    Route("programs:post_create", "POST", perm=MAKE_CLAIMS, data={"name": ""}, ok=(422,)),
+    Route("programs:post_detail", perm=VIEW_PROGRAMS, target="programs_post", fuzz_forms=True),
+    Route("programs:post_edit", perm=MAKE_CLAIMS, target="programs_post"),
+    Route("programs:post_place", "POST", perm=MAKE_CLAIMS, target="programs_post", data={"id_number": "1"}, ok=(422,)),
+    Route(
+        "programs:placement_exit",
+        "POST",
+        perm=MAKE_CLAIMS,
+        target="programs_placement",
+        data={"reason": "x"},
+        ok=(422,),
+    ),
     Route("programs:insurance_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("programs:benefit_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("api-1.0.0:claim_list", perm=VIEW_PROGRAMS, api=True),
