@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.forms import DateInput, YuanField
 from jiuye.employers.forms import blank_choice
 from jiuye.programs import rules
-from jiuye.programs.choices import ClaimStatus, ExitReason, PolicyLevel, PolicyTheme, PostKind
+from jiuye.programs.choices import (
+    AssistanceKind,
+    ClaimStatus,
+    DifficultyCategory,
+    DifficultyExit,
+    DifficultyStatus,
+    ExitReason,
+    PolicyLevel,
+    PolicyTheme,
+    PostKind,
+)
 from jiuye.programs.rules.base import FUND_LABELS, FactKind, Payee, Period, Program
 from jiuye.regions.models import Level
 from jiuye.regions.picker import RegionPicker
@@ -213,3 +223,36 @@ class ExitForm(forms.Form):
         choices=[(v, label) for v, label in EmploymentStatus.choices if v != EmploymentStatus.PUBLIC_WELFARE],
         initial=EmploymentStatus.UNEMPLOYED,
     )
+
+
+class DifficultyForm(forms.Form):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=18, min_length=15)
+    categories = forms.MultipleChoiceField(
+        label=_("认定类别"), choices=DifficultyCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    applied_on = forms.DateField(label=_("申请日期"), widget=DateInput())
+    evidence = forms.CharField(label=_("认定材料"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(forms.Form):
+    certify = forms.TypedChoiceField(
+        label=_("认定结论"), coerce=lambda v: v == "yes", choices=[("yes", _("予以认定")), ("no", _("不予认定"))]
+    )
+    day = forms.DateField(label=_("认定日期"), widget=DateInput())
+    note = forms.CharField(label=_("认定意见"), required=False, max_length=500)
+
+
+class AssistForm(forms.Form):
+    kind = forms.ChoiceField(label=_("援助措施"), choices=blank_choice(AssistanceKind.choices))
+    day = forms.DateField(label=_("日期"), widget=DateInput())
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class DifficultyExitForm(forms.Form):
+    day = forms.DateField(label=_("退出日期"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("退出原因"), choices=blank_choice(DifficultyExit.choices))
+
+
+class DifficultyFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=blank_choice(DifficultyStatus.choices))
+    overdue = forms.BooleanField(label=_("援助已超期"), required=False)

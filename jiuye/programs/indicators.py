@@ -5,6 +5,7 @@ counts only when the bank paid it (the payment's journal posted); amounts are su
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -65,6 +66,29 @@ def benefit_recipients(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     """Persons whose unemployment benefit ran on some day of the year up to the period's end."""
     spells = snap.frame(snapshot.BENEFITS).filter(pl.col("ends_on") >= snap.year_start)
     return records(spells.sort("starts_on").unique("id_hash", keep="last", maintain_order=True))
+
+
+def _certified_in_year(snap: Snapshot) -> pl.DataFrame:
+    frame = snap.frame(snapshot.DIFFICULTIES)
+    return frame.filter(pl.col("exited_on").is_null() | (pl.col("exited_on") >= snap.year_start))
+
+
+def difficulty_certified(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    """Persons certified as 就业困难人员 on some day of the year up to the period's end."""
+    return records(_certified_in_year(snap).unique("person_id", keep="last", maintain_order=True))
+
+
+def difficulty_assisted(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    """Of those, the persons whose assistance was delivered by the period's end."""
+    frame = _certified_in_year(snap).filter(pl.col("assisted_on").is_not_null())
+    return records(frame.unique("person_id", keep="last", maintain_order=True))
+
+
+def assistance_rate(values: Mapping[str, Decimal | None]) -> Decimal | None:
+    assisted, certified = values["programs.difficulty_assisted"], values["programs.difficulty_certified"]
+    if assisted is None or not certified:
+        return None
+    return assisted * 100 / certified
 
 
 IN_10K_YUAN: dict[str, Any] = {"unit": _("万元"), "scale": FEN_PER_10K_YUAN, "base_unit": _("分"), "decimals": 2}
@@ -154,6 +178,37 @@ for indicator in (
         definition=_("年内任一天在领取失业保险金的人数（按社保经办机构的发放名单，每人计一次）。"),
         records="benefit",
         calculate=benefit_recipients,
+    ),
+    Indicator(
+        code="programs.difficulty_certified",
+        name=_("认定的就业困难人员"),
+        unit=_("人"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内任一天处于已认定状态的就业困难人员（每人计一次）。"),
+        records="difficulty",
+        calculate=difficulty_certified,
+    ),
+    Indicator(
+        code="programs.difficulty_assisted",
+        name=_("得到援助的就业困难人员"),
+        unit=_("人"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("上述人员中，期末前已落实岗位推荐、技能培训、公益性岗位或政策补贴之一的人数。"),
+        records="difficulty",
+        calculate=difficulty_assisted,
+    ),
+    Indicator(
+        code="programs.assistance_rate",
+        name=_("就业困难人员就业援助率"),
+        unit="%",
+        decimals=2,
+        additive=False,
+        module=MODULE,
+        definition=_("得到援助的就业困难人员 ÷ 认定的就业困难人员 × 100%（目标 100%）。"),
+        derive=assistance_rate,
+        inputs=("programs.difficulty_assisted", "programs.difficulty_certified"),
     ),
 ):
     register(indicator)

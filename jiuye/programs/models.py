@@ -14,9 +14,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.cases import CaseMeasureBase, DeadlineCase
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.scoping import ScopedModel, ScopedQuerySet, read_prefix
-from jiuye.programs.choices import ClaimSource, ClaimStatus, ExitReason, PolicyLevel, PolicyTheme, PostKind, Stage
+from jiuye.programs import actions
+from jiuye.programs.choices import (
+    AssistanceKind,
+    ClaimSource,
+    ClaimStatus,
+    DifficultyExit,
+    DifficultyStatus,
+    ExitReason,
+    PolicyLevel,
+    PolicyTheme,
+    PostKind,
+    Stage,
+)
 
 
 def ancestor_codes(prefix: str) -> list[str]:
@@ -417,3 +430,95 @@ class Placement(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id}:{self.person_id}"
+
+
+class Difficulty(ScopedModel):
+    """就业困难人员认定: a person's categories with evidence, certified by a county officer other
+    than the one who registered it; certified persons hold the registry's 就业困难人员 group until
+    they exit (on employment or otherwise)."""
+
+    scope_field: ClassVar[str] = "region_code"
+    personal_data: ClassVar[bool] = True
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("所属区划"), max_length=12)
+    categories = models.JSONField(_("认定类别"))
+    applied_on = models.DateField(_("申请日期"))
+    evidence = models.TextField(_("认定材料"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DifficultyStatus.choices, default=DifficultyStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
+    decision_note = models.CharField(_("认定意见"), max_length=500, blank=True)
+    certified_on = models.DateField(_("认定日期"), null=True, blank=True)
+    exited_on = models.DateField(_("退出日期"), null=True, blank=True)
+    exit_reason = models.CharField(_("退出原因"), max_length=10, choices=DifficultyExit.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("就业困难人员认定")
+        verbose_name_plural = _("就业困难人员认定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["pending", "certified"]),
+                name="one_live_difficulty",
+            )
+        ]
+        indexes = [models.Index(fields=["region_code", "status"], name="difficulty_region_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.status}"
+
+
+class AssistanceCase(DeadlineCase):
+    """就业援助: assistance to a certified person, due within the set days of the certification;
+    closed when assistance is delivered (a referral, training, a public-welfare post, a subsidy)."""
+
+    personal_data: ClassVar[bool] = True
+    warn_days: ClassVar[int] = 7
+    assign_action = actions.ASSIST_ASSIGN
+    measure_action = actions.ASSIST_MEASURE
+    close_action = actions.ASSIST_CLOSE
+
+    difficulty = models.OneToOneField(
+        Difficulty, verbose_name=_("就业困难人员认定"), on_delete=models.PROTECT, related_name="case"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("就业援助")
+        verbose_name_plural = _("就业援助")
+        indexes = [models.Index(fields=["region_code", "status", "deadline"], name="assist_region_status")]
+
+    def __str__(self) -> str:
+        return f"{self.difficulty_id} {self.status}"
+
+
+class AssistanceMeasure(CaseMeasureBase):
+    case = models.ForeignKey(
+        AssistanceCase, verbose_name=_("就业援助"), on_delete=models.CASCADE, related_name="measures"
+    )
+    kind = models.CharField(_("援助措施"), max_length=16, choices=AssistanceKind.choices)
+
+    class Meta:
+        verbose_name = _("援助措施")
+        verbose_name_plural = _("援助措施")
+        ordering = ["case", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.date}"

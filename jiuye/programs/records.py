@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.money import format_yuan
 from jiuye.indicators.records import RecordSource, register
 from jiuye.programs import rules
-from jiuye.programs.models import BenefitFact, Claim, PolicyDocument
+from jiuye.programs.models import BenefitFact, Claim, Difficulty, PolicyDocument
 
 
 def _program_name(code: str) -> str:
@@ -54,7 +54,20 @@ BENEFITS = RecordSource(
 )
 
 
+DIFFICULTIES = RecordSource(
+    records="difficulty",
+    fetch=lambda user, ids: Difficulty.objects.visible_to(user).filter(pk__in=ids).select_related("person"),
+    columns=(
+        (_("姓名"), lambda d: d.person.name),
+        (_("公民身份号码（脱敏）"), lambda d: d.person.id_masked),
+        (_("认定日期"), lambda d: d.certified_on),
+        (_("状态"), lambda d: d.get_status_display()),
+    ),
+    url=lambda d: reverse("programs:difficulty_detail", args=[d.pk]),
+)
+
+
 def register_sources() -> None:
     """Called by the programs app's ``AppConfig.ready``."""
-    for source in (CLAIMS, POLICIES, BENEFITS):
+    for source in (CLAIMS, POLICIES, BENEFITS, DIFFICULTIES):
         register(source)

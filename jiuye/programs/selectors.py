@@ -13,7 +13,17 @@ from jiuye.core.home import AgendaItem
 from jiuye.core.permissions import has_perm
 from jiuye.core.scoping import get_visible_or_404, prefix_lookup
 from jiuye.programs.choices import ClaimStatus
-from jiuye.programs.models import BenefitFact, Claim, InsuranceFact, Notice, Placement, PolicyDocument, Post, Run
+from jiuye.programs.models import (
+    BenefitFact,
+    Claim,
+    Difficulty,
+    InsuranceFact,
+    Notice,
+    Placement,
+    PolicyDocument,
+    Post,
+    Run,
+)
 from jiuye.programs.permissions import APPROVE_CLAIMS, REVIEW_CLAIMS
 
 
@@ -146,3 +156,16 @@ def placements(*, user: Any, post: Post) -> QuerySet[Placement]:
 
 def placement_get(*, user: Any, pk: int) -> Placement:
     return get_visible_or_404(Placement.objects.select_related("post", "person"), user, pk=pk)
+
+
+def difficulties(*, user: Any, status: str = "", overdue: bool = False) -> QuerySet[Difficulty]:
+    rows = Difficulty.objects.visible_to(user).select_related("person", "case")
+    if status:
+        rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.filter(case__status="open", case__deadline__lt=timezone.localdate())
+    return rows.order_by("-applied_on", "-id")
+
+
+def difficulty_get(*, user: Any, pk: int) -> Difficulty:
+    return get_visible_or_404(Difficulty.objects.select_related("person", "case"), user, pk=pk)

@@ -13,6 +13,7 @@ from jiuye.programs.models import BenefitFact, Claim, PolicyDocument
 PAID = "programs.paid"
 POLICIES = "programs.policies"
 BENEFITS = "programs.benefits"
+DIFFICULTIES = "programs.difficulties"
 
 
 def load_paid(snap: Snapshot) -> pl.DataFrame:
@@ -59,7 +60,38 @@ def load_benefits(snap: Snapshot) -> pl.DataFrame:
     return frame.with_columns(text_date("starts_on").alias("starts_on"), text_date("ends_on").alias("ends_on"))
 
 
+def load_difficulties(snap: Snapshot) -> pl.DataFrame:
+    """Certifications of 就业困难人员 as they stood on the day, with the first delivered assistance."""
+    from jiuye.programs.choices import DELIVERED
+    from jiuye.programs.models import AssistanceCase, AssistanceMeasure, Difficulty
+
+    where, params = snap.where_region("d.region_code")
+    kinds = ", ".join(f"'{k}'" for k in DELIVERED)
+    frame = fetch_frame(
+        f"SELECT d.id, d.region_code, d.person_id, CAST(d.certified_on AS TEXT), CAST(d.exited_on AS TEXT),"  # noqa: S608
+        f" (SELECT CAST(MIN(m.date) AS TEXT) FROM {AssistanceMeasure._meta.db_table} m"
+        f"  JOIN {AssistanceCase._meta.db_table} c ON c.id = m.case_id"
+        f"  WHERE c.difficulty_id = d.id AND m.kind IN ({kinds}) AND m.date <= %s)"
+        f" FROM {Difficulty._meta.db_table} d WHERE d.certified_on IS NOT NULL AND d.certified_on <= %s AND {where}",
+        [snap.end, snap.end, *params],
+        {
+            "record_id": pl.Int64,
+            "region": pl.Utf8,
+            "person_id": pl.Int64,
+            "certified_on": pl.Utf8,
+            "exited_on": pl.Utf8,
+            "assisted_on": pl.Utf8,
+        },
+    )
+    return frame.with_columns(
+        text_date("certified_on").alias("certified_on"),
+        text_date("exited_on").alias("exited_on"),
+        text_date("assisted_on").alias("assisted_on"),
+    )
+
+
 def register() -> None:
     register_loader(PAID, load_paid)
     register_loader(POLICIES, load_policies)
     register_loader(BENEFITS, load_benefits)
+    register_loader(DIFFICULTIES, load_difficulties)

@@ -33,6 +33,11 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/place/", views.post_place, name="post_place"),
     path("placements/<int:pk>/exit/", views.placement_exit, name="placement_exit"),
+    path("difficulty/", views.difficulty_list, name="difficulty_list"),
+    path("difficulty/new/", views.difficulty_create, name="difficulty_create"),
+    path("difficulty/<int:pk>/", views.difficulty_detail, name="difficulty_detail"),
+    path("difficulty/<int:pk>/decide/", views.difficulty_decide, name="difficulty_decide"),
+    path("difficulty/<int:pk>/<slug:step>/", views.difficulty_step, name="difficulty_step"),
     path("facts/insurance/", views.insurance_list, name="insurance_list"),
     path("facts/benefits/", views.benefit_list, name="benefit_list"),
 ]

@@ -24,13 +24,18 @@ from jiuye.core.permissions import has_perm
 from jiuye.core.scoping import can_write, code_from_typed, get_visible_or_404, read_prefix, require_writable
 from jiuye.ledger import payments as ledger_payments
 from jiuye.ledger.models import PaymentBatch
-from jiuye.programs import actions, funds, parameters, policies, posts, rules, selectors, services
-from jiuye.programs.choices import ClaimSource, ClaimStatus
+from jiuye.programs import actions, assistance, funds, parameters, policies, posts, rules, selectors, services
+from jiuye.programs.choices import ClaimSource, ClaimStatus, DifficultyCategory
 from jiuye.programs.forms import (
     AccountForm,
     AllocateForm,
+    AssistForm,
     BudgetForm,
     ClaimFilterForm,
+    DecideForm,
+    DifficultyExitForm,
+    DifficultyFilterForm,
+    DifficultyForm,
     ExitForm,
     ParamForm,
     PlaceForm,
@@ -849,3 +854,128 @@ def placement_exit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已办理退出。"))
             return redirect("programs:post_detail", pk=placement.post_id)
     return _post_page(request, placement.post, exit_form=form)
+
+
+# --- 就业困难人员 and 就业援助 ---------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def difficulty_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = DifficultyFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.difficulties(user=user, status=data.get("status", ""), overdue=bool(data.get("overdue")))
+    page = paginate(rows, PAGE_SIZE, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/difficulty_list.html",
+        {
+            "tab": "difficulty",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": has_perm(user, MAKE_CLAIMS),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_view(MAKE_CLAIMS)
+def difficulty_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+
+    def save(data: dict[str, Any]) -> Any:
+        person = services.person_for(user, data["id_number"])
+        return assistance.register(
+            actor=user,
+            person=person,
+            data=assistance.DifficultyInput(
+                categories=tuple(data["categories"]), applied_on=data["applied_on"], evidence=data["evidence"]
+            ),
+        )
+
+    return save_page(
+        request,
+        DifficultyForm(request.POST or None, initial={"applied_on": timezone.localdate()}),
+        save,
+        message=_("已登记，待另一名县区经办人员认定。"),
+        then=lambda saved: reverse("programs:difficulty_detail", args=[saved.pk]),
+        template="programs/difficulty_form.html",
+        context={"tab": "difficulty"},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _difficulty_page(request, selectors.difficulty_get(user=request.user, pk=pk))
+
+
+def _difficulty_page(request: HttpRequest, item: Any, *, refused: Any = None, which: str = "") -> HttpResponse:
+    """The 认定's page; with a refused form (``which`` names it), that form and its errors (422)."""
+    user: Any = request.user
+    today = timezone.localdate()
+    case = getattr(item, "case", None) if item.status != "pending" else None
+    forms_ = {
+        "decide": DecideForm(initial={"day": today, "certify": "yes"}),
+        "assist": AssistForm(initial={"day": today}),
+        "exit": DifficultyExitForm(initial={"day": today}),
+    }
+    if refused is not None:
+        forms_[which] = refused
+    return render(
+        request,
+        "programs/difficulty_detail.html",
+        {
+            "tab": "difficulty",
+            "item": item,
+            "labels": dict(DifficultyCategory.choices),
+            "case": case,
+            "measures": case.measures.all() if case else [],
+            "can_decide": assistance.can_decide(user, item),
+            "can_edit": can_write(user, item.region_code) and has_perm(user, MAKE_CLAIMS),
+            "decide_form": forms_["decide"],
+            "assist_form": forms_["assist"],
+            "exit_form": forms_["exit"],
+        },
+        status=422 if refused is not None else 200,
+    )
+
+
+@require_POST
+@staff_view(REVIEW_CLAIMS)
+def difficulty_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """认定 by a county officer (not the one who registered it: the service refuses)."""
+    return _difficulty_step(request, pk, "decide")
+
+
+@require_POST
+@staff_view(MAKE_CLAIMS)
+def difficulty_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """An assistance measure or the exit."""
+    if step not in ("assist", "exit"):
+        raise Http404
+    return _difficulty_step(request, pk, step)
+
+
+def _difficulty_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    item = selectors.difficulty_get(user=request.user, pk=pk)
+    user: Any = request.user
+    form_class: Any = {"decide": DecideForm, "assist": AssistForm, "exit": DifficultyExitForm}[step]
+    form = form_class(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if step == "decide":
+                assistance.decide(actor=user, item=item, certify=d["certify"], day=d["day"], note=d["note"])
+            elif step == "assist":
+                assistance.assist(actor=user, item=item, kind=d["kind"], day=d["day"], note=d["note"])
+            else:
+                assistance.exit_(actor=user, item=item, day=d["day"], reason=d["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("programs:difficulty_detail", pk=item.pk)
+    return _difficulty_page(request, item, refused=form, which=step)

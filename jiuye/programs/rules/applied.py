@@ -157,12 +157,14 @@ PUBLIC_WELFARE = Program(
             "groups",
             gettext_lazy("安置人员类别"),
             ParamKind.CODES,
-            [
-                KeyGroup.HARD_TO_EMPLOY.value,
-                KeyGroup.POVERTY_ALLEVIATED.value,
-                KeyGroup.MONITORED.value,
-                KeyGroup.RELOCATED.value,
-            ],
+            sorted(
+                [
+                    KeyGroup.HARD_TO_EMPLOY.value,
+                    KeyGroup.POVERTY_ALLEVIATED.value,
+                    KeyGroup.MONITORED.value,
+                    KeyGroup.RELOCATED.value,
+                ]
+            ),
             choices=tuple(KeyGroup.choices),
         ),
         ParamSpec("monthly_fen", gettext_lazy("岗位补贴标准上限（每月）"), ParamKind.FEN, 150_000),

@@ -18,6 +18,7 @@ from jiuye.programs.permissions import (
     EDIT_POLICIES,
     MAKE_CLAIMS,
     MANAGE_PROGRAMS,
+    REVIEW_CLAIMS,
     VIEW_PAYMENTS,
     VIEW_PROGRAMS,
 )
@@ -110,6 +111,23 @@ def placement(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"pk": made.pk}
 
 
+def difficulty(world: World, user: User, own: bool) -> dict[str, Any]:
+    from jiuye.programs import assistance
+
+    home = registry_factories.household(world.writer, village=_village(world, user, own))
+    person = registry_factories.person(world.writer, home)
+    made = assistance.register(
+        actor=world.writer,
+        person=person,
+        data=assistance.DifficultyInput(("long_unemployed",), date.today(), "失业登记满一年"),
+    )
+    return {"pk": made.pk}
+
+
+def difficulty_exit(world: World, user: User, own: bool) -> dict[str, Any]:
+    return {**difficulty(world, user, own), "step": "exit"}
+
+
 def program(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"code": "refund"}
 
@@ -169,6 +187,8 @@ TARGETS = {
     "programs_run": run,
     "programs_post": post,
     "programs_placement": placement,
+    "programs_difficulty": difficulty,
+    "programs_difficulty_exit": difficulty_exit,
 }
 
 
@@ -225,6 +245,26 @@ ROUTES = [
         perm=MAKE_CLAIMS,
         target="programs_placement",
         data={"reason": "x"},
+        ok=(422,),
+    ),
+    Route("programs:difficulty_list", perm=VIEW_PROGRAMS, fuzz_query=("status", "overdue", "page")),
+    Route("programs:difficulty_create", perm=MAKE_CLAIMS, fuzz_forms=True),
+    Route("programs:difficulty_create", "POST", perm=MAKE_CLAIMS, data={"id_number": "1"}, ok=(422,)),
+    Route("programs:difficulty_detail", perm=VIEW_PROGRAMS, target="programs_difficulty", fuzz_forms=True),
+    Route(
+        "programs:difficulty_decide",
+        "POST",
+        perm=REVIEW_CLAIMS,
+        target="programs_difficulty",
+        data={"certify": "no", "day": "2026-01-01"},
+        ok=(422,),
+    ),
+    Route(
+        "programs:difficulty_step",
+        "POST",
+        perm=MAKE_CLAIMS,
+        target="programs_difficulty_exit",
+        data={"day": "2026-01-01", "reason": "x"},
         ok=(422,),
     ),
     Route("programs:insurance_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),

@@ -128,16 +128,16 @@ class Command(BaseCommand):
 
     def _fact(self, rng: random.Random, code: str, name: str, county: str, today: date) -> InsuranceFact:
         insured = rng.choice([8, 15, 25, 40, 60, 120, 320])
-        layoffs = 0 if rng.random() < 0.7 else rng.randint(1, max(1, insured // 8))
+        layoffs = 0 if rng.randrange(10) < 7 else rng.randint(1, max(1, insured // 8))
         return InsuranceFact(
             credit_code=code,
             name=name[:200],
             unit_type=rng.choice(UNIT_TYPES),
             region_code=county,
             year=today.year - 1,
-            months_paid=12 if rng.random() < 0.9 else rng.randint(6, 11),
+            months_paid=12 if rng.randrange(10) < 9 else rng.randint(6, 11),
             premiums=insured * rng.randint(80_000, 120_000),  # 800–1,200 元 a head a year
             avg_insured=insured,
             layoffs=layoffs,
-            bank_account="" if rng.random() < 0.2 else "62170" + "".join(rng.choice("0123456789") for _ in range(14)),
+            bank_account="" if rng.randrange(10) < 2 else "62170" + "".join(rng.choice("0123456789") for _ in range(14)),
         )
