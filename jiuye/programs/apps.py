@@ -23,9 +23,10 @@ class ProgramsConfig(AppConfig):
         from jiuye.programs.selectors import home_agenda
 
         rules.register_shipped()
-        from jiuye.programs import facts, posts
+        from jiuye.programs import facts, loans, posts
 
         facts.register_gather("public_welfare", posts.gather_payroll)
+        facts.register_gather("loan_interest", loans.gather_interest)
         nav.register(nav.NavItem("programs:overview", _("政策资金"), order=260, perm=VIEW_PROGRAMS))
         importing.register()
         snapshot.register()

@@ -95,3 +95,18 @@ class DifficultyExit(models.TextChoices):
     RETIRED = "retired", _("达到退休年龄")
     MOVED = "moved", _("迁出")
     OTHER = "other", _("其他")
+
+
+class BorrowerKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+    PARTNERSHIP = "partnership", _("合伙创业")
+    ENTERPRISE = "enterprise", _("小微企业")
+
+
+class LoanStatus(models.TextChoices):
+    APPLIED = "applied", _("待审核")
+    APPROVED = "approved", _("已审核待放款")
+    REJECTED = "rejected", _("不予担保")
+    ISSUED = "issued", _("已放款")
+    REPAID = "repaid", _("已结清")
+    COMPENSATED = "compensated", _("担保基金已代偿")

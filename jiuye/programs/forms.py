@@ -7,14 +7,16 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import DateInput, YuanField
 from jiuye.employers.forms import blank_choice
-from jiuye.programs import rules
+from jiuye.programs import parameters, rules
 from jiuye.programs.choices import (
     AssistanceKind,
+    BorrowerKind,
     ClaimStatus,
     DifficultyCategory,
     DifficultyExit,
@@ -256,3 +258,64 @@ class DifficultyExitForm(forms.Form):
 class DifficultyFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=blank_choice(DifficultyStatus.choices))
     overdue = forms.BooleanField(label=_("援助已超期"), required=False)
+
+
+class PercentField(forms.CharField):
+    """A rate typed as a percentage (3.85), cleaned to 万分之一 (385); never a float."""
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if text in ("", None):
+            return None
+        try:
+            return parameters.parse_value(parameters.ParamSpec("rate", "", parameters.ParamKind.BP, 0), text)
+        except ValidationError as exc:
+            raise ValidationError("；".join(exc.messages)) from exc
+
+
+class LoanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("借款人类别"), choices=blank_choice(BorrowerKind.choices))
+    id_number = forms.CharField(label=_("借款人公民身份号码"), required=False, max_length=18)
+    partners = forms.CharField(
+        label=_("合伙人公民身份号码"), required=False, max_length=400, help_text=_("合伙创业填写，多人以逗号分隔。")
+    )
+    credit_code = forms.CharField(label=_("借款企业统一社会信用代码"), required=False, max_length=18)
+    business = forms.CharField(label=_("创业项目"), max_length=200)
+    amount = YuanField(label=_("申请金额（元）"))
+    term_months = forms.IntegerField(label=_("贷款期限（月）"), min_value=1, max_value=120)
+    staff = forms.IntegerField(label=_("企业在职职工人数"), required=False, min_value=0)
+    new_hires = forms.IntegerField(label=_("当年新招用符合条件人员数"), required=False, min_value=0)
+    arrears = forms.BooleanField(label=_("有拖欠工资或欠缴社会保险费记录"), required=False)
+
+
+class LoanReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审核结论"), coerce=lambda v: v == "yes", choices=[("yes", _("同意担保")), ("no", _("不予担保"))]
+    )
+    note = forms.CharField(label=_("审核意见"), required=False, max_length=500)
+
+
+class IssueForm(forms.Form):
+    bank = forms.CharField(label=_("贷款银行"), max_length=100)
+    guarantee_fund = forms.CharField(label=_("担保基金"), max_length=100)
+    contract = forms.CharField(label=_("借款合同号"), max_length=60)
+    contract_rate_bp = PercentField(label=_("合同年利率（%）"), max_length=10)
+    lpr_bp = PercentField(label=_("放款时一年期 LPR（%）"), max_length=10)
+    issued_on = forms.DateField(label=_("放款日期"), widget=DateInput())
+
+
+class RepayForm(forms.Form):
+    day = forms.DateField(label=_("还款日期"), widget=DateInput())
+    principal = YuanField(label=_("归还本金（元）"))
+
+
+class CompensateForm(forms.Form):
+    day = forms.DateField(label=_("代偿日期"), widget=DateInput())
+    amount = YuanField(label=_("代偿金额（元）"))
+
+
+class FollowUpForm(forms.Form):
+    day = forms.DateField(label=_("回访日期"), widget=DateInput())
+    running = forms.BooleanField(label=_("正常经营"), required=False, initial=True)
+    jobs = forms.IntegerField(label=_("带动就业人数"), min_value=0, max_value=100_000)
+    note = forms.CharField(label=_("回访情况"), required=False, max_length=500)

@@ -91,6 +91,24 @@ def assistance_rate(values: Mapping[str, Decimal | None]) -> Decimal | None:
     return assisted * 100 / certified
 
 
+def _loans_of_year(snap: Snapshot) -> pl.DataFrame:
+    return snap.frame(snapshot.LOANS).filter(pl.col("issued_on") >= snap.year_start)
+
+
+def guaranteed_loans(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    return records(_loans_of_year(snap))
+
+
+def guaranteed_loan_amount(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    return records(_loans_of_year(snap), "amount")
+
+
+def loan_supported(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    """Persons the year's loans supported: the borrower and the partners of each person's loan."""
+    loans = _loans_of_year(snap).filter(pl.col("person_id").is_not_null())
+    return records(loans.with_columns((pl.col("partners") + 1).alias("persons")), "persons")
+
+
 IN_10K_YUAN: dict[str, Any] = {"unit": _("万元"), "scale": FEN_PER_10K_YUAN, "base_unit": _("分"), "decimals": 2}
 IN_100M_YUAN: dict[str, Any] = {"unit": _("亿元"), "scale": FEN_PER_100M_YUAN, "base_unit": _("分"), "decimals": 2}
 
@@ -178,6 +196,36 @@ for indicator in (
         definition=_("年内任一天在领取失业保险金的人数（按社保经办机构的发放名单，每人计一次）。"),
         records="benefit",
         calculate=benefit_recipients,
+    ),
+    Indicator(
+        code="programs.guaranteed_loans",
+        name=_("发放创业担保贷款笔数"),
+        unit=_("笔"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内放款的创业担保贷款笔数（按借款人所在区划）。"),
+        records="loan",
+        calculate=guaranteed_loans,
+    ),
+    Indicator(
+        code="programs.guaranteed_loan_amount",
+        name=_("发放创业担保贷款金额"),
+        **IN_100M_YUAN,
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内放款的创业担保贷款金额之和。"),
+        records="loan",
+        calculate=guaranteed_loan_amount,
+    ),
+    Indicator(
+        code="programs.loan_supported",
+        name=_("创业担保贷款扶持创业人数"),
+        unit=_("人"),
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内放款的个人和合伙创业担保贷款的借款人及合伙人人数。"),
+        records="loan",
+        calculate=loan_supported,
     ),
     Indicator(
         code="programs.difficulty_certified",

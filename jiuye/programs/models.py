@@ -20,11 +20,13 @@ from jiuye.core.scoping import ScopedModel, ScopedQuerySet, read_prefix
 from jiuye.programs import actions
 from jiuye.programs.choices import (
     AssistanceKind,
+    BorrowerKind,
     ClaimSource,
     ClaimStatus,
     DifficultyExit,
     DifficultyStatus,
     ExitReason,
+    LoanStatus,
     PolicyLevel,
     PolicyTheme,
     PostKind,
@@ -522,3 +524,109 @@ class AssistanceMeasure(CaseMeasureBase):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.date}"
+
+
+class Loan(ScopedModel):
+    """创业担保贷款: an individual's, a partnership's or a small or micro enterprise's guaranteed
+    start-up loan, from application (eligibility with reasons) through county review, the bank's
+    contract and issue, repayments, and — when overdue — compensation by the guarantee fund; the
+    business and the jobs it created are followed up."""
+
+    scope_field: ClassVar[str] = "region_code"
+    personal_data: ClassVar[bool] = True
+
+    kind = models.CharField(_("借款人类别"), max_length=12, choices=BorrowerKind.choices)
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("借款人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name=_("借款企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partners = models.ManyToManyField("registry.Person", verbose_name=_("合伙人"), blank=True, related_name="+")
+    region_code = models.CharField(_("所属区划"), max_length=12)
+    business = models.CharField(_("创业项目"), max_length=200)
+    amount = models.BigIntegerField(_("申请金额（分）"))
+    term_months = models.PositiveSmallIntegerField(_("贷款期限（月）"))
+    staff = models.PositiveIntegerField(_("企业在职职工人数"), null=True, blank=True)
+    new_hires = models.PositiveIntegerField(_("当年新招用符合条件人员数"), null=True, blank=True)
+    facts = models.JSONField(_("认定事实"))
+    reasons = models.JSONField(_("认定理由"))
+    status = models.CharField(_("状态"), max_length=12, choices=LoanStatus.choices, default=LoanStatus.APPLIED)
+    bank = models.CharField(_("贷款银行"), max_length=100, blank=True)
+    guarantee_fund = models.CharField(_("担保基金"), max_length=100, blank=True)
+    contract = models.CharField(_("借款合同号"), max_length=60, blank=True)
+    contract_rate_bp = models.PositiveIntegerField(_("合同年利率（万分之一）"), null=True, blank=True)
+    lpr_bp = models.PositiveIntegerField(_("放款时一年期LPR（万分之一）"), null=True, blank=True)
+    issued_on = models.DateField(_("放款日期"), null=True, blank=True)
+    due_on = models.DateField(_("到期日期"), null=True, blank=True)
+    compensated = models.BigIntegerField(_("代偿金额（分）"), null=True, blank=True)
+    compensated_on = models.DateField(_("代偿日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("创业担保贷款")
+        verbose_name_plural = _("创业担保贷款")
+        indexes = [models.Index(fields=["region_code", "status"], name="loan_region_status")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.amount}"
+
+
+class Repayment(models.Model):
+    loan = models.ForeignKey(Loan, verbose_name=_("创业担保贷款"), on_delete=models.PROTECT, related_name="repayments")
+    paid_on = models.DateField(_("还款日期"))
+    principal = models.BigIntegerField(_("归还本金（分）"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("还款记录")
+        verbose_name_plural = _("还款记录")
+        ordering = ["loan", "paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(principal__gt=0), name="repayment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.paid_on} {self.principal}"
+
+
+class FollowUp(models.Model):
+    """The business a loan supported, followed up: running or not, and the jobs it created."""
+
+    loan = models.ForeignKey(Loan, verbose_name=_("创业担保贷款"), on_delete=models.PROTECT, related_name="follow_ups")
+    day = models.DateField(_("回访日期"))
+    running = models.BooleanField(_("正常经营"))
+    jobs = models.PositiveIntegerField(_("带动就业人数"))
+    note = models.CharField(_("回访情况"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("贷款回访")
+        verbose_name_plural = _("贷款回访")
+        ordering = ["loan", "day", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.day}"

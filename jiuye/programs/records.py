@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.money import format_yuan
 from jiuye.indicators.records import RecordSource, register
 from jiuye.programs import rules
-from jiuye.programs.models import BenefitFact, Claim, Difficulty, PolicyDocument
+from jiuye.programs.models import BenefitFact, Claim, Difficulty, Loan, PolicyDocument
 
 
 def _program_name(code: str) -> str:
@@ -67,7 +67,20 @@ DIFFICULTIES = RecordSource(
 )
 
 
+LOANS = RecordSource(
+    records="loan",
+    fetch=lambda user, ids: Loan.objects.visible_to(user).filter(pk__in=ids).select_related("person", "employer"),
+    columns=(
+        (_("创业项目"), lambda loan: loan.business),
+        (_("借款人"), lambda loan: loan.person.name if loan.person else loan.employer.name if loan.employer else ""),
+        (_("金额（元）"), lambda loan: format_yuan(loan.amount)),
+        (_("放款日期"), lambda loan: loan.issued_on),
+    ),
+    url=lambda loan: reverse("programs:loan_detail", args=[loan.pk]),
+)
+
+
 def register_sources() -> None:
     """Called by the programs app's ``AppConfig.ready``."""
-    for source in (CLAIMS, POLICIES, BENEFITS, DIFFICULTIES):
+    for source in (CLAIMS, POLICIES, BENEFITS, DIFFICULTIES, LOANS):
         register(source)

@@ -18,6 +18,7 @@ from jiuye.programs.models import (
     Claim,
     Difficulty,
     InsuranceFact,
+    Loan,
     Notice,
     Placement,
     PolicyDocument,
@@ -169,3 +170,11 @@ def difficulties(*, user: Any, status: str = "", overdue: bool = False) -> Query
 
 def difficulty_get(*, user: Any, pk: int) -> Difficulty:
     return get_visible_or_404(Difficulty.objects.select_related("person", "case"), user, pk=pk)
+
+
+def loans(*, user: Any) -> QuerySet[Loan]:
+    return Loan.objects.visible_to(user).select_related("person", "employer").order_by("-created_at", "-id")
+
+
+def loan_get(*, user: Any, pk: int) -> Loan:
+    return get_visible_or_404(Loan.objects.select_related("person", "employer"), user, pk=pk)

@@ -14,6 +14,7 @@ PAID = "programs.paid"
 POLICIES = "programs.policies"
 BENEFITS = "programs.benefits"
 DIFFICULTIES = "programs.difficulties"
+LOANS = "programs.loans"
 
 
 def load_paid(snap: Snapshot) -> pl.DataFrame:
@@ -90,8 +91,33 @@ def load_difficulties(snap: Snapshot) -> pl.DataFrame:
     )
 
 
+def load_loans(snap: Snapshot) -> pl.DataFrame:
+    """Guaranteed loans issued on or before the day, with the persons they supported (the
+    borrower and the partners of a person's loan)."""
+    from jiuye.programs.models import Loan
+
+    where, params = snap.where_region("l.region_code")
+    partners = Loan.partners.through._meta.db_table
+    frame = fetch_frame(
+        f"SELECT l.id, l.region_code, l.amount, CAST(l.issued_on AS TEXT), l.person_id,"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {partners} p WHERE p.loan_id = l.id)"
+        f" FROM {Loan._meta.db_table} l WHERE l.issued_on IS NOT NULL AND l.issued_on <= %s AND {where}",
+        [snap.end, *params],
+        {
+            "record_id": pl.Int64,
+            "region": pl.Utf8,
+            "amount": pl.Int64,
+            "issued_on": pl.Utf8,
+            "person_id": pl.Int64,
+            "partners": pl.Int64,
+        },
+    )
+    return frame.with_columns(text_date("issued_on").alias("issued_on"))
+
+
 def register() -> None:
     register_loader(PAID, load_paid)
     register_loader(POLICIES, load_policies)
     register_loader(BENEFITS, load_benefits)
     register_loader(DIFFICULTIES, load_difficulties)
+    register_loader(LOANS, load_loans)

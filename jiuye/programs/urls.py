@@ -38,6 +38,11 @@ urlpatterns = [
     path("difficulty/<int:pk>/", views.difficulty_detail, name="difficulty_detail"),
     path("difficulty/<int:pk>/decide/", views.difficulty_decide, name="difficulty_decide"),
     path("difficulty/<int:pk>/<slug:step>/", views.difficulty_step, name="difficulty_step"),
+    path("loans/", views.loan_list, name="loan_list"),
+    path("loans/new/", views.loan_create, name="loan_create"),
+    path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
+    path("loans/<int:pk>/review/", views.loan_review, name="loan_review"),
+    path("loans/<int:pk>/<slug:step>/", views.loan_step, name="loan_step"),
     path("facts/insurance/", views.insurance_list, name="insurance_list"),
     path("facts/benefits/", views.benefit_list, name="benefit_list"),
 ]

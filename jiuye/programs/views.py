@@ -3,6 +3,7 @@ review, approval, notice and payment, funds and budgets, policy documents, the i
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from jiuye.core.permissions import has_perm
 from jiuye.core.scoping import can_write, code_from_typed, get_visible_or_404, read_prefix, require_writable
 from jiuye.ledger import payments as ledger_payments
 from jiuye.ledger.models import PaymentBatch
-from jiuye.programs import actions, assistance, funds, parameters, policies, posts, rules, selectors, services
+from jiuye.programs import actions, assistance, funds, loans, parameters, policies, posts, rules, selectors, services
 from jiuye.programs.choices import ClaimSource, ClaimStatus, DifficultyCategory
 from jiuye.programs.forms import (
     AccountForm,
@@ -32,17 +33,23 @@ from jiuye.programs.forms import (
     AssistForm,
     BudgetForm,
     ClaimFilterForm,
+    CompensateForm,
     DecideForm,
     DifficultyExitForm,
     DifficultyFilterForm,
     DifficultyForm,
     ExitForm,
+    FollowUpForm,
+    IssueForm,
+    LoanForm,
+    LoanReviewForm,
     ParamForm,
     PlaceForm,
     PolicyForm,
     PostForm,
     PublishForm,
     RejectForm,
+    RepayForm,
     ReturnFileForm,
     RunForm,
     YearForm,
@@ -59,6 +66,7 @@ from jiuye.programs.permissions import (
     VIEW_PAYMENTS,
     VIEW_PROGRAMS,
 )
+from jiuye.programs.rules import loans as rules_loans
 from jiuye.programs.rules.base import FUND_LABELS, Program
 from jiuye.regions import picker
 
@@ -979,3 +987,164 @@ def _difficulty_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.success(request, _("已保存。"))
             return redirect("programs:difficulty_detail", pk=item.pk)
     return _difficulty_page(request, item, refused=form, which=step)
+
+
+# --- 创业担保贷款 ----------------------------------------------------------------------------------------
+
+
+@staff_view(VIEW_PROGRAMS)
+def loan_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    page = paginate(selectors.loans(user=user), PAGE_SIZE, request.GET.get("page"))
+    for loan in page.object_list:
+        loan.overdue = loans.is_overdue(loan)
+    return render(
+        request,
+        "programs/loan_list.html",
+        {"tab": "loans", "page": page, "query": "", "can_edit": has_perm(user, MAKE_CLAIMS)},
+    )
+
+
+@staff_view(MAKE_CLAIMS)
+def loan_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+
+    def save(data: dict[str, Any]) -> Any:
+        from jiuye.employers.models import Employer
+
+        kind = data["kind"]
+        person = services.person_for(user, data["id_number"]) if kind != "enterprise" else None
+        partners = tuple(
+            services.person_for(user, number.strip())
+            for number in data["partners"].replace("，", ",").split(",")
+            if number.strip()
+        )
+        employer = None
+        if kind == "enterprise":
+            employer = (
+                Employer.objects.editable_by(user).filter(credit_code=data["credit_code"].strip().upper()).first()
+            )
+            if employer is None:
+                raise ValidationError({"credit_code": _("用工主体名录中没有您辖区内的这个单位。")})
+        return loans.apply(
+            actor=user,
+            data=loans.LoanInput(
+                kind=kind,
+                business=data["business"],
+                amount=data["amount"],
+                term_months=data["term_months"],
+                person=person,
+                partners=partners if kind == "partnership" else (),
+                employer=employer,
+                staff=data.get("staff"),
+                new_hires=data.get("new_hires"),
+                arrears=bool(data.get("arrears")),
+            ),
+        )
+
+    return save_page(
+        request,
+        LoanForm(request.POST or None),
+        save,
+        message=_("贷款申请已受理，待县级审核。"),
+        then=lambda saved: reverse("programs:loan_detail", args=[saved.pk]),
+        template="programs/loan_form.html",
+        context={"tab": "loans"},
+    )
+
+
+@staff_view(VIEW_PROGRAMS)
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _loan_page(request, selectors.loan_get(user=request.user, pk=pk))
+
+
+LOAN_FORMS: dict[str, Any] = {
+    "review": LoanReviewForm,
+    "issue": IssueForm,
+    "repay": RepayForm,
+    "compensate": CompensateForm,
+    "follow_up": FollowUpForm,
+}
+
+
+def _loan_page(request: HttpRequest, loan: Any, *, refused: Any = None, which: str = "") -> HttpResponse:
+    user: Any = request.user
+    today = timezone.localdate()
+    forms_ = {
+        name: cls(initial={"day": today, "issued_on": today, "running": True}) for name, cls in LOAN_FORMS.items()
+    }
+    if refused is not None:
+        forms_[which] = refused
+    schedule = []
+    if loan.issued_on and loan.due_on:
+        for year in range(loan.issued_on.year, loan.due_on.year + 1):
+            candidate = next(
+                iter(
+                    loans.gather_interest(
+                        year=year, prefix=loan.region_code, as_of=date(year, 12, 31), subject=str(loan.pk)
+                    )
+                ),
+                None,
+            )
+            if candidate is not None:
+                decision = rules_loans.interest_subsidy(
+                    candidate.facts,
+                    parameters.in_force(rules_loans.LOAN_INTEREST, loan.region_code, date(year, 12, 31)),
+                )
+                schedule.append({"year": year, "days": candidate.facts["days"], "amount": decision.amount})
+    return render(
+        request,
+        "programs/loan_detail.html",
+        {
+            "tab": "loans",
+            "loan": loan,
+            "outstanding": loans.outstanding(loan),
+            "overdue": loans.is_overdue(loan),
+            "schedule": schedule,
+            "can_review": loans.can_review(user, loan),
+            "can_edit": can_write(user, loan.region_code) and has_perm(user, MAKE_CLAIMS),
+            "forms": forms_,
+        },
+        status=422 if refused is not None else 200,
+    )
+
+
+@require_POST
+@staff_view(REVIEW_CLAIMS)
+def loan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _loan_step(request, pk, "review")
+
+
+@require_POST
+@staff_view(MAKE_CLAIMS)
+def loan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in ("issue", "repay", "compensate", "follow_up"):
+        raise Http404
+    return _loan_step(request, pk, step)
+
+
+def _loan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    loan = selectors.loan_get(user=request.user, pk=pk)
+    user: Any = request.user
+    form = LOAN_FORMS[step](request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if step == "review":
+                loans.review(actor=user, loan=loan, approve=d["approve"], note=d["note"])
+            elif step == "issue":
+                loans.issue(actor=user, loan=loan, data=loans.IssueInput(**d))
+            elif step == "repay":
+                loans.repay(actor=user, loan=loan, day=d["day"], principal=d["principal"])
+            elif step == "compensate":
+                loans.compensate(actor=user, loan=loan, day=d["day"], amount=d["amount"])
+            else:
+                loans.follow_up(
+                    actor=user, loan=loan, day=d["day"], running=d["running"], jobs=d["jobs"], note=d["note"]
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("programs:loan_detail", pk=loan.pk)
+    return _loan_page(request, loan, refused=form, which=step)

@@ -31,7 +31,7 @@ def choices() -> list[tuple[str, str]]:
 
 def register_shipped() -> None:
     """The programs the platform ships (called by the app's ``ready``)."""
-    from jiuye.programs.rules import applied, hiring, refund, startup
+    from jiuye.programs.rules import applied, hiring, loans, refund, startup
 
     for program in (
         refund.PROGRAM,
@@ -42,6 +42,6 @@ def register_shipped() -> None:
         applied.INCUBATION,
         applied.TRAINING,
         applied.SKILLS_UPGRADE,
-        applied.LOAN_INTEREST,
+        loans.LOAN_INTEREST,
     ):
         register(program)

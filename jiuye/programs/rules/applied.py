@@ -1,6 +1,6 @@
 """The programs whose facts an application states (with its evidence, checked by the county's
 reviewer): 社会保险补贴, 公益性岗位补贴, 创业孵化补贴, 职业技能培训补贴, 技能提升补贴 and
-创业担保贷款贴息 (domain-rules §2.5–2.11). For a person, the registry adds what it holds (key
+(domain-rules §2.5–2.11; the loans' subsidy is in ``rules.loans``). For a person, the registry adds what it holds (key
 groups) to the stated facts before the rule reads them."""
 
 from __future__ import annotations
@@ -345,67 +345,4 @@ SKILLS_UPGRADE = Program(
         FactField("insured_months", gettext_lazy("累计缴纳失业保险费月数"), FactKind.COUNT),
     ),
     order=80,
-)
-
-
-# --- 创业担保贷款贴息 ---------------------------------------------------------------------------
-
-DAYS_IN_YEAR = 360  # the banks' day count for RMB loan interest (actual/360)
-
-
-def loan_interest(facts: Mapping[str, Any], p: Mapping[str, Any]) -> Decision:
-    r = Reasons()
-    principal = int(facts["principal"])
-    days = int(facts["days"])
-    rate = int(facts["contract_rate_bp"])
-    lpr = int(facts["lpr_bp"])
-    borne = max(0, lpr - p["borrower_below_lpr_bp"])
-    r.check(
-        principal > 0 and days > 0,
-        _("本金 %(p)s，计息 %(d)d 天") % {"p": yuan(principal), "d": days},
-        _("本金或天数为零"),
-    )
-    r.check(
-        principal <= p["individual_cap_fen"],
-        _("个人贷款不超过 %(cap)s") % {"cap": yuan(p["individual_cap_fen"])},
-        _("超过贷款额度"),
-    )
-    subsidised = max(0, rate - borne)
-    amount = (principal * subsidised * days + BP * DAYS_IN_YEAR // 2) // (BP * DAYS_IN_YEAR)
-    r.note(
-        _("财政贴息 = 本金 × (合同利率 %(rate)s − (LPR %(lpr)s − %(below)s)) × %(d)d/360 = %(a)s")
-        % {
-            "rate": percent(rate),
-            "lpr": percent(lpr),
-            "below": percent(p["borrower_below_lpr_bp"]),
-            "d": days,
-            "a": yuan(amount),
-        }
-    )
-    return r.decide(amount)
-
-
-LOAN_INTEREST = Program(
-    code="loan_interest",
-    name=gettext_lazy("创业担保贷款贴息"),
-    basis=gettext_lazy(
-        "2021年起发放的创业担保贷款，借款人承担 LPR 减 150 个基点以下部分，其余利息由财政贴息（财金〔2020〕21号）。"
-    ),
-    payee=Payee.PERSON,
-    period=Period.EVENT,
-    fund=Fund.EMPLOYMENT,
-    params=(
-        ParamSpec("borrower_below_lpr_bp", gettext_lazy("借款人承担利率为 LPR 减"), ParamKind.BP, 150),
-        ParamSpec("individual_cap_fen", gettext_lazy("个人贷款额度上限"), ParamKind.FEN, 20_000_000),
-    ),
-    evaluate=loan_interest,
-    event_fields=("contract",),
-    fields=(
-        FactField("contract", gettext_lazy("借款合同号及计息期"), FactKind.TEXT),
-        FactField("principal", gettext_lazy("贷款本金（元）"), FactKind.FEN),
-        FactField("contract_rate_bp", gettext_lazy("合同年利率（%）"), FactKind.BP),
-        FactField("lpr_bp", gettext_lazy("一年期 LPR（%）"), FactKind.BP),
-        FactField("days", gettext_lazy("计息天数"), FactKind.COUNT),
-    ),
-    order=90,
 )

@@ -128,6 +128,22 @@ def difficulty_exit(world: World, user: User, own: bool) -> dict[str, Any]:
     return {**difficulty(world, user, own), "step": "exit"}
 
 
+def loan(world: World, user: User, own: bool) -> dict[str, Any]:
+    from jiuye.programs import loans
+
+    home = registry_factories.household(world.writer, village=_village(world, user, own))
+    person = registry_factories.person(world.writer, home, groups=("graduate",))
+    made = loans.apply(
+        actor=world.writer,
+        data=loans.LoanInput(kind="individual", business="网店", amount=1_000_000, term_months=12, person=person),
+    )
+    return {"pk": made.pk}
+
+
+def loan_repay(world: World, user: User, own: bool) -> dict[str, Any]:
+    return {**loan(world, user, own), "step": "repay"}
+
+
 def program(world: World, user: User, own: bool) -> dict[str, Any]:
     return {"code": "refund"}
 
@@ -189,6 +205,8 @@ TARGETS = {
     "programs_placement": placement,
     "programs_difficulty": difficulty,
     "programs_difficulty_exit": difficulty_exit,
+    "programs_loan": loan,
+    "programs_loan_repay": loan_repay,
 }
 
 
@@ -267,6 +285,12 @@ ROUTES = [
         data={"day": "2026-01-01", "reason": "x"},
         ok=(422,),
     ),
+    Route("programs:loan_list", perm=VIEW_PROGRAMS, fuzz_query=("page",)),
+    Route("programs:loan_create", perm=MAKE_CLAIMS, fuzz_forms=True),
+    Route("programs:loan_create", "POST", perm=MAKE_CLAIMS, data={"kind": "x"}, ok=(422,)),
+    Route("programs:loan_detail", perm=VIEW_PROGRAMS, target="programs_loan", fuzz_forms=True),
+    Route("programs:loan_review", "POST", perm=REVIEW_CLAIMS, target="programs_loan", data={"approve": "x"}, ok=(422,)),
+    Route("programs:loan_step", "POST", perm=MAKE_CLAIMS, target="programs_loan_repay", data={"day": "x"}, ok=(422,)),
     Route("programs:insurance_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("programs:benefit_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("api-1.0.0:claim_list", perm=VIEW_PROGRAMS, api=True),

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiuye.programs import parameters, rules
-from jiuye.programs.rules import applied, hiring, refund, startup
+from jiuye.programs.rules import applied, hiring, loans, refund, startup
 from jiuye.programs.rules.base import ParamKind, apply_rate, percent
 
 
@@ -86,10 +86,49 @@ def test_social_insurance_pays_two_thirds_within_the_cap_and_the_term() -> None:
 
 
 def test_loan_interest_is_the_part_above_lpr_less_150_basis_points() -> None:
-    p = applied.LOAN_INTEREST.defaults()
-    facts = {"contract": "J1", "principal": 15_000_000, "contract_rate_bp": 385, "lpr_bp": 385, "days": 360}
-    # 150,000 元 × 1.5% × 360/360 = 2,250 元
-    assert applied.loan_interest(facts, p).amount == 225_000
+    p = loans.LOAN_INTEREST.defaults()
+    # 150,000 元 outstanding for 360 days at LPR 3.85%, the contract at LPR: 1.5% of the year's principal
+    pdays, days = loans.principal_days(
+        amount=15_000_000,
+        issued_on=date(2025, 1, 1),
+        due_on=date(2028, 1, 1),
+        repayments=[],
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 26),
+    )
+    assert days == 360
+    facts = {"principal_days": pdays, "days": days, "contract_rate_bp": 385, "lpr_bp": 385}
+    assert loans.interest_subsidy(facts, p).amount == 225_000
+
+
+def test_principal_days_follow_the_repayments() -> None:
+    total, days = loans.principal_days(
+        amount=10_000,
+        issued_on=date(2025, 3, 1),
+        due_on=date(2025, 3, 11),
+        repayments=[(date(2025, 3, 6), 4_000)],
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
+    )
+    assert (total, days) == (10_000 * 5 + 6_000 * 5, 10)
+
+
+def test_loan_eligibility_caps_partnerships_and_enterprises() -> None:
+    p = loans.LOAN_INTEREST.defaults()
+    person = {"groups": ["graduate"], "registered_unemployed": False, "earlier_loans": 0}
+    single = {"kind": "individual", "amount": 20_000_000, "term_months": 36, "borrower": person}
+    assert loans.eligibility(single, p).eligible
+    assert loans.eligibility({**single, "amount": 20_000_001}, p).failed == ("超过贷款额度",)
+    assert loans.eligibility({**single, "term_months": 37}, p).failed == ("超过贷款期限",)
+    outsider = {"groups": [], "registered_unemployed": False, "earlier_loans": 0}
+    assert loans.eligibility({**single, "borrower": outsider}, p).failed == ("借款人不属于扶持对象",)
+    assert loans.eligibility({**single, "borrower": {**outsider, "registered_unemployed": True}}, p).eligible
+    pair = {**single, "kind": "partnership", "amount": 44_000_000, "partners": [person]}  # 2 × 20万 × 110%
+    assert loans.eligibility(pair, p).eligible and not loans.eligibility({**pair, "amount": 44_000_001}, p).eligible
+    firm = {"kind": "enterprise", "amount": 300_000_000, "term_months": 24, "staff": 100, "new_hires": 15}
+    assert loans.eligibility(firm, p).eligible
+    assert loans.eligibility({**firm, "new_hires": 14}, p).failed == ("新招用人员比例不足",)
+    assert loans.eligibility({**firm, "staff": 200, "new_hires": 16}, p).eligible  # 8% above 100 staff
 
 
 def test_training_amount_follows_the_level_within_twelve_months() -> None:

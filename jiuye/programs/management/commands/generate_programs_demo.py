@@ -139,5 +139,7 @@ class Command(BaseCommand):
             premiums=insured * rng.randint(80_000, 120_000),  # 800–1,200 元 a head a year
             avg_insured=insured,
             layoffs=layoffs,
-            bank_account="" if rng.randrange(10) < 2 else "62170" + "".join(rng.choice("0123456789") for _ in range(14)),
+            bank_account=""
+            if rng.randrange(10) < 2
+            else "62170" + "".join(rng.choice("0123456789") for _ in range(14)),
         )
