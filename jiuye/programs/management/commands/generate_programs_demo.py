@@ -13,6 +13,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from jiuye.core.masking import mask_id_number
 from jiuye.employers.models import Employer
 from jiuye.jobs.management.commands.generate_jobs_demo import credit_code
 from jiuye.programs import funds, policies, rules, services
-from jiuye.programs.models import BenefitFact, InsuranceFact
+from jiuye.programs.models import BenefitFact, Difficulty, InsuranceFact
 from jiuye.programs.rules.base import Fund
 from jiuye.regions.models import Region
 from jiuye.registry.choices import EmploymentStatus
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             raise CommandError("the refund program is not registered")
         run = services.proactive_run(actor=actor, program=program, year=today.year - 1, region_code=actor.region_id).run
         made["refund proposals"] = run.proposed
+        made |= self.people(actor, rng, today)
         self.stdout.write(", ".join(f"{k} {v}" for k, v in made.items()))
 
     def _make(self, actor: Any, rng: random.Random, today: date, units: int) -> dict[str, int]:
@@ -125,6 +127,76 @@ class Command(BaseCommand):
             for code, yuan in (("refund", 3_000_000), ("hiring", 1_500_000), ("startup", 1_000_000)):
                 funds.budget_set(actor=actor, year=today.year, county=county.code, program=code, amount=yuan * 100)
         return {"policy documents": len(POLICIES), "insurance facts": len(facts), "benefit spells": len(benefits)}
+
+    def people(self, actor: Any, rng: random.Random, today: date) -> dict[str, int]:
+        """In 紫阳县: public-welfare posts with placements, 认定 applications waiting for the
+        county's second officer, and guaranteed-loan applications waiting for review."""
+        from jiuye.programs import assistance, loans, posts
+        from jiuye.registry.models import PersonGroup
+
+        county = "610924"
+        villages = list(Region.objects.filter(level="village", code__startswith=county).order_by("code")[:4])
+        placed = posts_made = 0
+        for n, village in enumerate(villages):
+            post = posts.post_save(
+                actor=actor,
+                data=posts.PostInput(
+                    name=["村道保洁员", "护林员", "河道管护员", "公共设施维护员"][n % 4],
+                    kind="rural",
+                    region=village.code,
+                    monthly_subsidy=80_000,
+                    places=3,
+                    duties="按村里安排每周工作不少于 20 小时",
+                ),
+            )
+            posts_made += 1
+            nearby = Person.objects.filter(
+                region__code__startswith=village.code[:9],
+                groups__group__in=["poverty_alleviated", "hard_to_employ"],
+                status=EmploymentStatus.UNEMPLOYED,
+                birth_date__gt=date(today.year - 59, 1, 1),
+            ).distinct()[:2]
+            for person in nearby:
+                try:
+                    posts.place(
+                        actor=actor, post=post, person=person, starts_on=today - timedelta(days=rng.randint(40, 300))
+                    )
+                    placed += 1
+                except ValidationError:
+                    continue
+        pending = 0
+        taken = set(PersonGroup.objects.filter(group="hard_to_employ").values_list("person_id", flat=True))
+        taken |= set(Difficulty.objects.values_list("person_id", flat=True))
+        for person in Person.objects.filter(
+            region__code__startswith=county, status=EmploymentStatus.UNEMPLOYED
+        ).exclude(pk__in=taken)[:6]:
+            assistance.register(
+                actor=actor,
+                person=person,
+                data=assistance.DifficultyInput(
+                    ("long_unemployed",), today - timedelta(days=3), "失业登记满一年，经社区入户核实"
+                ),
+            )
+            pending += 1
+        applied = 0
+        for person in Person.objects.filter(
+            region__code__startswith=county, groups__group="returned_migrant"
+        ).distinct()[:3]:
+            try:
+                loans.apply(
+                    actor=actor,
+                    data=loans.LoanInput(
+                        kind="individual",
+                        business="返乡创业农家乐",
+                        amount=rng.choice([5, 10, 15]) * 1_000_000,
+                        term_months=24,
+                        person=person,
+                    ),
+                )
+                applied += 1
+            except ValidationError:
+                continue
+        return {"posts": posts_made, "placements": placed, "认定 applications": pending, "loan applications": applied}
 
     def _fact(self, rng: random.Random, code: str, name: str, county: str, today: date) -> InsuranceFact:
         insured = rng.choice([8, 15, 25, 40, 60, 120, 320])
