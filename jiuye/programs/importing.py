@@ -9,8 +9,9 @@ re-computed here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -25,6 +26,7 @@ from jiuye.core.permissions import Perm
 from jiuye.core.scoping import can_write, code_level
 from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import parse_count, parse_date
+from jiuye.core.text import to_halfwidth
 from jiuye.imports.kinds import Batch, Column, ImportKind, ImportRefused, Outcome, RowError
 from jiuye.programs import actions
 from jiuye.programs.models import BenefitFact, InsuranceFact
@@ -414,3 +416,156 @@ def register() -> None:
 
     kinds.register(contributions_kind())
     kinds.register(benefits_kind())
+    for code in LIST_PROGRAMS:
+        kinds.register(application_kind(code))
+
+
+# --- applications from lists (certificate subsidies) ---------------------------------------------
+
+# The programs whose applications arrive as lists: a training institution's or the skill
+# certification centre's list of certificates. Each row is one application through the same
+# service as the window's form (the same rule, the same never-twice check).
+LIST_PROGRAMS = ("training", "skills_upgrade")
+
+APPLY = {"id_number": "公民身份号码", "year": "享受年度", "bank_account": "收款银行账号", "evidence": "申请材料说明"}
+
+
+def _fact_header(f: Any) -> str:
+    return str(f.label)
+
+
+def _validate_applications(program: Any) -> Any:
+    from jiuye.programs.rules.base import FactKind
+    from jiuye.registry import idcard
+
+    def validate(ctx: Context, batch: Batch) -> pl.DataFrame:
+        accepted = []
+        for row in batch.frame.iter_rows(named=True):
+            n = row["__row"]
+            if not idcard.is_valid(idcard.normalize(row["id_number"])):
+                batch.reject(n, APPLY["id_number"], row["id_number"], _("公民身份号码无效（GB 11643 校验不通过）。"))
+            year = parse_count(row["year"].removesuffix(".0"), maximum=ctx.today.year)
+            if year is None or year < 2000:
+                batch.reject(n, APPLY["year"], row["year"], _("享受年度应为 2000 至今年之间的四位年份。"))
+            stated: dict[str, str] = {}
+            for f in program.fields:
+                text = row[f"fact_{f.key}"]
+                if f.kind == FactKind.CHOICE:
+                    # the reader folds full-width characters (四级／中级工 arrives as 四级/中级工)
+                    by_label = {to_halfwidth(str(label)): code for code, label in f.choices}
+                    text = by_label.get(text, text)
+                    if text not in {code for code, _label in f.choices}:
+                        batch.reject(n, _fact_header(f), row[f"fact_{f.key}"], _("请从所列选项中选择。"))
+                elif f.kind == FactKind.DATE:
+                    day = parse_date(text)
+                    if day is None:
+                        batch.reject(n, _fact_header(f), text, _("日期无法识别。"))
+                    text = day.isoformat() if day else ""
+                elif not text:
+                    batch.reject(n, _fact_header(f), "", _("请填写%(label)s。") % {"label": f.label})
+                stated[f.key] = text
+            if n in batch.rejected_rows:
+                continue
+            accepted.append(
+                {
+                    "__row": n,
+                    "id_number": idcard.normalize(row["id_number"]),
+                    "year": year,
+                    "stated": json.dumps(stated, ensure_ascii=False),
+                    "bank_account": "".join(row["bank_account"].split()),
+                    "evidence": row["evidence"][:2000],
+                }
+            )
+        schema = {
+            "__row": pl.Int64,
+            "id_number": pl.Utf8,
+            "year": pl.Int64,
+            "stated": pl.Utf8,
+            "bank_account": pl.Utf8,
+            "evidence": pl.Utf8,
+        }
+        return pl.DataFrame(accepted, schema=schema)
+
+    return validate
+
+
+def _commit_applications(program: Any) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from jiuye.core.masking import mask_id_number
+    from jiuye.programs import services
+    from jiuye.programs.choices import ClaimSource
+
+    headers = {f.key: _fact_header(f) for f in program.fields} | {
+        "id_number": APPLY["id_number"],
+        "year": APPLY["year"],
+        "bank_account": APPLY["bank_account"],
+    }
+
+    def commit(ctx: Context, rows: pl.DataFrame, batch: Batch) -> Outcome:
+        """Each row through ``services.apply`` in its own savepoint: accepted, or reported with the
+        column the refusal names (the rule's failed conditions on the ID number's column)."""
+        outcome = Outcome()
+        for r in rows.to_dicts():
+            data = services.Application(
+                program=program.code,
+                year=r["year"],
+                id_number=r["id_number"],
+                stated=json.loads(r["stated"]),
+                bank_account=r["bank_account"],
+                evidence=r["evidence"],
+                source=ClaimSource.IMPORT,
+            )
+            try:
+                with transaction.atomic():
+                    services.apply(actor=ctx.user, data=data, today=ctx.today)
+            except ValidationError as exc:
+                fields = exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
+                for key, messages in fields.items():
+                    column = headers.get(key, APPLY["id_number"])
+                    value = mask_id_number(r["id_number"]) if column == APPLY["id_number"] else ""
+                    outcome.errors.append(RowError(r["__row"], column, value, "；".join(m for m in messages if m)))
+                continue
+            outcome.created += 1
+        return outcome
+
+    return commit
+
+
+def application_kind(code: str) -> ImportKind:
+    from jiuye.programs import rules
+    from jiuye.programs.rules.base import FactKind
+
+    program = rules.get(code)
+    if program is None:
+        raise LookupError(code)
+    today = timezone.localdate()
+    examples = {"occupation": "中式烹调师", "level": "四级／中级工", "insured_months": "24"}
+    fact_columns = []
+    for f in program.fields:
+        choices = tuple(str(label) for _code, label in f.choices) if f.kind == FactKind.CHOICE else ()
+        example = (today - timedelta(days=30)).isoformat() if f.kind == FactKind.DATE else examples.get(f.key, "")
+        fact_columns.append(Column(_fact_header(f), f"fact_{f.key}", required=True, choices=choices, example=example))
+    return ImportKind(
+        code=f"programs.apply_{code}",
+        title=gettext_lazy("%(program)s申请名单") % {"program": program.name},
+        perm=Perm.EDIT_BUSINESS_DATA,
+        columns=(
+            Column(APPLY["id_number"], "id_number", required=True, example=EXAMPLE_ID, width=22),
+            Column(APPLY["year"], "year", required=True, example=str(today.year)),
+            *fact_columns,
+            Column(APPLY["bank_account"], "bank_account", example="6217000123456789012", width=24),
+            Column(APPLY["evidence"], "evidence", example="证书编号 S000001"),
+        ),
+        prepare=prepare,
+        validate=_validate_applications(program),
+        commit=_commit_applications(program),
+        description=gettext_lazy(
+            "培训机构或技能等级认定机构报送的取证人员名单：每行一份申请，与窗口受理相同的条件核对；不符合的行写明原因，符合的进入县级审核。"
+        ),
+        notes=(gettext_lazy("同一职业同一等级只能享受一次；已申请过的行会被拒绝并注明原编号。"),),
+        uses_as_of=False,
+        template_name=f"{program.name}申请名单模板.xlsx",
+        order=82 + LIST_PROGRAMS.index(code),
+    )

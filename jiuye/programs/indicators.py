@@ -43,6 +43,10 @@ def refund_amount(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     return records(_paid(snap).filter(pl.col("program") == "refund"), "amount")
 
 
+def incubation_amount(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
+    return records(_paid(snap).filter(pl.col("program") == "incubation"), "amount")
+
+
 def subsidy_amount(snap: Snapshot, p: Mapping[str, Any]) -> pl.DataFrame:
     codes = [pr.code for pr in rules.all_programs() if pr.fund == Fund.EMPLOYMENT]
     return records(_paid(snap).filter(pl.col("program").is_in(codes)), "amount")
@@ -153,6 +157,16 @@ for indicator in (
         definition=_("年内经银行回单确认已发放的普惠性稳岗返还金额之和。"),
         records="claim",
         calculate=refund_amount,
+    ),
+    Indicator(
+        code="programs.incubation_amount",
+        name=_("兑现创业孵化补贴"),
+        **IN_10K_YUAN,
+        kind=Kind.FLOW,
+        module=MODULE,
+        definition=_("年内经银行回单确认已发放的创业孵化补贴之和。"),
+        records="claim",
+        calculate=incubation_amount,
     ),
     Indicator(
         code="programs.subsidy_amount",

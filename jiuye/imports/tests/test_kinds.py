@@ -30,6 +30,8 @@ IMPORTER = {
     "jobs.postings": "county_a",
     "programs.ui_contributions": "county_a",
     "programs.ui_benefits": "county_a",
+    "programs.apply_training": "county_a",
+    "programs.apply_skills_upgrade": "county_a",
     "regions.regions": "system_admin",
 }
 
@@ -80,6 +82,8 @@ def test_the_import_page_offers_only_the_kinds_the_user_may_import(personas: dic
         "jobs.postings",
         "programs.ui_contributions",
         "programs.ui_benefits",
+        "programs.apply_training",
+        "programs.apply_skills_upgrade",
     ]
     assert offered("county_a") == ["registry.persons", "registry.registrations", "indicators.targets", *business]
     assert offered("village_a") == ["registry.persons", "registry.registrations", *business]

@@ -210,3 +210,42 @@ def test_a_person_on_notice_is_shown_by_name_and_masked_id_only(personas: dict[s
     text = " ".join(str(v) for v in row)
     assert "李创业" in text and _id_of(person) not in text and "13800001234" not in text
     assert row[2] == person.id_masked and "*" in row[2]
+
+
+def test_a_list_of_certificates_imports_each_row_or_says_why(personas: dict[str, User], tmp_path: Any) -> None:
+    """The skills-upgrading list from the certification centre: one row an application; a bad ID,
+    a repeat of the same occupation and level, a late certificate and too few insured months are
+    each reported with row, column and reason; the others await county review."""
+    from datetime import timedelta
+
+    from jiuye.imports import services as import_services
+
+    officer = personas["county_a"]
+    people = [registry_factories.person(officer, registry_factories.household(officer)) for _ in range(3)]
+    ids = [_id_of(p) for p in people]
+    recent = (date.today() - timedelta(days=20)).isoformat()
+    old = (date.today() - timedelta(days=500)).isoformat()
+    header = "公民身份号码,享受年度,职业（工种）,证书等级,证书日期,累计缴纳失业保险费月数,收款银行账号,申请材料说明"
+    year = date.today().year
+    lines = [
+        header,
+        f"{ids[0]},{year},电工,三级／高级工,{recent},24,6217000123456789012,证书 A1",
+        f"{ids[0]},{year},电工,三级/高级工,{recent},24,,重复",  # the same occupation and level again
+        f"{ids[1]},{year},焊工,四级／中级工,{old},24,,过期",
+        f"{ids[2]},{year},焊工,四级／中级工,{recent},6,,月数不足",
+        f"610924199001011230,{year},焊工,四级／中级工,{recent},24,,号码错",
+    ]
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    job = import_services.import_stage(
+        user=officer, source=path, original_name=path.name, as_of=date.today(), kind="programs.apply_skills_upgrade"
+    )
+    job = import_services.import_run(job=job)
+    assert (job.created, job.rejected, job.rows_read) == (1, 4, 5)
+    errors = {(e.row, e.column): e.reason for e in job.row_errors.all()}
+    assert "不能重复享受" in errors[(3, "公民身份号码")]
+    assert "应在取证后 12 个月内" in errors[(4, "公民身份号码")]
+    assert "累计缴纳失业保险费 6 个月" in errors[(5, "公民身份号码")]
+    assert "GB 11643" in errors[(6, "公民身份号码")]
+    claim = Claim.objects.get(source="import")
+    assert (claim.amount, claim.period, claim.status) == (200_000, "电工|3", ClaimStatus.SUBMITTED)
