@@ -311,6 +311,13 @@ PHONE_PAGES = (
     "/reports/annual/",
     "/imports/",
     "/exports/",
+    "/programs/",
+    "/programs/claims/",
+    "/programs/funds/",
+    "/programs/posts/",
+    "/programs/difficulty/",
+    "/programs/loans/",
+    "/programs/p/refund/",
 )
 
 
