@@ -40,7 +40,9 @@ def _years() -> list[tuple[int, str]]:
 class ClaimFilterForm(forms.Form):
     program = forms.ChoiceField(label=_("政策项目"), required=False, choices=())
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=blank_choice([*ClaimStatus.choices, ("paid", _("已支付"))])
+        label=_("状态"),
+        required=False,
+        choices=blank_choice([*ClaimStatus.choices, ("paid", _("已支付")), ("failed", _("支付失败"))]),
     )
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, choices=(), empty_value=None)
     region = forms.CharField(label=_("区划"), required=False, max_length=12, widget=RegionPicker())

@@ -130,6 +130,25 @@ def pending_total(fund: Account) -> int:
     return int(total or 0)
 
 
+def payable(claim: Claim) -> bool:
+    """On notice, or in a batch whose payment the bank returned as failed (paid again, after the
+    account is corrected, in a new batch)."""
+    if claim.status == ClaimStatus.NOTICED:
+        return True
+    return (
+        claim.status == ClaimStatus.PAYING
+        and claim.payment is not None
+        and claim.payment.status == PaymentStatus.FAILED
+    )
+
+
+def payment_number(claim: Claim) -> str:
+    """The claim's number for its first payment; ``-2``, ``-3`` … for the payments after a failure
+    (a payment number is unique in the ledger, and the failed payment stays in its batch)."""
+    earlier = Payment.objects.filter(number__startswith=claim.number).count()
+    return claim.number if earlier == 0 else f"{claim.number}-{earlier + 1}"
+
+
 @dataclass
 class PayResult:
     batches: list[PaymentBatch] = field(default_factory=list)
@@ -148,7 +167,7 @@ def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
         Claim.objects.visible_to(actor)
         .select_for_update(of=("self",))
         .filter(pk__in=list(ids))
-        .select_related("notice")
+        .select_related("notice", "payment")
         .order_by("pk")
     )
     if len(claims) != len(set(ids)):
@@ -158,7 +177,7 @@ def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
     result = PayResult()
     groups: dict[tuple[str, str, int], list[Claim]] = defaultdict(list)
     for claim in claims:
-        if claim.status != ClaimStatus.NOTICED or claim.notice is None:
+        if not payable(claim) or claim.notice is None:
             result.skipped.append(
                 (claim.number, _("当前状态为“%(s)s”，不能支付。") % {"s": claim.get_status_display()})
             )
@@ -186,9 +205,10 @@ def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
                     )
                 )
             continue
+        numbers = {claim.pk: payment_number(claim) for claim in members}
         inputs = [
             ledger_payments.PaymentInput(
-                number=claim.number,
+                number=numbers[claim.pk],
                 payee=payee_account(claim.payee_kind, claim.payee_code, claim.payee_name, claim.region_code),
                 payee_name=claim.payee_name,
                 bank_account=claim.bank_account,
@@ -205,7 +225,7 @@ def pay(*, actor: Any, ids: Sequence[int]) -> PayResult:
         )
         by_number = {p.number: p for p in batch.payments.all()}
         for claim in members:
-            claim.payment = by_number[claim.number]
+            claim.payment = by_number[numbers[claim.pk]]
             claim.status = ClaimStatus.PAYING
         Claim.objects.bulk_update(members, ["payment", "status"])
         audit_record(

@@ -34,8 +34,8 @@ def claim_list(
     rows = Claim.objects.visible_to(user)
     if program:
         rows = rows.filter(program=program)
-    if status == "paid":
-        rows = rows.filter(payment__status="paid")
+    if status in ("paid", "failed"):
+        rows = rows.filter(payment__status=status)
     elif status:
         rows = rows.filter(status=status)
     if region:

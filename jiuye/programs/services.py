@@ -290,6 +290,8 @@ def apply(*, actor: Any, data: Application, today: date | None = None) -> Claim:
     if not has_perm(actor, MAKE_CLAIMS):
         raise PermissionDenied
     program = program_or_error(data.program)
+    if not program.applicable:
+        raise ValidationError({"program": _("该项目按年度核查发放（在项目页执行核查），无需申请。")})
     today = today or timezone.localdate()
     if not 2000 <= data.year <= today.year:
         raise ValidationError({"year": _("年度应在 2000 年至今年之间。")})
@@ -534,11 +536,18 @@ def set_account(*, actor: Any, claim_id: int, bank_account: str) -> Claim:
     account = "".join(bank_account.split())
     if not account.isdigit() or not 8 <= len(account) <= 30:
         raise ValidationError({"bank_account": _("银行账号应为 8 到 30 位数字。")})
-    claim = Claim.objects.visible_to(actor).select_for_update().filter(pk=claim_id).first()
+    claim = (
+        Claim.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("payment")
+        .filter(pk=claim_id)
+        .first()
+    )
     if claim is None:
         raise Http404
     require_writable(actor, claim.region_code)
-    if claim.status in (ClaimStatus.PAYING, ClaimStatus.REJECTED):
+    failed = claim.payment is not None and claim.payment.status == "failed"
+    if claim.status == ClaimStatus.REJECTED or (claim.status == ClaimStatus.PAYING and not failed):
         raise ValidationError(_("当前状态为“%(s)s”，不能修改收款账户。") % {"s": claim.get_status_display()})
     before = claim.bank_account_masked
     claim.bank_account, claim.bank_account_masked = account, mask_id_number(account)

@@ -275,7 +275,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "can_review": has_perm(user, REVIEW_CLAIMS) and status == ClaimStatus.SUBMITTED,
             "can_approve": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.REVIEWED,
             "can_publish": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.APPROVED,
-            "can_pay": has_perm(user, APPROVE_CLAIMS) and status == ClaimStatus.NOTICED,
+            "can_pay": has_perm(user, APPROVE_CLAIMS) and status in (ClaimStatus.NOTICED, "failed"),
             "publish_form": picker.bind(
                 PublishForm(initial={"starts_on": timezone.localdate(), "region": user.region_id}), user
             ),
@@ -371,7 +371,7 @@ def _claim_page(
             "can_approve": services.can_approve(user, claim),
             "can_reject": services.can_reject(user, claim),
             "can_account": has_perm(user, MAKE_CLAIMS)
-            and claim.status not in (ClaimStatus.PAYING, ClaimStatus.REJECTED)
+            and (claim.status not in (ClaimStatus.PAYING, ClaimStatus.REJECTED) or funds.payable(claim))
             and claim.region_code.startswith(read_prefix(user) or "-"),
             "reject_form": reject_form or RejectForm(),
             "account_form": account_form or AccountForm(),
@@ -426,8 +426,9 @@ def claim_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def claim_new(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("program") or request.POST.get("program") or ""
     program = rules.get(code)
-    if program is None:
-        return render(request, "programs/claim_pick.html", {"tab": "claims", "programs": rules.all_programs()})
+    if program is None or not program.applicable:
+        choices = [p for p in rules.all_programs() if p.applicable]
+        return render(request, "programs/claim_pick.html", {"tab": "claims", "programs": choices})
     form_class = application_form_class(program)
     return save_page(
         request,

@@ -104,6 +104,7 @@ class Program:
     fields: tuple[FactField, ...] = ()
     event_fields: tuple[str, ...] = ()  # for ``Period.EVENT``: the facts that name the event
     counts_persons: bool = True  # its beneficiaries are counted in 享受就业政策扶持人数
+    applicable: bool = True  # False: paid only by its run over records held elsewhere (a loan's 贴息)
     order: int = 100
     notes: tuple[Any, ...] = field(default_factory=tuple)
 

@@ -186,6 +186,7 @@ LOAN_INTEREST = Program(
     params=PARAMS,
     evaluate=interest_subsidy,
     held=True,
+    applicable=False,  # the subject is a loan, found by the yearly run, not applied for by a person
     order=90,
     notes=(
         gettext_lazy(

@@ -249,3 +249,29 @@ def test_a_list_of_certificates_imports_each_row_or_says_why(personas: dict[str,
     assert "GB 11643" in errors[(6, "公民身份号码")]
     claim = Claim.objects.get(source="import")
     assert (claim.amount, claim.period, claim.status) == (200_000, "电工|3", ClaimStatus.SUBMITTED)
+
+
+def test_a_failed_payment_is_paid_again_after_the_account_is_corrected(
+    personas: dict[str, User], approver: User
+) -> None:
+    maker, reviewer = personas["city_admin"], personas["county_a"]
+    factories.insurance_fact()
+    (claim,) = Claim.objects.filter(run=_run(maker, "refund"))
+    factories.through_notice([claim], reviewer=reviewer, approver=approver)
+    factories.fill_fund(approver)
+    first = funds.pay(actor=approver, ids=[claim.pk]).batches[0]
+    with pytest.raises(ValidationError):
+        services.set_account(actor=reviewer, claim_id=claim.pk, bank_account="6222020200112233445")  # at the bank
+    answer = "\ufeff" + ",".join(bank.RETURN_HEADER) + f"\r\n{claim.number},23040.00,失败,户名与账号不符\r\n"
+    assert ledger_payments.reconcile(actor=approver, batch=first, content=answer.encode()).failed
+    services.set_account(actor=reviewer, claim_id=claim.pk, bank_account="6222020200112233445")
+    second = funds.pay(actor=approver, ids=[claim.pk]).batches[0]
+    claim.refresh_from_db()
+    assert claim.payment is not None and claim.payment.number == f"{claim.number}-2"
+    assert claim.payment.batch == second and claim.payment.bank_account_masked.endswith("3445")
+    fund = funds.fund_account("ui", COUNTY_A, date.today().year)
+    before = ledger.balance(fund)
+    answer = "\ufeff" + ",".join(bank.RETURN_HEADER) + f"\r\n{claim.number}-2,23040.00,成功,\r\n"
+    assert ledger_payments.reconcile(actor=approver, batch=second, content=answer.encode()).paid
+    assert ledger.balance(fund) == before - 2_304_000
+    assert funds.pay(actor=approver, ids=[claim.pk]).skipped  # paid: never a third time

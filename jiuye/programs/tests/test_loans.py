@@ -133,3 +133,16 @@ def test_the_form_with_csrf_refuses_above_the_cap_and_saves_nothing(personas: di
     assert refused.status_code == 422 and "额度上限" in refused.content.decode() and not Loan.objects.exists()
     done = client.post("/programs/loans/new/", {**data, "amount": "150,000"})
     assert done.status_code == 302 and Loan.objects.get().amount == 15_000_000
+
+
+def test_the_interest_subsidy_is_not_applied_for(personas: dict[str, User]) -> None:
+    """Its subject is a loan found by the yearly run: an application naming a person is refused."""
+    officer = personas["county_a"]
+    person = _person(officer, groups=("graduate",))
+    with pytest.raises(ValidationError, match="无需申请"):
+        services.apply(
+            actor=officer,
+            data=services.Application(
+                program="loan_interest", year=timezone.localdate().year, id_number=person.id_number
+            ),
+        )
