@@ -275,3 +275,37 @@ def test_a_failed_payment_is_paid_again_after_the_account_is_corrected(
     assert ledger_payments.reconcile(actor=approver, batch=second, content=answer.encode()).paid
     assert ledger.balance(fund) == before - 2_304_000
     assert funds.pay(actor=approver, ids=[claim.pk]).skipped  # paid: never a third time
+
+
+def test_a_script_applies_through_the_api_with_a_bearer_token(personas: dict[str, User]) -> None:
+    """As a window system would: a bearer token, a refusal with the rule's reasons, a 201 with the
+    amount in 分, and a person of another county refused."""
+    import json
+
+    from django.test import Client
+
+    from jiuye.accounts.services import token_create
+
+    officer = personas["county_a"]
+    _token, raw = token_create(user=officer, name="window")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    person = registry_factories.person(officer, registry_factories.household(officer))
+    body = {
+        "program": "training",
+        "year": date.today().year,
+        "id_number": _id_of(person),
+        "stated": {"occupation": "育婴员", "level": "4", "certified_on": "2020-01-01"},
+    }
+    refused = api.post("/api/v1/claims", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422
+    assert any("证书日期 2020-01-01" in str(d) for d in refused.json()["error"]["details"])
+    body["stated"]["certified_on"] = date.today().isoformat()
+    made = api.post("/api/v1/claims", json.dumps(body), content_type="application/json")
+    assert made.status_code == 201 and made.json()["amount"] == 150_000 and made.json()["source"] == "api"
+    assert api.get(f"/api/v1/claims/{made.json()['id']}").json()["status"] == "submitted"
+    stranger = registry_factories.person(
+        officer_b := personas["county_b"], registry_factories.household(officer_b, village="610902001003")
+    )
+    body["id_number"] = _id_of(stranger)
+    assert api.post("/api/v1/claims", json.dumps(body), content_type="application/json").status_code == 422
+    assert Claim.objects.count() == 1
