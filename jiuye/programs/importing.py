@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from jiuye.core import money
 from jiuye.core.audit import audit_record
 from jiuye.core.credit_code import is_valid_credit_code
-from jiuye.core.permissions import Perm
 from jiuye.core.scoping import can_write, code_level
 from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import parse_count, parse_date
@@ -30,6 +29,7 @@ from jiuye.core.text import to_halfwidth
 from jiuye.imports.kinds import Batch, Column, ImportKind, ImportRefused, Outcome, RowError
 from jiuye.programs import actions
 from jiuye.programs.models import BenefitFact, InsuranceFact
+from jiuye.programs.permissions import IMPORT_FACTS
 from jiuye.programs.rules.refund import UNIT_TYPES
 
 EXAMPLE_UNIT = "91610924MA70B2K5QL"
@@ -213,7 +213,7 @@ def contributions_kind() -> ImportKind:
     return ImportKind(
         code="programs.ui_contributions",
         title=gettext_lazy("失业保险参保缴费情况"),
-        perm=Perm.EDIT_BUSINESS_DATA,
+        perm=IMPORT_FACTS,  # type: ignore[arg-type]
         columns=(
             Column(UI["credit_code"], "credit_code", required=True, example=EXAMPLE_UNIT, width=22),
             Column(UI["name"], "name", required=True, example="紫阳县富硒茶业有限公司", width=28),
@@ -388,7 +388,7 @@ def benefits_kind() -> ImportKind:
     return ImportKind(
         code="programs.ui_benefits",
         title=gettext_lazy("失业保险待遇发放名单"),
-        perm=Perm.EDIT_BUSINESS_DATA,
+        perm=IMPORT_FACTS,  # type: ignore[arg-type]
         columns=(
             Column(BENEFIT["id_number"], "id_number", required=True, example=EXAMPLE_ID, width=22),
             Column(BENEFIT["name"], "name", required=True, example="王某某"),
@@ -550,7 +550,7 @@ def application_kind(code: str) -> ImportKind:
     return ImportKind(
         code=f"programs.apply_{code}",
         title=gettext_lazy("%(program)s申请名单") % {"program": program.name},
-        perm=Perm.EDIT_BUSINESS_DATA,
+        perm=IMPORT_FACTS,  # type: ignore[arg-type]
         columns=(
             Column(APPLY["id_number"], "id_number", required=True, example=EXAMPLE_ID, width=22),
             Column(APPLY["year"], "year", required=True, example=str(today.year)),

@@ -22,4 +22,8 @@ VIEW_PAYMENTS = define_permission(
 EDIT_POLICIES = define_permission(
     "programs.policies", _("登记政策文件"), frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER})
 )
+# The insurance agency's data and the certificate lists arrive at the county or the city.
+IMPORT_FACTS = define_permission(
+    "programs.import", _("导入失业保险数据和取证名单"), frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICER})
+)
 MANAGE_PROGRAMS = define_permission("programs.manage", _("设置政策参数、预算和拨付资金"), frozenset({Role.CITY_ADMIN}))

@@ -75,17 +75,21 @@ def test_the_import_page_offers_only_the_kinds_the_user_may_import(personas: dic
         assert page.status_code == 200
         return [k.code for k in page.context["kinds"]]
 
-    business = [
-        "employers.employers",
-        "employers.market_entities",
-        "employers.factory_reports",
-        "jobs.postings",
+    business = ["employers.employers", "employers.market_entities", "employers.factory_reports", "jobs.postings"]
+    # the insurance agency's data and the certificate lists: county and city only
+    programs = [
         "programs.ui_contributions",
         "programs.ui_benefits",
         "programs.apply_training",
         "programs.apply_skills_upgrade",
     ]
-    assert offered("county_a") == ["registry.persons", "registry.registrations", "indicators.targets", *business]
+    assert offered("county_a") == [
+        "registry.persons",
+        "registry.registrations",
+        "indicators.targets",
+        *business,
+        *programs,
+    ]
     assert offered("village_a") == ["registry.persons", "registry.registrations", *business]
     assert offered("system_admin") == ["regions.regions"]
     assert offered("city_admin") == list(IMPORTER)
