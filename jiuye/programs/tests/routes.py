@@ -294,6 +294,18 @@ ROUTES = [
     Route("programs:insurance_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("programs:benefit_list", perm=VIEW_PROGRAMS, fuzz_query=("year", "page")),
     Route("api-1.0.0:claim_list", perm=VIEW_PROGRAMS, api=True),
+    Route("api-1.0.0:loan_list", perm=VIEW_PROGRAMS, api=True),
+    Route("api-1.0.0:loan_detail", perm=VIEW_PROGRAMS, api=True, target="programs_loan"),
+    Route(
+        "api-1.0.0:loan_create",
+        "POST",
+        perm=MAKE_CLAIMS,
+        api=True,
+        data={"kind": "individual", "id_number": "1", "business": "x", "amount": 100, "term_months": 12},
+        ok=(422,),
+    ),
+    Route("api-1.0.0:post_list", perm=VIEW_PROGRAMS, api=True),
+    Route("api-1.0.0:difficulty_list", perm=VIEW_PROGRAMS, api=True),
     Route("api-1.0.0:claim_detail", perm=VIEW_PROGRAMS, api=True, target="programs_claim"),
     Route(
         "api-1.0.0:claim_create",

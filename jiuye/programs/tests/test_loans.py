@@ -146,3 +146,31 @@ def test_the_interest_subsidy_is_not_applied_for(personas: dict[str, User]) -> N
                 program="loan_interest", year=timezone.localdate().year, id_number=person.id_number
             ),
         )
+
+
+def test_a_loan_application_through_the_api_with_a_bearer_token(personas: dict[str, User]) -> None:
+    import json
+
+    from django.test import Client
+
+    from jiuye.accounts.services import token_create
+
+    officer = personas["county_a"]
+    _token, raw = token_create(user=officer, name="bank")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    person = _person(officer, groups=("veteran",))
+    body = {
+        "kind": "individual",
+        "id_number": person.id_number,
+        "business": "汽修",
+        "amount": 30_000_000,
+        "term_months": 36,
+    }
+    refused = api.post("/api/v1/loans", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422 and any("额度上限" in str(d) for d in refused.json()["error"]["details"])
+    body["amount"] = 20_000_000
+    made = api.post("/api/v1/loans", json.dumps(body), content_type="application/json")
+    assert made.status_code == 201 and made.json()["status"] == "applied" and made.json()["amount"] == 20_000_000
+    listed = api.get("/api/v1/loans").json()
+    assert [item["id"] for item in listed["items"]] == [made.json()["id"]]
+    assert Loan.objects.count() == 1
