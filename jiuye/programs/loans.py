@@ -188,6 +188,10 @@ def issue(*, actor: Any, loan: Loan, data: IssueInput) -> Loan:
 
 
 def repaid(loan: Loan) -> int:
+    """The principal repaid (annotated by ``selectors.loans`` on a list; else one query)."""
+    annotated = getattr(loan, "repaid_total", None)
+    if annotated is not None:
+        return int(annotated)
     return int(loan.repayments.aggregate(t=Sum("principal"))["t"] or 0)
 
 

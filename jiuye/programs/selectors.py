@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,7 +174,14 @@ def difficulty_get(*, user: Any, pk: int) -> Difficulty:
 
 
 def loans(*, user: Any) -> QuerySet[Loan]:
-    return Loan.objects.visible_to(user).select_related("person", "employer").order_by("-created_at", "-id")
+    """With each loan's principal repaid (``repaid_total``), so a list tells overdue loans without a
+    query per row."""
+    return (
+        Loan.objects.visible_to(user)
+        .select_related("person", "employer")
+        .annotate(repaid_total=Coalesce(Sum("repayments__principal"), 0))
+        .order_by("-created_at", "-id")
+    )
 
 
 def loan_get(*, user: Any, pk: int) -> Loan:

@@ -174,3 +174,25 @@ def test_a_loan_application_through_the_api_with_a_bearer_token(personas: dict[s
     listed = api.get("/api/v1/loans").json()
     assert [item["id"] for item in listed["items"]] == [made.json()["id"]]
     assert Loan.objects.count() == 1
+
+
+def test_the_loan_list_tells_overdue_loans_without_a_query_per_loan(
+    personas: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    from django.test import Client
+
+    from jiuye.conftest import login
+
+    officer = personas["county_a"]
+    for _ in range(5):
+        loan = _loan(officer, term_months=12)
+        Loan.objects.filter(pk=loan.pk).update(status=LoanStatus.APPROVED)
+        issued = timezone.localdate() - timedelta(days=400)
+        loans.issue(
+            actor=officer, loan=loan, data=loans.IssueInput("银行", "担保基金", f"C{loan.pk}", 385, 385, issued)
+        )
+    client = login(Client(), officer)
+    client.get("/programs/loans/")  # warm the session and caches
+    with django_assert_max_num_queries(8):  # 6 today; a query per loan would make it 11
+        page = client.get("/programs/loans/")
+    assert page.content.decode().count("badge warn") == 5
