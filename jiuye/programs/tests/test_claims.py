@@ -169,6 +169,8 @@ def test_from_the_run_to_the_bank_the_fund_moves_once_and_the_figures_follow(
     assert len(paid.batches) == 1 and paid.skipped == [(without.number, "尚未确认收款银行账号。")]
     batch = paid.batches[0]
     assert ledger.balance(fund) == before  # sent, not paid
+    (_account, balance, at_bank, available) = next(r for r in funds.funds(user=approver) if r[0] == fund)
+    assert (balance, at_bank, available) == (before, 2_304_000, before - 2_304_000)
 
     file = ledger_payments.payment_file(actor=approver, batch=batch).decode("utf-8-sig")
     assert with_account.number in file and "23040.00" in file
