@@ -17,7 +17,7 @@ from jiuye.core.masking import mask_id_number
 from jiuye.core.scoping import prefix_lookup
 from jiuye.employers.models import Employer
 from jiuye.programs.models import InsuranceFact
-from jiuye.programs.rules.base import Payee
+from jiuye.programs.rules.base import Payee, full_months
 from jiuye.registry.choices import EmploymentStatus
 from jiuye.registry.models import EmploymentSpell, Person, PersonGroup
 
@@ -36,14 +36,6 @@ class Candidate:
     person_id: int | None = None
     bank_account: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def full_months(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end`` (1 March to 31 August is 5; to 1 September, 6)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        months -= 1
-    return max(months, 0)
 
 
 def person_key(person_id: int) -> str:

@@ -25,6 +25,7 @@ from jiuye.programs.rules.base import (
     Program,
     Reasons,
     apply_rate,
+    full_months,
     label_of,
     percent,
     yuan,
@@ -251,9 +252,7 @@ LEVELS = (
 def _within_window(r: Reasons, facts: Mapping[str, Any], p: Mapping[str, Any]) -> None:
     certified = date.fromisoformat(facts["certified_on"])
     applied = date.fromisoformat(facts["applied_on"])
-    months = (applied.year - certified.year) * 12 + applied.month - certified.month
-    if applied.day < certified.day:
-        months -= 1
+    months = full_months(certified, applied)
     r.check(
         certified <= applied and months < p["window_months"],
         _("证书日期 %(c)s，申请日期 %(a)s（应在取证后 %(w)d 个月内）")

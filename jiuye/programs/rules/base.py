@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -159,9 +160,12 @@ def yuan(fen: int) -> str:
     return format_yuan(fen) + str(_("元"))
 
 
-def months_between(start_year: int, start_month: int, end_year: int, end_month: int) -> int:
-    """Whole calendar months from the first month to the last, both counted (Jan–Mar is 3)."""
-    return (end_year - start_year) * 12 + end_month - start_month + 1
+def full_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (1 March to 31 August is 5; to 1 September, 6)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
 
 
 def label_of(choices: Sequence[tuple[str, Any]], code: str) -> str:
