@@ -41,8 +41,6 @@ from jiuye.jobs.permissions import VIEW_JOBS
 from jiuye.regions import picker
 from jiuye.regions.models import Region
 from jiuye.registry import selectors as registry_selectors
-from jiuye.registry import services as registry_services
-from jiuye.registry.models import Person
 
 PAGE_SIZE = 50
 
@@ -433,15 +431,8 @@ def internship_start(request: HttpRequest) -> HttpResponse:
     form = InternshipStartForm(request.POST, posts=posts)
     if form.is_valid():
         data = form.cleaned_data
-        person = (
-            Person.objects.editable_by(request.user)  # type: ignore[arg-type]
-            .filter(id_hash=registry_services.id_hash(data["id_number"]))
-            .first()
-        )
-        if person is None:
-            form.add_error("id_number", _("劳动力台账中没有您辖区内的这个人员。"))
-            return _internship_page(request, start_form=form)
         try:
+            person = registry_selectors.person_writable_by_id(user=request.user, id_number=data["id_number"])
             services.internship_start(
                 actor=request.user, person=person, post=posts.get(pk=data["post"]), start=data["start"]
             )

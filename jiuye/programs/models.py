@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.cases import CaseMeasureBase, DeadlineCase
 from jiuye.core.crypto import EncryptedTextField
-from jiuye.core.scoping import ScopedModel, ScopedQuerySet, read_prefix
+from jiuye.core.scoping import ScopedModel, ScopedQuerySet, prefix_lookup, read_prefix
 from jiuye.programs import actions
 from jiuye.programs.choices import (
     AssistanceKind,
@@ -32,11 +32,7 @@ from jiuye.programs.choices import (
     PostKind,
     Stage,
 )
-
-
-def ancestor_codes(prefix: str) -> list[str]:
-    """The 12-digit codes of the regions above a prefix (the city's, the county's, the town's)."""
-    return [prefix[:n].ljust(12, "0") for n in (4, 6, 9) if n < len(prefix)]
+from jiuye.regions.models import ancestor_codes
 
 
 class PolicyQuerySet(ScopedQuerySet["PolicyDocument"]):
@@ -46,7 +42,8 @@ class PolicyQuerySet(ScopedQuerySet["PolicyDocument"]):
         prefix = read_prefix(user)
         if prefix is None:
             return self.none()
-        return self.filter(Q(region_code__in=ancestor_codes(prefix)) | Q(region_code__startswith=prefix))
+        above = ancestor_codes(user.region_id)
+        return self.filter(Q(region_code__in=above) | Q(**prefix_lookup("region_code", prefix)))
 
 
 class PolicyDocument(ScopedModel):

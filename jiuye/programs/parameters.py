@@ -18,11 +18,12 @@ from jiuye.core import money
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.permissions import has_perm
-from jiuye.core.scoping import code_level, code_prefix, require_writable
+from jiuye.core.scoping import code_level, require_writable
 from jiuye.programs import actions
 from jiuye.programs.models import Parameter
 from jiuye.programs.permissions import MANAGE_PROGRAMS
 from jiuye.programs.rules.base import BP, ParamKind, ParamSpec, Program, percent
+from jiuye.regions.models import ancestor_codes
 
 MAX_COUNT = 10_000
 REASON_MIN = 4
@@ -30,9 +31,7 @@ REASON_MIN = 4
 
 def region_chain(code: str) -> list[str]:
     """A region's code and those above it, nearest first."""
-    prefix = code_prefix(code)
-    chain = [prefix[:n].ljust(12, "0") for n in (12, 9, 6, 4) if n <= len(prefix)]
-    return list(dict.fromkeys(chain))
+    return [code, *reversed(ancestor_codes(code))]
 
 
 class Resolver:

@@ -260,17 +260,9 @@ def _months_used(program: Program, subject_key: str) -> int:
 
 def person_for(actor: Any, id_number: str) -> Any:
     """The registry person of an ID number in the actor's write scope (refused with the reason)."""
-    from jiuye.registry import idcard
-    from jiuye.registry.models import Person
-    from jiuye.registry.services.common import id_hash
+    from jiuye.registry.selectors import person_writable_by_id
 
-    normalized = idcard.normalize(id_number or "")
-    if not idcard.is_valid(normalized):
-        raise ValidationError({"id_number": _("公民身份号码无效。")})
-    person = Person.objects.editable_by(actor).filter(id_hash=id_hash(normalized)).first()
-    if person is None:
-        raise ValidationError({"id_number": _("劳动力台账中没有您辖区内的这个人员。")})
-    return person
+    return person_writable_by_id(user=actor, id_number=id_number)
 
 
 def _employer_for(actor: Any, credit_code: str) -> Any:

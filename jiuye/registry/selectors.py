@@ -128,6 +128,18 @@ def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
     return qs.order_by("region_id", "household_id", "id")
 
 
+def person_writable_by_id(*, user: Any, id_number: str) -> Person:
+    """The person of an ID number the user may change; a ValidationError on ``id_number`` says why
+    not (an invalid number, or none in the user's area: the same answer for one out of scope)."""
+    normalized = idcard.normalize(id_number or "")
+    if not idcard.is_valid(normalized):
+        raise ValidationError({"id_number": _("公民身份号码无效。")})
+    person = Person.objects.editable_by(user).filter(id_hash=services.id_hash(normalized)).first()
+    if person is None:
+        raise ValidationError({"id_number": _("劳动力台账中没有您辖区内的这个人员。")})
+    return person
+
+
 def person_get(*, user: Any, pk: int) -> Person:
     return get_visible_or_404(Person.objects.select_related("household", "region"), user, pk=pk)
 
