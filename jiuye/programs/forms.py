@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -269,10 +268,7 @@ class PercentField(forms.CharField):
         text = super().clean(value)
         if text in ("", None):
             return None
-        try:
-            return parameters.parse_value(parameters.ParamSpec("rate", "", parameters.ParamKind.BP, 0), text)
-        except ValidationError as exc:
-            raise ValidationError("；".join(exc.messages)) from exc
+        return parameters.parse_percent(text)
 
 
 class LoanForm(forms.Form):

@@ -10,7 +10,6 @@ re-computed here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +25,8 @@ from jiuye.core.scoping import can_write, code_level
 from jiuye.core.signals import notify_records_changed
 from jiuye.core.tabular import parse_count, parse_date
 from jiuye.core.text import to_halfwidth
-from jiuye.imports.kinds import Batch, Column, ImportKind, ImportRefused, Outcome, RowError
+from jiuye.employers.importing.common import Context, prepare
+from jiuye.imports.kinds import Batch, Column, ImportKind, Outcome, RowError
 from jiuye.programs import actions
 from jiuye.programs.models import BenefitFact, InsuranceFact
 from jiuye.programs.permissions import IMPORT_FACTS
@@ -34,18 +34,6 @@ from jiuye.programs.rules.refund import UNIT_TYPES
 
 EXAMPLE_UNIT = "91610924MA70B2K5QL"
 EXAMPLE_ID = "610924199001011233"
-
-
-@dataclass
-class Context:
-    user: Any
-    today: date
-
-
-def prepare(*, user: Any, as_of: date, dry_run: bool = False) -> Context:
-    if not can_write(user, user.region_id or ""):
-        raise ImportRefused(_("您没有导入该表的权限。"))
-    return Context(user=user, today=timezone.localdate())
 
 
 def _fen(batch: Batch, n: int, header: str, text: str) -> int | None:

@@ -75,6 +75,19 @@ def in_force(program: Program, region_code: str, day: date) -> dict[str, Any]:
     return Resolver(program, day).values(region_code)
 
 
+def parse_percent(raw: Any) -> int:
+    """A percentage as typed (``60``, ``5.5``, ``3.85%``) to 万分之一 (6000, 550, 385): at most two
+    decimals, from 0 to 100; never through a float. ValidationError with the reason."""
+    try:
+        pct = Decimal(str(raw).strip().removesuffix("%"))
+    except InvalidOperation as exc:
+        raise ValidationError(_("比例应为百分数，如 60 或 5.5。")) from exc
+    bp = pct * 100
+    if not pct.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= BP:
+        raise ValidationError(_("比例应在 0 到 100 之间，最多两位小数。"))
+    return int(bp)
+
+
 def parse_value(spec: ParamSpec, raw: Any) -> Any:
     """A value as a person typed it (元, a percentage, a count, a list of codes), checked and
     converted to how it is stored (分, 万分之一, an int, a list). ValidationError with the reason."""
@@ -85,13 +98,9 @@ def parse_value(spec: ParamSpec, raw: Any) -> Any:
             raise ValidationError({"value": str(exc)}) from exc
     if spec.kind == ParamKind.BP:
         try:
-            pct = Decimal(str(raw).strip().removesuffix("%"))
-        except InvalidOperation as exc:
-            raise ValidationError({"value": _("比例应为百分数，如 60 或 5.5。")}) from exc
-        bp = pct * 100
-        if not pct.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= BP:
-            raise ValidationError({"value": _("比例应在 0 到 100 之间，最多两位小数。")})
-        return int(bp)
+            return parse_percent(raw)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from exc
     if spec.kind == ParamKind.COUNT:
         text = str(raw).strip()
         if not text.isdigit() or int(text) > MAX_COUNT:

@@ -222,9 +222,7 @@ def parse_stated(program: Program, raw: Mapping[str, Any]) -> dict[str, Any]:
             if f.kind == FactKind.FEN:
                 parsed[f.key] = value if type(value) is int else money.parse_yuan(text)
             elif f.kind == FactKind.BP:
-                parsed[f.key] = parameters.parse_value(
-                    parameters.ParamSpec(f.key, f.label, parameters.ParamKind.BP, 0), text
-                )
+                parsed[f.key] = parameters.parse_percent(text)
             elif f.kind == FactKind.COUNT:
                 if not text.isdigit() or int(text) > parameters.MAX_COUNT:
                     raise ValidationError(_("应为不小于0的整数。"))
