@@ -107,6 +107,32 @@ def initial_of(cls: type, record: Any, **extra: Any) -> dict[str, Any]:
     return {**{f.name: getattr(record, f.name) for f in fields(cls) if hasattr(record, f.name)}, **extra}
 
 
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def form_step(
+    request: HttpRequest,
+    form: FormT,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    message: Any,
+    then: Callable[[Any], Any],
+    refused: Callable[[FormT], HttpResponse],
+) -> HttpResponse:
+    """A posted form that runs one service: valid and accepted, it says ``message`` (text, or a
+    function of the service's answer) and redirects to ``then(answer)``; otherwise the service's
+    refusal goes onto the form by field and ``refused(form)`` answers (the page again, 422)."""
+    if form.is_valid():
+        try:
+            answer = act(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, message(answer) if callable(message) else message)
+            return redirect(then(answer))
+    return refused(form)
+
+
 def save_page(
     request: HttpRequest,
     form: forms.Form,
@@ -120,15 +146,13 @@ def save_page(
     """The form page of a create or edit: on a valid POST, ``save(cleaned_data)`` through a
     service; its refusal goes onto the form by field; success says ``message`` and redirects to
     ``then(saved)``. A refused form answers 422 and saves nothing."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = save(form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(then(saved))
-        status = 422
-    return render(request, template, {**context, "form": form}, status=status)
+    if request.method != "POST":
+        return render(request, template, {**context, "form": form})
+    return form_step(
+        request,
+        form,
+        save,
+        message=message,
+        then=then,
+        refused=lambda refused: render(request, template, {**context, "form": refused}, status=422),
+    )

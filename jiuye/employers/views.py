@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jiuye.core import panels
 from jiuye.core.access import staff_view
-from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
+from jiuye.core.forms import form_step, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.scoping import can_write, code_from_typed, require_writable
@@ -119,18 +117,16 @@ def _employer_page(
 def factory_report(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer_get(user=request.user, pk=pk)
     require_writable(request.user, employer.region_id)
-    form = FactoryReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.factory_report_save(
-                actor=request.user, employer=employer, data=services.ReportInput(**form.cleaned_data)
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("月报已保存。"))
-            return redirect("employers:employer_detail", pk=employer.pk)
-    return _employer_page(request, employer, report_form=form)
+    return form_step(
+        request,
+        FactoryReportForm(request.POST),
+        lambda data: services.factory_report_save(
+            actor=request.user, employer=employer, data=services.ReportInput(**data)
+        ),
+        message=_("月报已保存。"),
+        then=lambda _report: reverse("employers:employer_detail", args=[employer.pk]),
+        refused=lambda form: _employer_page(request, employer, report_form=form),
+    )
 
 
 @staff_view(VIEW_EMPLOYERS)
@@ -235,13 +231,11 @@ def _org_page(request: HttpRequest, org: ServiceOrg, record_form: ServiceRecordF
 def org_record(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.org_get(user=request.user, pk=pk)
     require_writable(request.user, org.region_id)
-    form = ServiceRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_record_save(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已记录。"))
-            return redirect("employers:org_detail", pk=org.pk)
-    return _org_page(request, org, record_form=form)
+    return form_step(
+        request,
+        ServiceRecordForm(request.POST),
+        lambda data: services.service_record_save(actor=request.user, org=org, **data),
+        message=_("已记录。"),
+        then=lambda _record: reverse("employers:org_detail", args=[org.pk]),
+        refused=lambda form: _org_page(request, org, record_form=form),
+    )

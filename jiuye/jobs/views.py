@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuye.core.access import public_view, staff_view
-from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
+from jiuye.core.forms import add_service_errors, form_step, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import Perm, has_perm
 from jiuye.core.ratelimit import public_limited
@@ -403,45 +403,43 @@ def _internship_page(request: HttpRequest, post_form: Any = None, start_form: An
 @staff_view(Perm.EDIT_BUSINESS_DATA, Perm.VIEW_PERSONAL_DATA)
 def internship_post_create(request: HttpRequest) -> HttpResponse:
     bases = Employer.objects.editable_by(request.user).filter(internship_base=True)  # type: ignore[arg-type]
-    form = InternshipPostForm(request.POST, bases=bases)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.internship_post_save(
-                actor=request.user,
-                employer=bases.get(pk=data["employer"]),
-                title=data["title"],
-                slots=data["slots"],
-                stipend=data["stipend"] or 0,
-                months=data["months"],
-                occupation=data["occupation"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("见习岗位已保存。"))
-            return redirect("jobs:internship_list")
-    return _internship_page(request, post_form=form)
+    return form_step(
+        request,
+        InternshipPostForm(request.POST, bases=bases),
+        lambda data: services.internship_post_save(
+            actor=request.user,
+            employer=bases.get(pk=data["employer"]),
+            title=data["title"],
+            slots=data["slots"],
+            stipend=data["stipend"] or 0,
+            months=data["months"],
+            occupation=data["occupation"],
+        ),
+        message=_("见习岗位已保存。"),
+        then=lambda _post: reverse("jobs:internship_list"),
+        refused=lambda form: _internship_page(request, post_form=form),
+    )
 
 
 @require_POST
 @staff_view(Perm.EDIT_BUSINESS_DATA, Perm.VIEW_PERSONAL_DATA)
 def internship_start(request: HttpRequest) -> HttpResponse:
     posts = selectors.internship_posts(user=request.user)
-    form = InternshipStartForm(request.POST, posts=posts)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            person = registry_selectors.person_writable_by_id(user=request.user, id_number=data["id_number"])
-            services.internship_start(
-                actor=request.user, person=person, post=posts.get(pk=data["post"]), start=data["start"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记见习：%(name)s") % {"name": person.name})
-            return redirect("jobs:internship_list")
-    return _internship_page(request, start_form=form)
+
+    def start(data: dict[str, Any]) -> Any:
+        person = registry_selectors.person_writable_by_id(user=request.user, id_number=data["id_number"])
+        return services.internship_start(
+            actor=request.user, person=person, post=posts.get(pk=data["post"]), start=data["start"]
+        )
+
+    return form_step(
+        request,
+        InternshipStartForm(request.POST, posts=posts),
+        start,
+        message=lambda internship: _("已登记见习：%(name)s") % {"name": internship.person.name},
+        then=lambda _internship: reverse("jobs:internship_list"),
+        refused=lambda form: _internship_page(request, start_form=form),
+    )
 
 
 @require_POST

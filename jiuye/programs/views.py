@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from jiuye.core import money
 from jiuye.core.access import staff_view
 from jiuye.core.audit import audit_record
-from jiuye.core.forms import add_service_errors, initial_of, input_of, save_page
+from jiuye.core.forms import add_service_errors, form_step, initial_of, input_of, save_page
 from jiuye.core.pagination import paginate
 from jiuye.core.permissions import has_perm
 from jiuye.core.scoping import can_write, code_from_typed, get_visible_or_404, read_prefix, require_writable
@@ -173,57 +173,52 @@ def _program_page(
 @staff_view(MANAGE_PROGRAMS)
 def param_set(request: HttpRequest, code: str) -> HttpResponse:
     program = _program(code)
-    form = picker.bind(ParamForm(program, request.POST), request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            parameters.set_value(
-                actor=request.user,
-                program=program,
-                key=data["key"],
-                region_code=code_from_typed(data["region"]) or "",
-                effective_from=data["effective_from"],
-                raw=data["value"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("参数已调整，自生效日期起适用。"))
-            return redirect("programs:program_detail", code=program.code)
-    return _program_page(request, program, param_form=form)
+    return form_step(
+        request,
+        picker.bind(ParamForm(program, request.POST), request.user),
+        lambda data: parameters.set_value(
+            actor=request.user,
+            program=program,
+            key=data["key"],
+            region_code=code_from_typed(data["region"]) or "",
+            effective_from=data["effective_from"],
+            raw=data["value"],
+            reason=data["reason"],
+        ),
+        message=_("参数已调整，自生效日期起适用。"),
+        then=lambda _saved: reverse("programs:program_detail", args=[program.code]),
+        refused=lambda form: _program_page(request, program, param_form=form),
+    )
 
 
 @require_POST
 @staff_view(MAKE_CLAIMS)
 def run(request: HttpRequest, code: str) -> HttpResponse:
     program = _program(code)
-    form = picker.bind(RunForm(request.POST, monthly=program.period == "month"), request.user)
-    if form.is_valid():
-        try:
-            result = services.proactive_run(
+    return form_step(
+        request,
+        picker.bind(RunForm(request.POST, monthly=program.period == "month"), request.user),
+        lambda data: (
+            services.proactive_run(
                 actor=request.user,
                 program=program,
-                year=form.cleaned_data["year"],
-                month=form.cleaned_data.get("month"),
-                region_code=code_from_typed(form.cleaned_data["region"]) or "",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            r = result.run
-            messages.success(
-                request,
-                _("核查 %(checked)d 个对象，拟享受 %(proposed)d 个，金额 %(amount)s 元；已有申请 %(already)d 个。")
-                % {
-                    "checked": r.checked,
-                    "proposed": r.proposed,
-                    "amount": money.format_yuan(r.amount),
-                    "already": r.already,
-                },
-            )
-            return redirect("programs:run_detail", pk=r.pk)
-    return _program_page(request, program, run_form=form)
+                year=data["year"],
+                month=data.get("month"),
+                region_code=code_from_typed(data["region"]) or "",
+            ).run
+        ),
+        message=lambda r: (
+            _("核查 %(checked)d 个对象，拟享受 %(proposed)d 个，金额 %(amount)s 元；已有申请 %(already)d 个。")
+            % {
+                "checked": r.checked,
+                "proposed": r.proposed,
+                "amount": money.format_yuan(r.amount),
+                "already": r.already,
+            }
+        ),
+        then=lambda r: reverse("programs:run_detail", args=[r.pk]),
+        refused=lambda form: _program_page(request, program, run_form=form),
+    )
 
 
 @staff_view(VIEW_PROGRAMS)
@@ -393,32 +388,27 @@ def claim_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if result.done:
             messages.success(request, _("已审核通过。") if step == "review" else _("已审批通过。"))
         return redirect("programs:claim_detail", pk=claim.pk)
+    back = reverse("programs:claim_detail", args=[claim.pk])
     if step == "reject":
-        form = RejectForm(request.POST)
-        if form.is_valid():
-            try:
-                services.reject(actor=request.user, claim_id=claim.pk, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已驳回。"))
-                return redirect("programs:claim_detail", pk=claim.pk)
-        return _claim_page(request, claim, reject_form=form)
+        return form_step(
+            request,
+            RejectForm(request.POST),
+            lambda data: services.reject(actor=request.user, claim_id=claim.pk, reason=data["reason"]),
+            message=_("已驳回。"),
+            then=lambda _saved: back,
+            refused=lambda form: _claim_page(request, claim, reject_form=form),
+        )
     if step == "account":
         if not has_perm(request.user, MAKE_CLAIMS):  # type: ignore[arg-type]
             raise Http404
-        aform = AccountForm(request.POST)
-        if aform.is_valid():
-            try:
-                services.set_account(
-                    actor=request.user, claim_id=claim.pk, bank_account=aform.cleaned_data["bank_account"]
-                )
-            except ValidationError as exc:
-                add_service_errors(aform, exc)
-            else:
-                messages.success(request, _("收款账户已确认。"))
-                return redirect("programs:claim_detail", pk=claim.pk)
-        return _claim_page(request, claim, account_form=aform)
+        return form_step(
+            request,
+            AccountForm(request.POST),
+            lambda data: services.set_account(actor=request.user, claim_id=claim.pk, bank_account=data["bank_account"]),
+            message=_("收款账户已确认。"),
+            then=lambda _saved: back,
+            refused=lambda form: _claim_page(request, claim, account_form=form),
+        )
     raise Http404
 
 
@@ -621,46 +611,40 @@ def _funds_page(
 @require_POST
 @staff_view(MANAGE_PROGRAMS)
 def fund_allocate(request: HttpRequest) -> HttpResponse:
-    form = picker.bind(AllocateForm(request.POST), request.user)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            funds.allocate(
-                actor=request.user,
-                source=d["source"],
-                county=code_from_typed(d["county"]) or "",
-                year=d["year"],
-                amount=d["amount"],
-                memo=d["memo"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("资金已拨入。"))
-            return redirect("programs:fund_list")
-    return _funds_page(request, allocate_form=form)
+    return form_step(
+        request,
+        picker.bind(AllocateForm(request.POST), request.user),
+        lambda d: funds.allocate(
+            actor=request.user,
+            source=d["source"],
+            county=code_from_typed(d["county"]) or "",
+            year=d["year"],
+            amount=d["amount"],
+            memo=d["memo"],
+        ),
+        message=_("资金已拨入。"),
+        then=lambda _journal: reverse("programs:fund_list"),
+        refused=lambda form: _funds_page(request, allocate_form=form),
+    )
 
 
 @require_POST
 @staff_view(MANAGE_PROGRAMS)
 def budget_set(request: HttpRequest) -> HttpResponse:
-    form = picker.bind(BudgetForm(request.POST), request.user)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            funds.budget_set(
-                actor=request.user,
-                year=d["year"],
-                county=code_from_typed(d["county"]) or "",
-                program=d["program"],
-                amount=d["amount"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("预算已保存。"))
-            return redirect(reverse("programs:fund_list") + f"?year={d['year']}")
-    return _funds_page(request, budget_form=form)
+    return form_step(
+        request,
+        picker.bind(BudgetForm(request.POST), request.user),
+        lambda d: funds.budget_set(
+            actor=request.user,
+            year=d["year"],
+            county=code_from_typed(d["county"]) or "",
+            program=d["program"],
+            amount=d["amount"],
+        ),
+        message=_("预算已保存。"),
+        then=lambda budget: reverse("programs:fund_list") + f"?year={budget.year}",
+        refused=lambda form: _funds_page(request, budget_form=form),
+    )
 
 
 # --- policy documents and facts ------------------------------------------------------------------------
@@ -824,45 +808,36 @@ def _post_page(
 def post_place(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_get(user=request.user, pk=pk)
     require_writable(request.user, post.region_id)
-    form = PlaceForm(request.POST)
-    if form.is_valid():
-        try:
-            person = services.person_for(request.user, form.cleaned_data["id_number"])
-            posts.place(
-                actor=request.user,
-                post=post,
-                person=person,
-                starts_on=form.cleaned_data["starts_on"],
-                months=form.cleaned_data.get("months"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已安置上岗，就业状态和就业登记已记入劳动力台账。"))
-            return redirect("programs:post_detail", pk=post.pk)
-    return _post_page(request, post, place_form=form)
+    return form_step(
+        request,
+        PlaceForm(request.POST),
+        lambda d: posts.place(
+            actor=request.user,
+            post=post,
+            person=services.person_for(request.user, d["id_number"]),
+            starts_on=d["starts_on"],
+            months=d.get("months"),
+        ),
+        message=_("已安置上岗，就业状态和就业登记已记入劳动力台账。"),
+        then=lambda _placement: reverse("programs:post_detail", args=[post.pk]),
+        refused=lambda form: _post_page(request, post, place_form=form),
+    )
 
 
 @require_POST
 @staff_view(MAKE_CLAIMS)
 def placement_exit(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    form = ExitForm(request.POST)
-    if form.is_valid():
-        try:
-            posts.leave(
-                actor=request.user,
-                placement=placement,
-                day=form.cleaned_data["day"],
-                reason=form.cleaned_data["reason"],
-                next_status=form.cleaned_data["next_status"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已办理退出。"))
-            return redirect("programs:post_detail", pk=placement.post_id)
-    return _post_page(request, placement.post, exit_form=form)
+    return form_step(
+        request,
+        ExitForm(request.POST),
+        lambda d: posts.leave(
+            actor=request.user, placement=placement, day=d["day"], reason=d["reason"], next_status=d["next_status"]
+        ),
+        message=_("已办理退出。"),
+        then=lambda _placement: reverse("programs:post_detail", args=[placement.post_id]),
+        refused=lambda form: _post_page(request, placement.post, exit_form=form),
+    )
 
 
 # --- 就业困难人员 and 就业援助 ---------------------------------------------------------------------------
@@ -968,26 +943,36 @@ def difficulty_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return _difficulty_step(request, pk, step)
 
 
+# Each step of a 认定's page: its form and the service it runs (user, 认定, cleaned data).
+DIFFICULTY_STEPS: dict[str, tuple[Any, Any]] = {
+    "decide": (
+        DecideForm,
+        lambda user, item, d: assistance.decide(
+            actor=user, item=item, certify=d["certify"], day=d["day"], note=d["note"]
+        ),
+    ),
+    "assist": (
+        AssistForm,
+        lambda user, item, d: assistance.assist(actor=user, item=item, kind=d["kind"], day=d["day"], note=d["note"]),
+    ),
+    "exit": (
+        DifficultyExitForm,
+        lambda user, item, d: assistance.exit_(actor=user, item=item, day=d["day"], reason=d["reason"]),
+    ),
+}
+
+
 def _difficulty_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     item = selectors.difficulty_get(user=request.user, pk=pk)
-    user: Any = request.user
-    form_class: Any = {"decide": DecideForm, "assist": AssistForm, "exit": DifficultyExitForm}[step]
-    form = form_class(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            if step == "decide":
-                assistance.decide(actor=user, item=item, certify=d["certify"], day=d["day"], note=d["note"])
-            elif step == "assist":
-                assistance.assist(actor=user, item=item, kind=d["kind"], day=d["day"], note=d["note"])
-            else:
-                assistance.exit_(actor=user, item=item, day=d["day"], reason=d["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("programs:difficulty_detail", pk=item.pk)
-    return _difficulty_page(request, item, refused=form, which=step)
+    form_class, act = DIFFICULTY_STEPS[step]
+    return form_step(
+        request,
+        form_class(request.POST),
+        lambda d: act(request.user, item, d),
+        message=_("已保存。"),
+        then=lambda _saved: reverse("programs:difficulty_detail", args=[item.pk]),
+        refused=lambda form: _difficulty_page(request, item, refused=form, which=step),
+    )
 
 
 # --- 创业担保贷款 ----------------------------------------------------------------------------------------
@@ -1059,12 +1044,27 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _loan_page(request, selectors.loan_get(user=request.user, pk=pk))
 
 
-LOAN_FORMS: dict[str, Any] = {
-    "review": LoanReviewForm,
-    "issue": IssueForm,
-    "repay": RepayForm,
-    "compensate": CompensateForm,
-    "follow_up": FollowUpForm,
+# Each step of a loan's page: its form and the service it runs (user, loan, cleaned data).
+LOAN_STEPS: dict[str, tuple[Any, Any]] = {
+    "review": (
+        LoanReviewForm,
+        lambda user, loan, d: loans.review(actor=user, loan=loan, approve=d["approve"], note=d["note"]),
+    ),
+    "issue": (IssueForm, lambda user, loan, d: loans.issue(actor=user, loan=loan, data=loans.IssueInput(**d))),
+    "repay": (
+        RepayForm,
+        lambda user, loan, d: loans.repay(actor=user, loan=loan, day=d["day"], principal=d["principal"]),
+    ),
+    "compensate": (
+        CompensateForm,
+        lambda user, loan, d: loans.compensate(actor=user, loan=loan, day=d["day"], amount=d["amount"]),
+    ),
+    "follow_up": (
+        FollowUpForm,
+        lambda user, loan, d: loans.follow_up(
+            actor=user, loan=loan, day=d["day"], running=d["running"], jobs=d["jobs"], note=d["note"]
+        ),
+    ),
 }
 
 
@@ -1072,7 +1072,8 @@ def _loan_page(request: HttpRequest, loan: Any, *, refused: Any = None, which: s
     user: Any = request.user
     today = timezone.localdate()
     forms_ = {
-        name: cls(initial={"day": today, "issued_on": today, "running": True}) for name, cls in LOAN_FORMS.items()
+        name: cls(initial={"day": today, "issued_on": today, "running": True})
+        for name, (cls, _act) in LOAN_STEPS.items()
     }
     if refused is not None:
         forms_[which] = refused
@@ -1126,26 +1127,12 @@ def loan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def _loan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     loan = selectors.loan_get(user=request.user, pk=pk)
-    user: Any = request.user
-    form = LOAN_FORMS[step](request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            if step == "review":
-                loans.review(actor=user, loan=loan, approve=d["approve"], note=d["note"])
-            elif step == "issue":
-                loans.issue(actor=user, loan=loan, data=loans.IssueInput(**d))
-            elif step == "repay":
-                loans.repay(actor=user, loan=loan, day=d["day"], principal=d["principal"])
-            elif step == "compensate":
-                loans.compensate(actor=user, loan=loan, day=d["day"], amount=d["amount"])
-            else:
-                loans.follow_up(
-                    actor=user, loan=loan, day=d["day"], running=d["running"], jobs=d["jobs"], note=d["note"]
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("programs:loan_detail", pk=loan.pk)
-    return _loan_page(request, loan, refused=form, which=step)
+    form_class, act = LOAN_STEPS[step]
+    return form_step(
+        request,
+        form_class(request.POST),
+        lambda d: act(request.user, loan, d),
+        message=_("已保存。"),
+        then=lambda _saved: reverse("programs:loan_detail", args=[loan.pk]),
+        refused=lambda form: _loan_page(request, loan, refused=form, which=step),
+    )
