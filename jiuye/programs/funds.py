@@ -23,7 +23,7 @@ from jiuye.core import money
 from jiuye.core.audit import audit_record
 from jiuye.core.db import retrying_atomic
 from jiuye.core.permissions import has_perm
-from jiuye.core.scoping import code_level, prefix_lookup, read_prefix, require_writable
+from jiuye.core.scoping import code_level, require_writable
 from jiuye.ledger import payments as ledger_payments
 from jiuye.ledger import services as ledger
 from jiuye.ledger.models import Account, AccountKind, Line, Payment, PaymentBatch, PaymentStatus
@@ -258,23 +258,20 @@ def budget_table(*, user: Any, year: int) -> list[BudgetRow]:
     """A year's budget against its spending by county and program, in the user's area: paid is
     what the bank confirmed that year (the payment's journal posted); committed, for the current
     year, what is approved and not yet paid."""
-    prefix = read_prefix(user)
-    if prefix is None:
-        return []
-    where = prefix_lookup("region_code", prefix)
     rows: dict[tuple[str, str], dict[str, int | None]] = defaultdict(
         lambda: {"budget": None, "committed": 0, "paid": 0}
     )
-    for b in Budget.objects.filter(year=year, **where):
+    for b in Budget.objects.visible_to(user).filter(year=year):
         rows[(b.region_code, b.program)]["budget"] = b.amount
-    paid = Claim.objects.filter(payment__status=PaymentStatus.PAID, payment__paid_on__year=year, **where)
+    claims = Claim.objects.visible_to(user)
+    paid = claims.filter(payment__status=PaymentStatus.PAID, payment__paid_on__year=year)
     for region, program, amount in paid.values_list("region_code", "program", "amount"):
         slot = rows[(county_of(region), program)]
         slot["paid"] = int(slot["paid"] or 0) + amount
     if year == timezone.localdate().year:
-        pending = Claim.objects.filter(
-            status__in=[ClaimStatus.APPROVED, ClaimStatus.NOTICED, ClaimStatus.PAYING], **where
-        ).exclude(payment__status=PaymentStatus.PAID)
+        pending = claims.filter(status__in=[ClaimStatus.APPROVED, ClaimStatus.NOTICED, ClaimStatus.PAYING]).exclude(
+            payment__status=PaymentStatus.PAID
+        )
         for region, program, amount in pending.values_list("region_code", "program", "amount"):
             slot = rows[(county_of(region), program)]
             slot["committed"] = int(slot["committed"] or 0) + amount

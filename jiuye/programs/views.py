@@ -702,28 +702,24 @@ def _policy_form(request: HttpRequest, doc: PolicyDocument | None) -> HttpRespon
     )
 
 
-@staff_view(VIEW_PROGRAMS)
-def insurance_list(request: HttpRequest) -> HttpResponse:
+def _facts_page(request: HttpRequest, rows: Any, template: str) -> HttpResponse:
+    """A list of facts from the insurance agency, by year."""
     form = YearForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    page = paginate(selectors.insurance_facts(user=request.user, year=year), PAGE_SIZE, request.GET.get("page"))
+    page = paginate(rows(user=request.user, year=year), PAGE_SIZE, request.GET.get("page"))
     return render(
-        request,
-        "programs/insurance_list.html",
-        {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""},
+        request, template, {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""}
     )
+
+
+@staff_view(VIEW_PROGRAMS)
+def insurance_list(request: HttpRequest) -> HttpResponse:
+    return _facts_page(request, selectors.insurance_facts, "programs/insurance_list.html")
 
 
 @staff_view(VIEW_PROGRAMS)
 def benefit_list(request: HttpRequest) -> HttpResponse:
-    form = YearForm(request.GET or None)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
-    page = paginate(selectors.benefit_facts(user=request.user, year=year), PAGE_SIZE, request.GET.get("page"))
-    return render(
-        request,
-        "programs/benefit_list.html",
-        {"tab": "facts", "form": form, "page": page, "query": f"year={year}" if year else ""},
-    )
+    return _facts_page(request, selectors.benefit_facts, "programs/benefit_list.html")
 
 
 # --- public-welfare posts -------------------------------------------------------------------------------
