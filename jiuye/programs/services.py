@@ -616,7 +616,7 @@ def notice_rows(notice: Notice) -> list[tuple[Any, ...]]:
                 claim.payee_name,
                 claim.payee_id_masked,
                 str(program.name) if program else claim.program,
-                money.format_yuan(claim.amount, grouping=False),
+                money.format_yuan(claim.amount),
                 period_label(claim),
             )
         )

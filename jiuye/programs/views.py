@@ -493,9 +493,14 @@ def notice_export(request: HttpRequest, pk: int) -> HttpResponseBase:
         widths=(6, 28, 24, 22, 14, 18),
         personal_data=False,
     )
-    sheet.write_string(0, 2, f"{notice.title}（{notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}）")
+    # The workbook streams rows in order (rows 0 and 1 are written): the notice's title and period
+    # head every printed page and close the list.
+    period = _("公示期 %(a)s 至 %(b)s") % {"a": f"{notice.starts_on:%Y-%m-%d}", "b": f"{notice.ends_on:%Y-%m-%d}"}
+    title = notice.title.replace("&", "&&")  # a literal & in an Excel header is written twice
+    sheet.set_header(f"&C&14{title}\n&10{period}")
     for r, row in enumerate(rows, start=2):
         sheet.write_row(r, 0, [safe_cell(v) for v in row])
+    sheet.write_string(len(rows) + 3, 0, safe_cell(f"{notice.title}（{period}）"))
     book.close()
     audit_record(action=actions.NOTICE_EXPORT, actor=request.user, obj=notice, after={"rows": len(rows)})
     buffer.seek(0)
