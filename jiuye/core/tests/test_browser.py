@@ -531,6 +531,7 @@ def test_a_refund_goes_from_the_check_to_the_bank_and_the_figures(server: str, b
         page.click("text=导出公示名单（Excel）")
     rows = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
     assert rows[1][:3] == ["序号", "姓名（单位名称）", "身份证号码（统一社会信用代码）"] and len(rows) - 2 >= 1
+    assert rows[-1][0].startswith("紫阳县普惠性稳岗返还公示（公示期 ")  # the notice's title and period close the list
     page.click("button[name=action][value=pay]")
     page.wait_for_url(re.compile(r".*/programs/payments/\d+/$"))
     with page.expect_download() as download:
