@@ -152,8 +152,8 @@ def run(persons: int, units: int) -> dict[str, Any]:
         )
         seconds = time.perf_counter() - started
         checks[code] = {
-            "checked": result.run.checked,
-            "proposed": result.run.proposed,
+            "checked": result.checked,
+            "proposed": result.proposed,
             "seconds": round(seconds, 2),
             "floor_seconds": floor[code],
         }

@@ -83,15 +83,9 @@ def _live(program: str, period: str, keys: Sequence[str]) -> dict[str, Claim]:
 # --- 免申即享 ---------------------------------------------------------------------------------
 
 
-@dataclass
-class RunResult:
-    run: Run
-    refused_examples: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
-
-
 def proactive_run(
     *, actor: Any, program: Program, year: int, region_code: str, month: int | None = None, today: date | None = None
-) -> RunResult:
+) -> Run:
     """Find every beneficiary of a held-facts program in a region for a year from the data held,
     decide each by the rule with the parameters in force for its region, and propose a claim for
     each one eligible that has no live claim for the period. Nothing is paid: the proposals go to
@@ -116,7 +110,6 @@ def proactive_run(
     resolver = parameters.Resolver(program, as_of)
     live = _live(program.code, period, [c.subject_key for c in candidates])
     refused: Counter[str] = Counter()
-    examples: list[tuple[str, str]] = []
     new: list[tuple[Any, Decision, dict[str, Any]]] = []
     seen: set[str] = set()
     for c in candidates:
@@ -129,8 +122,6 @@ def proactive_run(
             new.append((c, decision, params))
         else:
             refused.update(decision.failed)
-            if len(examples) < 20:
-                examples.append((c.payee_name, "；".join(decision.failed)))
     with transaction.atomic():
         run = Run.objects.create(
             program=program.code,
@@ -189,7 +180,7 @@ def proactive_run(
                 "amount": run.amount,
             },
         )
-    return RunResult(run, examples)
+    return run
 
 
 # --- applications -----------------------------------------------------------------------------

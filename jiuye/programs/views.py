@@ -198,14 +198,12 @@ def run(request: HttpRequest, code: str) -> HttpResponse:
     return form_step(
         request,
         picker.bind(RunForm(request.POST, monthly=program.period == "month"), request.user),
-        lambda data: (
-            services.proactive_run(
-                actor=request.user,
-                program=program,
-                year=data["year"],
-                month=data.get("month"),
-                region_code=code_from_typed(data["region"]) or "",
-            ).run
+        lambda data: services.proactive_run(
+            actor=request.user,
+            program=program,
+            year=data["year"],
+            month=data.get("month"),
+            region_code=code_from_typed(data["region"]) or "",
         ),
         message=lambda r: (
             _("核查 %(checked)d 个对象，拟享受 %(proposed)d 个，金额 %(amount)s 元；已有申请 %(already)d 个。")

@@ -39,7 +39,7 @@ def approver(personas: dict[str, User]) -> User:
 def _run(actor: Any, code: str, year: int = 2025, region: str = COUNTY_A) -> Any:
     program = rules.get(code)
     assert program is not None
-    return services.proactive_run(actor=actor, program=program, year=year, region_code=region).run
+    return services.proactive_run(actor=actor, program=program, year=year, region_code=region)
 
 
 def test_the_refund_run_proposes_each_eligible_unit_once_with_its_reasons(personas: dict[str, User]) -> None:

@@ -68,7 +68,7 @@ def test_a_claim_rejected_and_its_account_confirmed_through_the_forms(personas: 
         program=rules.get("refund"),
         year=2025,
         region_code="610924000000",  # type: ignore[arg-type]
-    ).run
+    )
     claim = Claim.objects.get(run=run)
     reviewer = CsrfClient(personas["county_a"])
     refused = reviewer.post(f"/programs/claims/{claim.pk}/account/", {"bank_account": "12ab"})

@@ -112,7 +112,7 @@ def test_the_years_interest_subsidy_is_a_run_and_the_figures_follow(personas: di
         program=rules.get("loan_interest"),  # type: ignore[arg-type]
         year=this_year,
         region_code=COUNTY_A,
-    ).run
+    )
     claim = Claim.objects.get(run=run)
     days = (min(timezone.localdate(), date(this_year, 12, 31)) - date(this_year, 1, 1)).days + 1
     # 100,000 元 × 1.5% × days / 360, rounded half up to the 分

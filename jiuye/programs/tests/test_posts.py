@@ -103,7 +103,7 @@ def test_the_month_payroll_proposes_one_subsidy_per_person_at_a_post(personas: d
         year=month_start.year,
         month=month_start.month,
         region_code="610924000000",
-    ).run
+    )
     assert (run.checked, run.proposed) == (2, 1) and run.refused == {"在岗不足半月": 1}
     claim = Claim.objects.get(run=run)
     assert (claim.person_id, claim.amount, claim.period) == (whole.pk, 150_000, f"{month_start:%Y-%m}")
@@ -113,7 +113,7 @@ def test_the_month_payroll_proposes_one_subsidy_per_person_at_a_post(personas: d
         year=month_start.year,
         month=month_start.month,
         region_code="610924000000",
-    ).run
+    )
     assert again.proposed == 0 and again.already == 1
 
 

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         program = rules.get("refund")
         if program is None:
             raise CommandError("the refund program is not registered")
-        run = services.proactive_run(actor=actor, program=program, year=today.year - 1, region_code=actor.region_id).run
+        run = services.proactive_run(actor=actor, program=program, year=today.year - 1, region_code=actor.region_id)
         made["refund proposals"] = run.proposed
         made |= self.people(actor, rng, today)
         self.stdout.write(", ".join(f"{k} {v}" for k, v in made.items()))
