@@ -249,6 +249,13 @@ LEVELS = (
 )
 
 
+def level_amounts(amounts: Mapping[str, int]) -> tuple[ParamSpec, ...]:
+    """A parameter per certificate level (``level_<code>_fen``), in the order of ``LEVELS``."""
+    return tuple(
+        ParamSpec(f"level_{code}_fen", label, ParamKind.FEN, amounts[code]) for code, label in LEVELS if code in amounts
+    )
+
+
 def _within_window(r: Reasons, facts: Mapping[str, Any], p: Mapping[str, Any]) -> None:
     certified = date.fromisoformat(facts["certified_on"])
     applied = date.fromisoformat(facts["applied_on"])
@@ -288,12 +295,7 @@ TRAINING = Program(
     period=Period.EVENT,
     fund=Fund.EMPLOYMENT,
     params=(
-        ParamSpec("level_5_fen", gettext_lazy("五级／初级工"), ParamKind.FEN, 120_000),
-        ParamSpec("level_4_fen", gettext_lazy("四级／中级工"), ParamKind.FEN, 150_000),
-        ParamSpec("level_3_fen", gettext_lazy("三级／高级工"), ParamKind.FEN, 200_000),
-        ParamSpec("level_2_fen", gettext_lazy("二级／技师"), ParamKind.FEN, 400_000),
-        ParamSpec("level_1_fen", gettext_lazy("一级／高级技师"), ParamKind.FEN, 500_000),
-        ParamSpec("level_special_fen", gettext_lazy("专项职业能力"), ParamKind.FEN, 100_000),
+        *level_amounts({"5": 120_000, "4": 150_000, "3": 200_000, "2": 400_000, "1": 500_000, "special": 100_000}),
         ParamSpec("window_months", gettext_lazy("取证后申请期限（月）"), ParamKind.COUNT, 12),
     ),
     evaluate=training,
@@ -329,9 +331,7 @@ SKILLS_UPGRADE = Program(
     period=Period.EVENT,
     fund=Fund.UNEMPLOYMENT_INSURANCE,
     params=(
-        ParamSpec("level_5_fen", gettext_lazy("五级／初级工"), ParamKind.FEN, 100_000),
-        ParamSpec("level_4_fen", gettext_lazy("四级／中级工"), ParamKind.FEN, 150_000),
-        ParamSpec("level_3_fen", gettext_lazy("三级／高级工"), ParamKind.FEN, 200_000),
+        *level_amounts({"5": 100_000, "4": 150_000, "3": 200_000}),
         ParamSpec("min_insured_months", gettext_lazy("累计缴纳失业保险费月数不少于"), ParamKind.COUNT, 12),
         ParamSpec("window_months", gettext_lazy("取证后申请期限（月）"), ParamKind.COUNT, 12),
     ),
